@@ -1,0 +1,127 @@
+package io.jipc.bench;
+
+import io.jipc.ConnectionState;
+import io.jipc.IpcClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End-to-end benchmark driver for jipc, comparable with the C physical-limit reference ({@code cbench.c}).
+ *
+ * <pre>
+ * java -jar jipc-bench.jar pingpong uds|tcp [iters=100000] [warmup=20000] [size=64] [--same-jvm]
+ * java -jar jipc-bench.jar stream   uds|tcp [msgs=5000000] [size=64] [--window=16384] [--same-jvm]
+ * </pre>
+ *
+ * <p>By default the server runs in a second JVM started from this one with the same classpath
+ * ({@code Bench server uds|tcp <socketRoot>}); {@code --same-jvm} runs it in this JVM on its own {@code Ipc} and I/O
+ * thread. The Unix socket lives under a fresh temp directory; TCP uses 127.0.0.1 and a port the OS chooses.
+ * Extra JVM options for the server child: environment variable {@code JIPC_BENCH_SERVER_OPTS}.
+ *
+ * <p>Each benchmark prints one line in the format of the C reference, then the same figures as one JSON line.
+ * Payloads are {@code size} ASCII characters carried as a JSON string in node-ipc's
+ * {@code {"type":...,"data":...}\f} frame, so a 64-character payload is a 90-byte frame for {@code ping} (C: 64
+ * bytes, or 68 with its length prefix in the stream test); the frame size is part of the output.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /**
+     * Command-line entry.
+     *
+     * @param args see the class description
+     * @throws Exception when a benchmark fails
+     */
+    public static void main(String[] args) throws Exception {
+        boolean sameJvm = false;
+        int window = 16384;
+        List<String> pos = new ArrayList<>();
+        for (String a : args) {
+            if ("--same-jvm".equals(a)) {
+                sameJvm = true;
+            } else if (a.startsWith("--window=")) {
+                window = Integer.parseInt(a.substring("--window=".length()));
+            } else if ("-h".equals(a) || "--help".equals(a)) {
+                usage(0);
+            } else if (a.startsWith("--")) {
+                System.err.println("unknown option " + a);
+                usage(2);
+            } else {
+                pos.add(a);
+            }
+        }
+        if (pos.size() < 2) {
+            usage(2);
+        }
+        String mode = pos.get(0);
+        if ("server".equals(mode)) {
+            BenchServer.runChild(transport(pos.get(1)), pos.size() > 2 ? pos.get(2) : "-");
+            return;
+        }
+        String t = transport(pos.get(1));
+        switch (mode) {
+            case "pingpong": {
+                PingPong pp = new PingPong(intArg(pos, 2, 100_000), intArg(pos, 3, 20_000), intArg(pos, 4, 64));
+                try (ServerHandle s = ServerHandle.start(t, sameJvm)) {
+                    pp.run(s);
+                }
+                break;
+            }
+            case "stream": {
+                long msgs = pos.size() > 2 ? Long.parseLong(pos.get(2)) : 5_000_000L;
+                StreamBench sb = new StreamBench(msgs, intArg(pos, 3, 64), window);
+                try (ServerHandle s = ServerHandle.start(t, sameJvm)) {
+                    sb.run(s);
+                }
+                break;
+            }
+            default:
+                System.err.println("unknown mode " + mode);
+                usage(2);
+        }
+        // the I/O threads are closed by then; exit explicitly in case a stray non-daemon thread lingers
+        System.exit(0);
+    }
+
+    private static String transport(String t) {
+        if (!"uds".equals(t) && !"tcp".equals(t)) {
+            System.err.println("transport must be uds or tcp, not " + t);
+            usage(2);
+        }
+        return t;
+    }
+
+    private static int intArg(List<String> pos, int i, int dflt) {
+        return pos.size() > i ? Integer.parseInt(pos.get(i)) : dflt;
+    }
+
+    private static void usage(int code) {
+        System.err.println("usage: Bench pingpong uds|tcp [iters=100000] [warmup=20000] [size=64] [--same-jvm]\n"
+                + "       Bench stream   uds|tcp [msgs=5000000] [size=64] [--window=16384 (0: unthrottled)]"
+                + " [--same-jvm]\n"
+                + "env JIPC_BENCH_SERVER_OPTS: extra JVM options for the server child process");
+        System.exit(code);
+    }
+
+    /**
+     * Waits until a client is connected. The {@code connect} event may fire on the I/O thread before a handler
+     * added after {@code connectTo} returned, so the state is checked too.
+     *
+     * @param client a client that is connecting
+     * @throws InterruptedException if interrupted
+     */
+    static void awaitConnected(IpcClient client) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(1);
+        client.on("connect", connected::countDown);
+        client.on("destroy", connected::countDown);
+        if (client.state() == ConnectionState.CONNECTED) {
+            connected.countDown();
+        }
+        if (!connected.await(30, TimeUnit.SECONDS) || client.state() != ConnectionState.CONNECTED) {
+            throw new IllegalStateException("could not connect " + client + " within 30 s");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.jipc.cli;
+
+import io.jipc.Ipc;
+import io.jipc.IpcConfig;
+import java.util.Set;
+
+/** Turns the options every serving or connecting command shares into an {@link IpcConfig}. */
+final class Setup {
+    /** Options with a value shared by serve, emit and listen. */
+    static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--delimiter",
+            "--max-frame-bytes");
+    /** Flags shared by serve, emit and listen. */
+    static final Set<String> FLAGS = Set.of("--raw", "--silent");
+
+    /** The instance id of a client, or of a server not addressed by --id (it only names the I/O thread). */
+    private static final String DEFAULT_ID = "jipc";
+
+    private Setup() {
+    }
+
+    /**
+     * @param o the options
+     * @param address where to serve or connect
+     * @return a config for a server at that address
+     */
+    static IpcConfig server(Options o, Address address) {
+        return address.configure(common(o));
+    }
+
+    /**
+     * A client that never reconnects: a CLI that cannot connect reports it and exits instead of retrying.
+     *
+     * @param o the options
+     * @param address where to connect
+     * @return a config for a client of that address
+     */
+    static IpcConfig client(Options o, Address address) {
+        return address.configure(common(o)).stopRetrying(true).maxRetries(0);
+    }
+
+    private static IpcConfig common(Options o) {
+        IpcConfig c = IpcConfig.defaults().id(DEFAULT_ID).silent(o.flag("--silent")).rawBuffer(o.flag("--raw"));
+        if (o.has("--delimiter")) {
+            c.delimiter(Escapes.unescape("--delimiter", o.value("--delimiter")));
+        }
+        if (o.has("--max-frame-bytes")) {
+            c.maxFrameBytes((int) o.number("--max-frame-bytes", 1, Integer.MAX_VALUE, 0));
+        }
+        return c;
+    }
+
+    /**
+     * @param config the config
+     * @return the instance
+     * @throws UsageException when the config holds an invalid value (the message names the option)
+     */
+    static Ipc create(IpcConfig config) {
+        try {
+            return Ipc.create(config);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

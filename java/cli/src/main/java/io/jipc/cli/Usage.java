@@ -1,0 +1,117 @@
+package io.jipc.cli;
+
+/** The help texts printed by {@code jipc --help} and {@code jipc COMMAND --help}. */
+final class Usage {
+    private Usage() {
+    }
+
+    private static final String ADDRESS = ""
+            + "Address (exactly one):\n"
+            + "  --id ID [--socket-root DIR] [--appspace S]\n"
+            + "                        Unix socket at DIR + S + ID, node-ipc's rule (defaults /tmp/ and app.,\n"
+            + "                        so --id world is /tmp/app.world); a missing trailing / on DIR is added\n"
+            + "  --path PATH           Unix socket at PATH\n"
+            + "  --tcp HOST:PORT       TCP; IPv6 hosts in brackets: [::1]:8000\n";
+
+    private static final String COMMON = ""
+            + "Common options:\n"
+            + "  --delimiter STR       frame delimiter (default \\f); escapes \\f \\n \\r \\t \\0 \\\\ \\xHH \\uHHHH\n"
+            + "  --raw                 node-ipc rawBuffer mode: no framing, bytes as they come\n"
+            + "  --max-frame-bytes N   largest frame accepted from a peer (default 16777216)\n"
+            + "  --silent              no jipc log messages\n"
+            + "  --help, -h            this help\n";
+
+    static final String GENERAL = ""
+            + "jipc: node-ipc for the JVM, from the command line.\n"
+            + "\n"
+            + "Usage: jipc COMMAND [OPTIONS]\n"
+            + "\n"
+            + "Commands:\n"
+            + "  demo      run node-ipc's hello/world exchange in this process\n"
+            + "  serve     serve at an address and print every event (optionally echo or relay them)\n"
+            + "  emit      connect, emit one event, optionally wait for replies, disconnect\n"
+            + "  listen    connect and print every event received\n"
+            + "\n"
+            + "Output: one JSON object per line on stdout, e.g. {\"event\":\"message\",\"data\":\"hi\",\"socket\":\"1\"};\n"
+            + "errors: one line on stderr. Exit status: 0 done, 1 failed (connection, timeout),\n"
+            + "2 bad command line.\n"
+            + "\n"
+            + "Run 'jipc COMMAND --help' for a command's options.\n";
+
+    static final String DEMO = ""
+            + "Usage: jipc demo [--silent]\n"
+            + "\n"
+            + "Runs node-ipc's README example with two instances in this process, on a Unix socket in a new\n"
+            + "temporary directory: 'world' serves and answers 'message' with data + \" world!\"; 'hello'\n"
+            + "connects, emits 'message' \"hello\", prints the answer and disconnects. Prints one line per step:\n"
+            + "start, connect, message (hello to world), message (world to hello), disconnect,\n"
+            + "socket.disconnected, stop. Exits 0, or 1 if the exchange fails or takes over 5 s.\n";
+
+    static final String SERVE = ""
+            + "Usage: jipc serve ADDRESS [--echo] [--relay] [--events A,B,...] [OPTIONS]\n"
+            + "\n"
+            + "Serves until interrupted (SIGINT/SIGTERM; the socket file is removed) and prints:\n"
+            + "  {\"event\":\"start\",\"address\":A,...}   once listening; A is the path or HOST:PORT (the real port\n"
+            + "                                     when PORT was 0), plus path, or host and port\n"
+            + "  {\"event\":\"connect\",\"socket\":ID}\n"
+            + "  {\"event\":TYPE,\"data\":DATA,\"socket\":ID}   each event received (data left out if the frame had none)\n"
+            + "  {\"event\":\"data\",\"base64\":B,\"socket\":ID}   each chunk, with --raw\n"
+            + "  {\"event\":\"socket.disconnected\",\"socket\":ID,\"data\":PEER_ID_OR_FALSE}\n"
+            + "  {\"event\":\"error\",\"message\":M,\"code\":C,\"socket\":ID_OR_NULL}\n"
+            + "  {\"event\":\"stop\"}                    after closing\n"
+            + "Stdin is not read; its end does not stop the server.\n"
+            + "\n"
+            + "  --echo                send each received event back to its sender (same type and data)\n"
+            + "  --relay               broadcast each received event to every connected socket, sender included\n"
+            + "  --events A,B          only these event types (default: all)\n"
+            + "\n"
+            + ADDRESS + "\n" + COMMON;
+
+    static final String EMIT = ""
+            + "Usage: jipc emit ADDRESS TYPE [DATA] [--wait TYPE] [--count N] [--timeout MS] [OPTIONS]\n"
+            + "\n"
+            + "Connects (no retry), emits TYPE once with DATA, a JSON value such as '\"hi\"', 42 or '{\"a\":1}'\n"
+            + "(absent: no data, sent as {} as node-ipc does), waits until it is written, then disconnects\n"
+            + "after flushing. With --raw, TYPE is written as raw text and DATA is not allowed.\n"
+            + "\n"
+            + "  --wait TYPE           after emitting, print {\"event\":TYPE,\"data\":DATA} for each TYPE event\n"
+            + "                        received, until --count of them arrived (with --raw: --wait data)\n"
+            + "  --count N             events to wait for (default 1)\n"
+            + "  --timeout MS          limit for connecting, emitting and waiting (default 10000)\n"
+            + "\n"
+            + "Exits 0, or 1 on timeout, connection failure or when the server closes the connection first.\n"
+            + "\n"
+            + ADDRESS + "\n" + COMMON;
+
+    static final String LISTEN = ""
+            + "Usage: jipc listen ADDRESS [--count N] [--timeout MS] [--events A,B,...] [OPTIONS]\n"
+            + "\n"
+            + "Connects (no retry) and prints {\"event\":\"connect\"}, then {\"event\":TYPE,\"data\":DATA} for each\n"
+            + "event received ({\"event\":\"data\",\"base64\":B} with --raw), {\"event\":\"error\",\"message\":M,\"code\":C}\n"
+            + "and {\"event\":\"disconnect\"}.\n"
+            + "\n"
+            + "  --count N             exit 0 after N events; exit 1 if the timeout or the server's end comes first\n"
+            + "  --timeout MS          with --count: the limit; without: listen this long, then exit 0\n"
+            + "  --events A,B          only these event types (default: all)\n"
+            + "\n"
+            + "Without --count: runs until interrupted, the timeout, or the server closing the connection\n"
+            + "(exit 0). A connection failure exits 1.\n"
+            + "\n"
+            + ADDRESS + "\n" + COMMON;
+
+    /** @return the help of a command */
+    static String of(Command command) {
+        switch (command) {
+            case DEMO:
+                return DEMO;
+            case SERVE:
+                return SERVE;
+            case EMIT:
+                return EMIT;
+            case LISTEN:
+                return LISTEN;
+            default:
+                throw new IllegalArgumentException(command.toString());
+        }
+    }
+}

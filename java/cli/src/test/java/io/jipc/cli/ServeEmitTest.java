@@ -1,0 +1,174 @@
+package io.jipc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeEmitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldEchoOverUnixSocketById() throws Exception {
+        String root = dir.toString();
+        try (Cli serve = Cli.start("serve", "--id", "echo", "--socket-root", root, "--echo", "--silent")) {
+            JsonNode start = serve.out.awaitEvent("start");
+            String path = dir.resolve("app.echo").toString();
+            assertEquals(path, start.get("address").asText());
+            assertEquals(path, start.get("path").asText());
+
+            Cli emit = Cli.run("emit", "--id", "echo", "--socket-root", root, "greet", "{\"a\":[1,\"\u00e9\"]}",
+                    "--wait", "greet");
+
+            assertEquals(0, emit.status(), "stderr: " + emit.err.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"greet\",\"data\":{\"a\":[1,\"\u00e9\"]}}")), emit.out.json());
+            assertTrue(emit.err.all().isEmpty());
+            assertEquals(Lines.json("{\"event\":\"connect\",\"socket\":\"1\"}"), serve.out.awaitEvent("connect"));
+            assertEquals(Lines.json("{\"event\":\"greet\",\"data\":{\"a\":[1,\"\u00e9\"]},\"socket\":\"1\"}"),
+                    serve.out.awaitEvent("greet"));
+            assertEquals("1", serve.out.awaitEvent("socket.disconnected").get("socket").asText());
+
+            assertEquals(0, serve.stop());
+            assertEquals("stop", last(serve).get("event").asText());
+            assertFalse(Files.exists(Path.of(path)), "closing removes the socket file");
+        }
+    }
+
+    @Test
+    void shouldEchoOverTcpOnTheBoundPort() throws Exception {
+        try (Cli serve = Cli.start("serve", "--tcp", "127.0.0.1:0", "--echo", "--silent")) {
+            JsonNode start = serve.out.awaitEvent("start");
+            int port = start.get("port").asInt();
+            assertTrue(port > 0, "the real port: " + start);
+            assertEquals("127.0.0.1:" + port, start.get("address").asText());
+
+            Cli emit = Cli.run("emit", "--tcp", start.get("address").asText(), "ping", "42", "--wait", "ping",
+                    "--silent");
+            assertEquals(0, emit.status(), "stderr: " + emit.err.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"ping\",\"data\":42}")), emit.out.json());
+
+            Cli noData = Cli.run("emit", "--tcp", "127.0.0.1:" + port, "ping", "--wait", "ping", "--silent");
+            assertEquals(0, noData.status(), "stderr: " + noData.err.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"ping\",\"data\":{}}")), noData.out.json(),
+                    "no DATA is node-ipc's {}");
+        }
+    }
+
+    @Test
+    void shouldWaitForSeveralRepliesWithRelay() throws Exception {
+        String path = dir.resolve("both.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--relay", "--silent")) {
+            serve.out.awaitEvent("start");
+            Cli emit = Cli.run("emit", "--path", path, "twice", "\"x\"", "--wait", "twice", "--count", "2");
+            assertEquals(0, emit.status(), "stderr: " + emit.err.all());
+            assertEquals(2, emit.out.all().size(), "echo and relay each send it back: " + emit.out.all());
+        }
+    }
+
+    @Test
+    void shouldPrintOnlyListedEventsWithCustomDelimiter() throws Exception {
+        String path = dir.resolve("d.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--events", "ping", "--delimiter", "\\u0000",
+                "--silent")) {
+            serve.out.awaitEvent("start");
+            assertEquals(0, Cli.run("emit", "--path", path, "--delimiter", "\\0", "other", "1").status());
+            assertEquals(0, Cli.run("emit", "--path", path, "--delimiter", "\\0", "ping", "2").status());
+            serve.out.await("socket 2 leaving", n -> n.path("event").asText().equals("socket.disconnected")
+                    && n.path("socket").asText().equals("2"));
+
+            List<String> events = serve.out.json().stream().map(n -> n.get("event").asText())
+                    .collect(Collectors.toList());
+            assertEquals(List.of("start", "connect", "socket.disconnected", "connect", "ping", "socket.disconnected"),
+                    events);
+            assertTrue(serve.out.json().contains(Lines.json("{\"event\":\"ping\",\"data\":2,\"socket\":\"2\"}")));
+        }
+    }
+
+    @Test
+    void shouldEchoRawBytes() throws Exception {
+        String path = dir.resolve("raw.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--raw", "--echo", "--silent")) {
+            serve.out.awaitEvent("start");
+            Cli emit = Cli.run("emit", "--path", path, "--raw", "hello raw", "--wait", "data");
+
+            assertEquals(0, emit.status(), "stderr: " + emit.err.all());
+            assertEquals("hello raw", decode(emit.out.json().get(0)));
+            JsonNode got = serve.out.awaitEvent("data");
+            assertEquals("1", got.get("socket").asText());
+            assertEquals("hello raw", decode(got));
+        }
+    }
+
+    @Test
+    void shouldFailFastWhenNoServerIsThere() {
+        String path = dir.resolve("missing.sock").toString();
+        Cli emit = Cli.run("emit", "--path", path, "greet", "--timeout", "60000", "--silent");
+
+        assertEquals(1, emit.status());
+        assertTrue(emit.out.all().isEmpty(), "stdout: " + emit.out.all());
+        assertEquals(1, emit.err.all().size(), "one error line: " + emit.err.all());
+        String line = emit.err.all().get(0);
+        assertTrue(line.startsWith("jipc: emit: ") && line.contains(path) && !line.contains("timed out"),
+                "the connection error, not a timeout: " + line);
+    }
+
+    @Test
+    void shouldFailFastWhenNothingListensOnTcp() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there now
+        }
+        Cli emit = Cli.run("emit", "--tcp", "127.0.0.1:" + port, "greet", "--timeout", "60000", "--silent");
+        assertEquals(1, emit.status());
+        String line = emit.err.all().get(0);
+        assertTrue(line.contains("refused") && !line.contains("timed out"), line);
+    }
+
+    @Test
+    void shouldTimeOutWaitingForAReplyThatNeverComes() throws Exception {
+        String path = dir.resolve("mute.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--silent")) {
+            serve.out.awaitEvent("start");
+            Cli emit = Cli.run("emit", "--path", path, "ask", "--wait", "answer", "--timeout", "500");
+
+            assertEquals(1, emit.status());
+            assertTrue(emit.out.all().isEmpty());
+            String line = emit.err.all().get(0);
+            assertTrue(line.contains("timed out") && line.contains("'answer'") && line.contains("got 0"), line);
+            serve.out.awaitEvent("ask"); // the emit itself went out
+        }
+    }
+
+    @Test
+    void shouldFailToServeWhereAServerListens() throws Exception {
+        String path = dir.resolve("busy.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--silent")) {
+            serve.out.awaitEvent("start");
+            Cli second = Cli.run("serve", "--path", path, "--silent");
+
+            assertEquals(1, second.status());
+            assertTrue(second.out.all().isEmpty(), "no start line: " + second.out.all());
+            assertTrue(second.err.all().get(0).startsWith("jipc: serve: "), second.err.all().toString());
+            assertTrue(Files.exists(Path.of(path)), "the live server's socket stays");
+        }
+    }
+
+    private static String decode(JsonNode line) {
+        return new String(Base64.getDecoder().decode(line.get("base64").asText()), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode last(Cli cli) {
+        List<JsonNode> all = cli.out.json();
+        return all.get(all.size() - 1);
+    }
+}

@@ -1,0 +1,107 @@
+package io.jipc;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A connection to a server, made by {@link Ipc#connectTo} or {@link Ipc#connectToNet}: node-ipc's
+ * {@code ipc.of[id]}.
+ *
+ * <p>Built-in events, in node-ipc's order: {@code connect} (connected; retries reset), {@code error} (connection
+ * errors such as ECONNREFUSED, malformed frames), {@code disconnect} (every close, retry or not), {@code destroy}
+ * (gave up: stopRetrying, maxRetries exhausted or {@link Ipc#disconnect}; after {@code disconnect}), {@code data}
+ * in rawBuffer mode. Reconnects after {@link IpcConfig#retry} up to {@link IpcConfig#maxRetries} times.
+ *
+ * <p>Thread-safe: {@code on}, {@code off}, {@code emit} may be called from any thread.
+ */
+public interface IpcClient {
+    /** @return the id this client was made with ({@code ipc.of[id]}) */
+    String id();
+
+    /** @return the current connection state */
+    ConnectionState state();
+
+    /**
+     * Sends an event: node-ipc's {@code ipc.of[id].emit(type, data)}. While connecting, the frame is buffered and
+     * sent once connected; while waiting to retry, or after destroy, the returned stage fails with
+     * {@code ENOTCONNECTED}, as the write would be lost in node-ipc. In sync mode it is queued until the server
+     * answered the previous one.
+     *
+     * @param type event type
+     * @param data any value Jackson can write, a received {@link Message}, or null for none (sent as {@code {}});
+     *     in rawBuffer mode {@code type} is written as text and data ignored, as in node-ipc
+     * @return completes when the frame reached the kernel, or fails with the reason
+     */
+    CompletionStage<Void> emit(String type, Object data);
+
+    /**
+     * Sends an event with no data ({@code {}} on the wire, as node-ipc's {@code emit(type)}).
+     *
+     * @param type event type
+     * @return as {@link #emit(String, Object)}
+     */
+    default CompletionStage<Void> emit(String type) {
+        return emit(type, null);
+    }
+
+    /**
+     * Writes bytes as they are, with no framing (for rawBuffer mode).
+     *
+     * @param bytes the bytes
+     * @return completes when the bytes reached the kernel
+     */
+    CompletionStage<Void> write(byte[] bytes);
+
+    /**
+     * Adds a handler: node-ipc's {@code ipc.of[id].on(type, data => ...)}. The type {@code "*"} (event-pubsub's
+     * catch-all) receives every event, built-in ones included, after that type's own handlers; read the type from
+     * {@link Message#type()}.
+     *
+     * @param type event type, a built-in event name, or {@code "*"}
+     * @param handler the handler
+     * @return this client
+     */
+    IpcClient on(String type, ClientHandler handler);
+
+    /**
+     * Adds a handler for an event whose data does not matter ({@code connect}, {@code disconnect}, {@code destroy}).
+     *
+     * @param type event type
+     * @param handler the handler
+     * @return this client
+     */
+    IpcClient on(String type, SignalHandler handler);
+
+    /**
+     * Removes a handler added with {@link #on(String, ClientHandler)}.
+     *
+     * @param type event type
+     * @param handler the handler
+     * @return this client
+     */
+    IpcClient off(String type, ClientHandler handler);
+
+    /**
+     * Removes a handler added with {@link #on(String, SignalHandler)}.
+     *
+     * @param type event type
+     * @param handler the handler
+     * @return this client
+     */
+    IpcClient off(String type, SignalHandler handler);
+
+    /**
+     * Removes every handler of a type ({@code "*"}: all of them).
+     *
+     * @param type event type or {@code "*"}
+     * @return this client
+     */
+    IpcClient off(String type);
+
+    /**
+     * Closes for good after flushing what was emitted before (bounded by {@link IpcConfig#flushTimeout}), then fires
+     * {@code disconnect} and {@code destroy}: node-ipc's {@code ipc.disconnect(id)}, which does not flush.
+     *
+     * @return completes once closed
+     */
+    CompletionStage<Void> disconnect();
+}

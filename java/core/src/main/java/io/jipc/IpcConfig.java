@@ -1,0 +1,470 @@
+package io.jipc;
+
+import io.jipc.internal.NodeEncoding;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * Configuration of an {@link Ipc} instance: node-ipc's {@code ipc.config}, with the same option names and defaults,
+ * plus a few jipc additions.
+ *
+ * <p>Fluent setters return {@code this}. {@link Ipc#create(IpcConfig)} takes a private copy, so changing a config
+ * after that has no effect on the instance. Values are checked when a server or client is made
+ * ({@link Ipc#serve()}, {@link Ipc#connectTo(String)}, ...): an invalid one fails there with an
+ * {@link IllegalArgumentException} naming the option.
+ *
+ * <p>node-ipc option → default: appspace {@code "app."}, socketRoot {@code "/tmp/"}, id (host name), networkHost
+ * {@code "localhost"}, networkPort 8000, encoding {@code "utf8"}, rawBuffer false, delimiter {@code "\f"}, sync
+ * false, silent false, maxConnections 100, retry 500 ms, maxRetries unlimited, stopRetrying false, unlink true,
+ * readableAll false, writableAll false, interfaces none. jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
+ * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread).
+ *
+ * <p>Not thread-safe; configure it on one thread, then hand it to {@link Ipc#create(IpcConfig)}.
+ */
+public final class IpcConfig {
+    /** Value of {@link #maxRetries(int)} that means "retry forever" (node-ipc's {@code Infinity}, the default). */
+    public static final int MAX_RETRIES_UNLIMITED = Integer.MAX_VALUE;
+    /** Default {@link #maxFrameBytes(int)}: 16 MiB. */
+    public static final int MAX_FRAME_BYTES_DEFAULT = 16 * 1024 * 1024;
+    /** Default {@link #retry(Duration)}: 500 ms, as in node-ipc. */
+    public static final Duration RETRY_DEFAULT = Duration.ofMillis(500);
+    /** Default {@link #flushTimeout(Duration)}: 5 s. */
+    public static final Duration FLUSH_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
+
+    /**
+     * node-ipc's {@code interface} option: the local end of a client connection ({@code net.connect} options).
+     *
+     * @param localAddress local address to bind before connecting, or null for any
+     * @param localPort local port to bind (TCP), or 0 for any
+     */
+    public record Interfaces(String localAddress, int localPort) {
+    }
+
+    private String appspace = "app.";
+    private String socketRoot = "/tmp/";
+    private String id = defaultId();
+    private String networkHost = "localhost";
+    private int networkPort = 8000;
+    private String encoding = "utf8";
+    private boolean rawBuffer;
+    private String delimiter = "\f";
+    private boolean sync;
+    private boolean silent;
+    private int maxConnections = 100;
+    private Duration retry = RETRY_DEFAULT;
+    private int maxRetries = MAX_RETRIES_UNLIMITED;
+    private boolean stopRetrying;
+    private boolean unlink = true;
+    private boolean readableAll;
+    private boolean writableAll;
+    private Interfaces interfaces;
+    private int maxFrameBytes = MAX_FRAME_BYTES_DEFAULT;
+    private Duration flushTimeout = FLUSH_TIMEOUT_DEFAULT;
+    private boolean skipMalformedFrames;
+    private boolean allowReservedEvents;
+    private Executor executor;
+
+    private IpcConfig() {
+    }
+
+    /** @return a new config holding node-ipc's defaults */
+    public static IpcConfig defaults() {
+        return new IpcConfig();
+    }
+
+    /** @return an independent copy of this config */
+    public IpcConfig copy() {
+        IpcConfig c = new IpcConfig();
+        c.appspace = appspace;
+        c.socketRoot = socketRoot;
+        c.id = id;
+        c.networkHost = networkHost;
+        c.networkPort = networkPort;
+        c.encoding = encoding;
+        c.rawBuffer = rawBuffer;
+        c.delimiter = delimiter;
+        c.sync = sync;
+        c.silent = silent;
+        c.maxConnections = maxConnections;
+        c.retry = retry;
+        c.maxRetries = maxRetries;
+        c.stopRetrying = stopRetrying;
+        c.unlink = unlink;
+        c.readableAll = readableAll;
+        c.writableAll = writableAll;
+        c.interfaces = interfaces;
+        c.maxFrameBytes = maxFrameBytes;
+        c.flushTimeout = flushTimeout;
+        c.skipMalformedFrames = skipMalformedFrames;
+        c.allowReservedEvents = allowReservedEvents;
+        c.executor = executor;
+        return c;
+    }
+
+    /**
+     * Checks every option.
+     *
+     * @return this config
+     * @throws IllegalArgumentException naming the first invalid option and its value
+     */
+    public IpcConfig validate() {
+        require(appspace != null, "appspace", appspace, "must not be null");
+        require(socketRoot != null, "socketRoot", socketRoot, "must not be null");
+        require(id != null && !id.isEmpty(), "id", id, "must not be empty");
+        require(networkHost != null && !networkHost.isEmpty(), "networkHost", networkHost, "must not be empty");
+        require(networkPort >= 0 && networkPort <= 65535, "networkPort", networkPort, "must be 0..65535");
+        require(encoding != null, "encoding", encoding, "must not be null");
+        try {
+            NodeEncoding.charset(encoding);
+        } catch (IllegalArgumentException e) {
+            require(false, "encoding", encoding, e.getMessage());
+        }
+        require(delimiter != null && !delimiter.isEmpty(), "delimiter", delimiter, "must not be empty");
+        require(maxConnections >= 1, "maxConnections", maxConnections, "must be at least 1");
+        require(retry != null && !retry.isNegative(), "retry", retry, "must be zero or positive");
+        require(maxRetries >= 0, "maxRetries", maxRetries, "must be zero or positive (0 = never retry)");
+        require(maxFrameBytes >= 16, "maxFrameBytes", maxFrameBytes, "must be at least 16");
+        require(flushTimeout != null && !flushTimeout.isNegative(), "flushTimeout", flushTimeout,
+                "must be zero or positive");
+        if (interfaces != null) {
+            require(interfaces.localPort() >= 0 && interfaces.localPort() <= 65535, "interfaces.localPort",
+                    interfaces.localPort(), "must be 0..65535");
+        }
+        return this;
+    }
+
+    private static void require(boolean ok, String option, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid IpcConfig." + option + " = " + show(value) + ": " + rule);
+        }
+    }
+
+    private static String show(Object value) {
+        return value instanceof String ? '"' + ((String) value).replace("\f", "\\f") + '"' : String.valueOf(value);
+    }
+
+    private static String defaultId() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            String f = Files.readString(Path.of("/etc/hostname")).trim();
+            if (!f.isEmpty()) {
+                return f;
+            }
+        } catch (Exception ignored) {
+            // not Linux, or unreadable: ask the resolver
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** @param appspace prefix of the socket file name (node-ipc {@code appspace}, default {@code "app."}) @return this */
+    public IpcConfig appspace(String appspace) {
+        this.appspace = appspace;
+        return this;
+    }
+
+    /** @return prefix of the socket file name */
+    public String appspace() {
+        return appspace;
+    }
+
+    /**
+     * @param socketRoot directory prefix for Unix socket files, concatenated as a string as node-ipc does
+     *     (default {@code "/tmp/"}; keep the trailing slash)
+     * @return this
+     */
+    public IpcConfig socketRoot(String socketRoot) {
+        this.socketRoot = socketRoot;
+        return this;
+    }
+
+    /** @return directory prefix for Unix socket files */
+    public String socketRoot() {
+        return socketRoot;
+    }
+
+    /** @param id this process's id, used for the default socket path of {@link Ipc#serve()} (default: host name) @return this */
+    public IpcConfig id(String id) {
+        this.id = id;
+        return this;
+    }
+
+    /** @return this process's id */
+    public String id() {
+        return id;
+    }
+
+    /** @param networkHost default host for TCP (default {@code "localhost"}) @return this */
+    public IpcConfig networkHost(String networkHost) {
+        this.networkHost = networkHost;
+        return this;
+    }
+
+    /** @return default host for TCP */
+    public String networkHost() {
+        return networkHost;
+    }
+
+    /** @param networkPort default TCP port (default 8000; 0 lets the OS choose when serving) @return this */
+    public IpcConfig networkPort(int networkPort) {
+        this.networkPort = networkPort;
+        return this;
+    }
+
+    /** @return default TCP port */
+    public int networkPort() {
+        return networkPort;
+    }
+
+    /**
+     * @param encoding node encoding name used for text written in rawBuffer mode (default {@code "utf8"}); JSON
+     *     frames are always UTF-8, as in node-ipc 14
+     * @return this
+     */
+    public IpcConfig encoding(String encoding) {
+        this.encoding = encoding;
+        return this;
+    }
+
+    /** @return node encoding name for rawBuffer text */
+    public String encoding() {
+        return encoding;
+    }
+
+    /** @param rawBuffer true for node-ipc's rawBuffer mode: no framing, chunks arrive as {@code data} events @return this */
+    public IpcConfig rawBuffer(boolean rawBuffer) {
+        this.rawBuffer = rawBuffer;
+        return this;
+    }
+
+    /** @return whether rawBuffer mode is on */
+    public boolean rawBuffer() {
+        return rawBuffer;
+    }
+
+    /** @param delimiter frame terminator, any non-empty string (default form feed {@code "\f"}) @return this */
+    public IpcConfig delimiter(String delimiter) {
+        this.delimiter = delimiter;
+        return this;
+    }
+
+    /** @return frame terminator */
+    public String delimiter() {
+        return delimiter;
+    }
+
+    /**
+     * @param sync node-ipc's sync mode (clients only): the next queued emit is written only after a message from the
+     *     server arrived
+     * @return this
+     */
+    public IpcConfig sync(boolean sync) {
+        this.sync = sync;
+        return this;
+    }
+
+    /** @return whether sync mode is on */
+    public boolean sync() {
+        return sync;
+    }
+
+    /** @param silent true turns off jipc's logging (node-ipc {@code silent}) @return this */
+    public IpcConfig silent(boolean silent) {
+        this.silent = silent;
+        return this;
+    }
+
+    /** @return whether logging is off */
+    public boolean silent() {
+        return silent;
+    }
+
+    /** @param maxConnections connections a server accepts at once; more are closed at once (default 100) @return this */
+    public IpcConfig maxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
+    /** @return connection limit of a server */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** @param retry delay before a client reconnects (default 500 ms) @return this */
+    public IpcConfig retry(Duration retry) {
+        this.retry = retry;
+        return this;
+    }
+
+    /** @return reconnect delay */
+    public Duration retry() {
+        return retry;
+    }
+
+    /**
+     * @param maxRetries reconnect attempts before a client gives up ({@link #MAX_RETRIES_UNLIMITED} by default;
+     *     0 means never reconnect, as node-ipc's {@code false}/0)
+     * @return this
+     */
+    public IpcConfig maxRetries(int maxRetries) {
+        this.maxRetries = maxRetries;
+        return this;
+    }
+
+    /** @return reconnect attempts before giving up */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** @param stopRetrying true: a client never reconnects (node-ipc {@code stopRetrying}) @return this */
+    public IpcConfig stopRetrying(boolean stopRetrying) {
+        this.stopRetrying = stopRetrying;
+        return this;
+    }
+
+    /** @return whether reconnecting is off */
+    public boolean stopRetrying() {
+        return stopRetrying;
+    }
+
+    /**
+     * @param unlink true (default): a stale socket file (a socket nobody answers on) is removed before listening;
+     *     a regular file is never removed, and a live server at the path makes {@link IpcServer#start()} fail
+     * @return this
+     */
+    public IpcConfig unlink(boolean unlink) {
+        this.unlink = unlink;
+        return this;
+    }
+
+    /** @return whether stale socket files are removed */
+    public boolean unlink() {
+        return unlink;
+    }
+
+    /** @param readableAll make the socket file readable by all users @return this */
+    public IpcConfig readableAll(boolean readableAll) {
+        this.readableAll = readableAll;
+        return this;
+    }
+
+    /** @return whether the socket file is readable by all users */
+    public boolean readableAll() {
+        return readableAll;
+    }
+
+    /** @param writableAll make the socket file writable by all users (needed to connect) @return this */
+    public IpcConfig writableAll(boolean writableAll) {
+        this.writableAll = writableAll;
+        return this;
+    }
+
+    /** @return whether the socket file is writable by all users */
+    public boolean writableAll() {
+        return writableAll;
+    }
+
+    /** @param interfaces local end of client TCP connections, or null (node-ipc {@code interface}) @return this */
+    public IpcConfig interfaces(Interfaces interfaces) {
+        this.interfaces = interfaces;
+        return this;
+    }
+
+    /** @return local end of client TCP connections, or null */
+    public Interfaces interfaces() {
+        return interfaces;
+    }
+
+    /**
+     * @param maxFrameBytes largest frame accepted from a peer, delimiter excluded (default 16 MiB); a larger one is an
+     *     error on that connection, detected without buffering it whole
+     * @return this
+     */
+    public IpcConfig maxFrameBytes(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+        return this;
+    }
+
+    /** @return largest frame accepted */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /**
+     * @param flushTimeout how long disconnect, stop and close wait for emitted messages to reach the kernel before
+     *     closing anyway (default 5 s); node-ipc does not flush at all
+     * @return this
+     */
+    public IpcConfig flushTimeout(Duration flushTimeout) {
+        this.flushTimeout = flushTimeout;
+        return this;
+    }
+
+    /** @return the flush timeout */
+    public Duration flushTimeout() {
+        return flushTimeout;
+    }
+
+    /**
+     * @param skipMalformedFrames false (default): a malformed or oversize frame is an {@code error} event and closes
+     *     that connection (node-ipc 14); true: the frame is skipped after the {@code error} event and the connection
+     *     stays open (node-ipc 9)
+     * @return this
+     */
+    public IpcConfig skipMalformedFrames(boolean skipMalformedFrames) {
+        this.skipMalformedFrames = skipMalformedFrames;
+        return this;
+    }
+
+    /** @return whether malformed frames are skipped rather than closing the connection */
+    public boolean skipMalformedFrames() {
+        return skipMalformedFrames;
+    }
+
+    /**
+     * @param allowReservedEvents false (default): a frame from a peer whose type is a built-in event name
+     *     ({@code connect}, {@code error}, ...) is a protocol error; true lets it through as node-ipc 9 does
+     * @return this
+     */
+    public IpcConfig allowReservedEvents(boolean allowReservedEvents) {
+        this.allowReservedEvents = allowReservedEvents;
+        return this;
+    }
+
+    /** @return whether peers may send built-in event names */
+    public boolean allowReservedEvents() {
+        return allowReservedEvents;
+    }
+
+    /**
+     * @param executor where handlers run; null (default) runs them on the I/O thread, where they must not block.
+     *     With an executor, handlers of one connection run in order only if the executor is single-threaded.
+     * @return this
+     */
+    public IpcConfig executor(Executor executor) {
+        this.executor = executor;
+        return this;
+    }
+
+    /** @return the handler executor, or null for the I/O thread */
+    public Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public String toString() {
+        return "IpcConfig{id=" + id + ", appspace=" + appspace + ", socketRoot=" + socketRoot + ", networkHost="
+                + networkHost + ", networkPort=" + networkPort + ", rawBuffer=" + rawBuffer + ", sync=" + sync
+                + ", maxConnections=" + maxConnections + ", retry=" + retry + ", maxRetries=" + maxRetries
+                + ", stopRetrying=" + stopRetrying + '}';
+    }
+}

@@ -1,0 +1,42 @@
+package io.jipc;
+
+/**
+ * Every failure jipc reports: unchecked, with a short {@link #code()} to branch on and a message that names the
+ * operation, the peer and the way out (e.g. {@code connect /tmp/app.world: no such socket (is the server started?)}).
+ *
+ * <p>Codes used: {@code ECONNREFUSED}, {@code ENOENT}, {@code EADDRINUSE}, {@code EACCES}, {@code EIO} (OS errors
+ * as named by the OS), {@code EMALFORMED} (a frame that is not valid JSON or not a {@code {type,data}} object),
+ * {@code EFRAMETOOLARGE} (a frame over maxFrameBytes), {@code ERESERVED} (a peer sent a built-in event name),
+ * {@code ENOTCONNECTED} (emit on a client that has no connection), {@code ECLOSED} (the connection closed before the
+ * bytes reached the kernel), {@code ETIMEDOUT}, {@code EDATA} (data that cannot be bound or serialised),
+ * {@code ESTATE} (an operation not allowed in the current state).
+ */
+public class IpcException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String code;
+
+    /**
+     * @param code short error code, e.g. {@code EMALFORMED}
+     * @param message what failed and why
+     */
+    public IpcException(String code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    /**
+     * @param code short error code, e.g. {@code ECONNREFUSED}
+     * @param message what failed and why
+     * @param cause the underlying failure
+     */
+    public IpcException(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    /** @return the short error code */
+    public String code() {
+        return code;
+    }
+}

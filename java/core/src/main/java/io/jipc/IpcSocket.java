@@ -1,0 +1,53 @@
+package io.jipc;
+
+import java.net.SocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One connected peer of an {@link IpcServer}: the {@code socket} argument of node-ipc's server handlers.
+ *
+ * <p>Thread-safe: {@link #emit} may be called from any thread.
+ */
+public interface IpcSocket {
+    /** @return a number unique within its server, in accept order ("1", "2", ...) */
+    String id();
+
+    /**
+     * @return the last {@code data.id} string this peer sent, if any: node-ipc's {@code socket.id} and the
+     *     {@code destroyedSocketID} of {@code socket.disconnected}
+     */
+    Optional<String> peerId();
+
+    /** @return the peer's address (a {@code UnixDomainSocketAddress} or an {@code InetSocketAddress}) */
+    SocketAddress remoteAddress();
+
+    /** @return true until the connection closed */
+    boolean isOpen();
+
+    /**
+     * Sends an event to this peer: node-ipc's {@code ipc.server.emit(socket, type, data)}.
+     *
+     * @param type the event type
+     * @param data any value Jackson can write, a received {@link Message} (relayed as is), or null for none
+     *     (sent as {@code {}}, as node-ipc sends it); in rawBuffer mode {@code type} is written as text in the
+     *     configured encoding and data is ignored, as in node-ipc
+     * @return completes when the frame reached the kernel, or fails with the reason
+     */
+    CompletionStage<Void> emit(String type, Object data);
+
+    /**
+     * Writes bytes as they are, with no framing (for rawBuffer mode).
+     *
+     * @param bytes the bytes
+     * @return completes when the bytes reached the kernel, or fails with the reason
+     */
+    CompletionStage<Void> write(byte[] bytes);
+
+    /**
+     * Closes this connection after flushing what was emitted before (bounded by {@link IpcConfig#flushTimeout}).
+     *
+     * @return completes once closed
+     */
+    CompletionStage<Void> close();
+}

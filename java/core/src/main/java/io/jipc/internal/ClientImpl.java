@@ -1,0 +1,345 @@
+package io.jipc.internal;
+
+import io.jipc.ClientHandler;
+import io.jipc.ConnectionState;
+import io.jipc.IpcClient;
+import io.jipc.IpcConfig;
+import io.jipc.IpcException;
+import io.jipc.SignalHandler;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Channel;
+import io.jipc.internal.transport.ChannelHandler;
+import io.jipc.internal.transport.Transport;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * node-ipc's {@code ipc.of[id]}: connects, reconnects per retry / maxRetries / stopRetrying, decodes frames and
+ * dispatches them. Connection state changes happen on the I/O thread only; {@code state} and {@code channel} are
+ * volatile so other threads can read them.
+ */
+final class ClientImpl implements IpcClient, FrameSink {
+    private final IpcRuntime rt;
+    private final IpcConfig cfg;
+    private final String id;
+    private final SocketAddress target;
+    private final Handlers handlers = new Handlers();
+    private final Transport transport;
+    private final CompletableFuture<Void> destroyed = new CompletableFuture<>();
+    private volatile ConnectionState state = ConnectionState.CONNECTING;
+    private volatile Channel channel;
+    /** The current connection attempt; callbacks from older attempts are ignored. */
+    private volatile Attempt current;
+    private volatile boolean explicitlyDisconnected;
+    // I/O thread only:
+    private int retriesRemaining;
+    private Cancellable retryTimer;
+    private JsonFrameDecoder decoder;
+    private boolean stopped;
+    private final ArrayDeque<Queued> syncQueue = new ArrayDeque<>();
+    /** Emits made in the connectTo setup callback, before the first channel exists. */
+    private final ArrayDeque<Queued> early = new ArrayDeque<>();
+    private boolean awaitingReply;
+
+    private static final class Queued {
+        final ByteBuffer frame;
+        final CompletableFuture<Void> promise;
+
+        Queued(ByteBuffer frame, CompletableFuture<Void> promise) {
+            this.frame = frame;
+            this.promise = promise;
+        }
+    }
+
+    ClientImpl(IpcRuntime rt, String id, SocketAddress target) {
+        this.rt = rt;
+        this.cfg = rt.config;
+        this.id = id;
+        this.target = target;
+        this.transport = rt.transport();
+        this.retriesRemaining = cfg.maxRetries();
+    }
+
+    void start() {
+        connectNow();
+    }
+
+    /** Opens a new connection (first attempt, or a retry on the I/O thread). */
+    private void connectNow() {
+        state = ConnectionState.CONNECTING;
+        stopped = false;
+        decoder = cfg.rawBuffer() ? null : rt.newDecoder();
+        SocketAddress local = null;
+        if (cfg.interfaces() != null && target instanceof InetSocketAddress) {
+            IpcConfig.Interfaces i = cfg.interfaces();
+            local = i.localAddress() == null ? new InetSocketAddress(i.localPort())
+                    : new InetSocketAddress(i.localAddress(), i.localPort());
+        }
+        Attempt attempt = new Attempt();
+        current = attempt;
+        Channel ch = transport.connect(target, local, attempt);
+        synchronized (early) {
+            if (current == attempt && channel != ch) {
+                channel = ch;
+            }
+            Queued q;
+            while ((q = early.poll()) != null) {
+                ch.write(q.frame, q.promise);
+            }
+        }
+    }
+
+    /** Routes one connection's callbacks to the client, tagged so stale ones can be recognised. */
+    private final class Attempt implements ChannelHandler {
+        @Override
+        public void onOpen(Channel ch) {
+            if (current == this) {
+                channel = ch;
+                opened();
+            }
+        }
+
+        @Override
+        public void onData(ByteBuffer data) {
+            if (current == this) {
+                received(data);
+            } else {
+                data.position(data.limit());
+            }
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            if (current == this) {
+                closed(cause);
+            }
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ConnectionState state() {
+        return state;
+    }
+
+    @Override
+    public CompletionStage<Void> emit(String type, Object data) {
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(type, data);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        return send(frame, type);
+    }
+
+    @Override
+    public CompletionStage<Void> write(byte[] bytes) {
+        return send(ByteBuffer.wrap(bytes.clone()), "(raw bytes)");
+    }
+
+    private CompletionStage<Void> send(ByteBuffer frame, String what) {
+        ConnectionState s = state;
+        Channel ch = channel;
+        if (ch == null && s == ConnectionState.CONNECTING && !cfg.sync()) {
+            synchronized (early) {
+                if (channel == null) {
+                    CompletableFuture<Void> promise = new CompletableFuture<>();
+                    early.add(new Queued(frame, promise));
+                    return promise;
+                }
+                ch = channel;
+            }
+        }
+        if (s == ConnectionState.DESTROYED || s == ConnectionState.DISCONNECTED || explicitlyDisconnected) {
+            return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + what + "' to " + id + " ("
+                    + IpcRuntime.describe(target) + "): not connected (state " + s + ")"));
+        }
+        CompletableFuture<Void> promise = new CompletableFuture<>();
+        if (cfg.sync()) {
+            transport.execute(() -> {
+                syncQueue.add(new Queued(frame, promise));
+                pumpSync();
+            });
+        } else {
+            ch.write(frame, promise); // a channel that closed meanwhile fails the promise with ECLOSED
+        }
+        return promise;
+    }
+
+    /** Sync mode: write the next queued frame once the previous one was answered. */
+    private void pumpSync() {
+        Channel ch = channel;
+        if (awaitingReply || syncQueue.isEmpty() || ch == null) {
+            return;
+        }
+        Queued q = syncQueue.poll();
+        awaitingReply = true;
+        ch.write(q.frame, q.promise);
+    }
+
+    @Override
+    public IpcClient on(String type, ClientHandler handler) {
+        handlers.on(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcClient on(String type, SignalHandler handler) {
+        handlers.on(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcClient off(String type, ClientHandler handler) {
+        handlers.off(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcClient off(String type, SignalHandler handler) {
+        handlers.off(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcClient off(String type) {
+        handlers.off(type);
+        return this;
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect() {
+        explicitlyDisconnected = true;
+        transport.execute(() -> {
+            if (retryTimer != null) {
+                retryTimer.cancel();
+            }
+            Channel ch = channel;
+            if (ch != null && ch.isOpen()) {
+                ch.closeAfterFlush(cfg.flushTimeout().toNanos()); // onClose then destroys
+            } else if (state != ConnectionState.DESTROYED) {
+                destroy(false);
+            }
+        });
+        return destroyed;
+    }
+
+    private void opened() {
+        state = ConnectionState.CONNECTED;
+        retriesRemaining = cfg.maxRetries();
+        fire("connect", null);
+        if (cfg.sync()) {
+            pumpSync();
+        }
+    }
+
+    private void received(ByteBuffer data) {
+        if (decoder == null) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            fire("data", JsonMessage.ofRaw(chunk, rt.rawCharset, rt.mapper));
+        } else {
+            decoder.decode(data, this);
+            if (stopped || decoder.isFinished()) {
+                data.position(data.limit());
+                channel.close(null);
+                return;
+            }
+        }
+        if (cfg.sync()) {
+            awaitingReply = false;
+            pumpSync();
+        }
+    }
+
+    @Override
+    public void onFrame(String type, byte[] data) {
+        if (stopped) {
+            return;
+        }
+        if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            protocolError("server sent the built-in event name '" + type
+                    + "' (set allowReservedEvents to accept it)", "ERESERVED");
+            return;
+        }
+        fire(type, JsonMessage.ofJson(type, data, rt.mapper));
+    }
+
+    @Override
+    public boolean onMalformed(String reason) {
+        return protocolError(reason, reason.contains("maxFrameBytes") ? "EFRAMETOOLARGE" : "EMALFORMED");
+    }
+
+    private boolean protocolError(String reason, String code) {
+        boolean skip = cfg.skipMalformedFrames();
+        fire("error", rt.errorMessage(new IpcException(code, id + " (" + IpcRuntime.describe(target) + "): " + reason
+                + (skip ? "; frame skipped" : "; closing the connection"))));
+        stopped = !skip;
+        return skip;
+    }
+
+    private void closed(Throwable cause) {
+        if (cause != null) {
+            fire("error", rt.errorMessage(rt.osError("connect " + id, target, cause)));
+        }
+        if (cfg.stopRetrying() || retriesRemaining < 1 || explicitlyDisconnected) {
+            destroy(true);
+            return;
+        }
+        state = ConnectionState.DISCONNECTED;
+        failSyncQueue();
+        retryTimer = transport.schedule(() -> {
+            if (explicitlyDisconnected) {
+                return;
+            }
+            retriesRemaining--;
+            connectNow();
+        }, cfg.retry().toNanos(), TimeUnit.NANOSECONDS);
+        fire("disconnect", null);
+    }
+
+    /** node-ipc: disconnect, then destroy; the client is then removed from {@code ipc.of}. */
+    private void destroy(boolean fireDisconnect) {
+        state = ConnectionState.DESTROYED;
+        failSyncQueue();
+        if (fireDisconnect) {
+            fire("disconnect", null);
+        }
+        fire("destroy", null);
+        rt.forget(id, this);
+        if (explicitlyDisconnected) {
+            handlers.off("*"); // node-ipc's disconnect removes every handler
+        }
+        destroyed.complete(null);
+    }
+
+    private void failSyncQueue() {
+        awaitingReply = false;
+        Queued q;
+        while ((q = syncQueue.poll()) != null) {
+            q.promise.completeExceptionally(new IpcException("ECLOSED", "emit to " + id
+                    + ": the connection closed while the message waited in the sync queue"));
+        }
+    }
+
+    private void fire(String type, io.jipc.Message msg) {
+        rt.fireClient(handlers, type, msg == null ? JsonMessage.ofJson(type, null, rt.mapper) : msg);
+    }
+
+    @Override
+    public String toString() {
+        return "IpcClient{id=" + id + ", target=" + IpcRuntime.describe(target) + ", state=" + state + '}';
+    }
+}

@@ -1,0 +1,270 @@
+package io.jipc.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jipc.ClientHandler;
+import io.jipc.IpcClient;
+import io.jipc.IpcConfig;
+import io.jipc.IpcException;
+import io.jipc.IpcServer;
+import io.jipc.IpcSocket;
+import io.jipc.Message;
+import io.jipc.ServerHandler;
+import io.jipc.SignalHandler;
+import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.codec.JsonFrameEncoder;
+import io.jipc.internal.codec.RawJson;
+import io.jipc.internal.transport.NioTransport;
+import io.jipc.internal.transport.Transport;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * What one {@code Ipc} instance shares between its server and clients: the config, the I/O thread (started on first
+ * use), the codec, and event dispatch.
+ */
+public final class IpcRuntime {
+    /** Built-in event names a peer may not send unless allowReservedEvents is set. */
+    static final Set<String> RESERVED = Set.of("connect", "disconnect", "socket.disconnected", "destroy", "error",
+            "data", "start", "close");
+
+    private static final System.Logger LOG = System.getLogger("io.jipc");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final IpcConfig config;
+    final ObjectMapper mapper = MAPPER;
+    final JsonFactory factory = MAPPER.getFactory();
+    final byte[] delimiter;
+    final Charset rawCharset;
+    final JsonFrameEncoder encoder;
+    private final BiConsumer<String, IpcClient> forget;
+    private Transport transport;
+    private boolean closed;
+
+    /**
+     * @param config a validated private copy of the config
+     * @param forget called when a client is destroyed, to drop it from {@code ipc.of}
+     */
+    public IpcRuntime(IpcConfig config, BiConsumer<String, IpcClient> forget) {
+        this.config = config;
+        this.forget = forget;
+        this.delimiter = config.delimiter().getBytes(StandardCharsets.UTF_8);
+        this.rawCharset = NodeEncoding.charset(config.encoding());
+        this.encoder = new JsonFrameEncoder(delimiter, mapper);
+    }
+
+    /** @return the I/O transport, started on first use */
+    synchronized Transport transport() {
+        if (closed) {
+            throw new IpcException("ESTATE", "this Ipc is closed");
+        }
+        if (transport == null) {
+            transport = NioTransport.start("jipc-io-" + config.id(), config.silent());
+        }
+        return transport;
+    }
+
+    /**
+     * @param address where to listen
+     * @return a new, not yet started server
+     */
+    public IpcServer newServer(SocketAddress address) {
+        return new ServerImpl(this, address);
+    }
+
+    /**
+     * @param id the client's id
+     * @param address the server's address
+     * @param setup run with the client before it connects, or null
+     * @return a new client, already connecting
+     */
+    public IpcClient newClient(String id, SocketAddress address, java.util.function.Consumer<IpcClient> setup) {
+        ClientImpl c = new ClientImpl(this, id, address);
+        if (setup != null) {
+            setup.accept(c);
+        }
+        c.start();
+        return c;
+    }
+
+    void forget(String id, IpcClient client) {
+        forget.accept(id, client);
+    }
+
+    /** Ends the I/O thread (after the server and clients were closed). */
+    public void close() {
+        Transport t;
+        synchronized (this) {
+            closed = true;
+            t = transport;
+            transport = null;
+        }
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    JsonFrameDecoder newDecoder() {
+        return new JsonFrameDecoder(delimiter, config.maxFrameBytes(), factory);
+    }
+
+    /** Encodes an emit as the bytes to write: a JSON frame, or in rawBuffer mode the type as text. */
+    ByteBuffer encode(String type, Object data) {
+        if (type == null) {
+            throw new IpcException("EDATA", "emit: type must not be null");
+        }
+        if (config.rawBuffer()) {
+            return ByteBuffer.wrap(type.getBytes(rawCharset));
+        }
+        Object wire = data;
+        if (data instanceof JsonMessage) {
+            JsonMessage m = (JsonMessage) data;
+            wire = m.isRaw() ? m.asText() : (m.jsonBytes() == null ? null : new RawJson(m.jsonBytes()));
+        }
+        try {
+            return ByteBuffer.wrap(encoder.encode(type, wire));
+        } catch (IllegalArgumentException e) {
+            throw new IpcException("EDATA", "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static <T> CompletionStage<T> failed(IpcException e) {
+        return CompletableFuture.failedFuture(e);
+    }
+
+    Message errorMessage(IpcException e) {
+        return JsonMessage.ofError(e, mapper);
+    }
+
+    /** Maps a socket failure to an IpcException with an OS-style code and a message naming the operation. */
+    IpcException osError(String op, SocketAddress address, Throwable cause) {
+        if (cause instanceof IpcException) {
+            return (IpcException) cause;
+        }
+        String msg = String.valueOf(cause.getMessage());
+        String lower = msg.toLowerCase(Locale.ROOT);
+        String where = op + " " + describe(address);
+        if (cause instanceof NoSuchFileException || lower.contains("no such file")) {
+            boolean underRoot = describe(address).startsWith(config.socketRoot());
+            return new IpcException("ENOENT", where + ": no such socket (is the server started?"
+                    + (underRoot ? " socketRoot=" + config.socketRoot() + ")" : ")"), cause);
+        }
+        if (cause instanceof ConnectException && lower.contains("refused")) {
+            return new IpcException("ECONNREFUSED", where + ": connection refused (is the server started?)", cause);
+        }
+        if (cause instanceof AccessDeniedException || lower.contains("permission denied")) {
+            return new IpcException("EACCES", where + ": permission denied", cause);
+        }
+        if (lower.contains("address already in use")) {
+            return new IpcException("EADDRINUSE", where + ": address already in use", cause);
+        }
+        if (lower.contains("reset")) {
+            return new IpcException("ECONNRESET", where + ": connection reset by peer", cause);
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return new IpcException("EHOSTUNREACH", where + ": " + msg, cause);
+        }
+        if (cause instanceof java.net.UnknownHostException) {
+            return new IpcException("ENOTFOUND", where + ": unknown host " + msg, cause);
+        }
+        return new IpcException("EIO", where + ": " + msg, cause);
+    }
+
+    static String describe(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return ((UnixDomainSocketAddress) address).getPath().toString();
+        }
+        if (address instanceof java.net.InetSocketAddress) {
+            java.net.InetSocketAddress inet = (java.net.InetSocketAddress) address;
+            String host = inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    /** Runs the client handlers of a type, then the catch-all {@code "*"} handlers, with a message. */
+    void fireClient(Handlers handlers, String type, Message msg) {
+        List<Object> list = handlers.get(type);
+        List<Object> any = handlers.get("*");
+        if (list.isEmpty() && any.isEmpty()) {
+            if ("error".equals(type)) {
+                logUnhandled(msg);
+            }
+            return;
+        }
+        for (List<Object> l : "*".equals(type) ? List.of(list) : List.of(list, any)) {
+            for (Object h : l) {
+                run(type, () -> {
+                    if (h instanceof ClientHandler) {
+                        ((ClientHandler) h).onMessage(msg);
+                    } else {
+                        ((SignalHandler) h).onSignal();
+                    }
+                }, err -> fireClient(handlers, "error", errorMessage(err)));
+            }
+        }
+    }
+
+    /** Runs the server handlers of a type, then the catch-all {@code "*"} handlers, with a message and socket. */
+    void fireServer(Handlers handlers, String type, Message msg, IpcSocket socket) {
+        List<Object> list = handlers.get(type);
+        List<Object> any = handlers.get("*");
+        if (list.isEmpty() && any.isEmpty()) {
+            if ("error".equals(type)) {
+                logUnhandled(msg);
+            }
+            return;
+        }
+        for (List<Object> l : "*".equals(type) ? List.of(list) : List.of(list, any)) {
+            for (Object h : l) {
+                run(type, () -> ((ServerHandler) h).onMessage(msg, socket),
+                        err -> fireServer(handlers, "error", errorMessage(err), socket));
+            }
+        }
+    }
+
+    private void run(String type, Runnable call, java.util.function.Consumer<IpcException> onThrow) {
+        Executor executor = config.executor();
+        Runnable guarded = () -> {
+            try {
+                call.run();
+            } catch (RuntimeException | Error e) {
+                if ("error".equals(type)) {
+                    log(System.Logger.Level.WARNING, "an 'error' handler threw: " + e);
+                } else {
+                    onThrow.accept(new IpcException("EHANDLER", "handler for '" + type + "' threw " + e, e));
+                }
+            }
+        };
+        if (executor == null) {
+            guarded.run();
+        } else {
+            executor.execute(guarded);
+        }
+    }
+
+    private void logUnhandled(Message msg) {
+        log(System.Logger.Level.WARNING, "jipc error (no 'error' handler): "
+                + msg.error().map(Throwable::getMessage).orElse(msg.asText()));
+    }
+
+    void log(System.Logger.Level level, String text) {
+        if (!config.silent()) {
+            LOG.log(level, text);
+        }
+    }
+}

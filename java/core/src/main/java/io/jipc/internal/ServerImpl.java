@@ -1,0 +1,300 @@
+package io.jipc.internal;
+
+import io.jipc.IpcException;
+import io.jipc.IpcServer;
+import io.jipc.IpcSocket;
+import io.jipc.ServerHandler;
+import io.jipc.internal.transport.Channel;
+import io.jipc.internal.transport.ChannelHandler;
+import io.jipc.internal.transport.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** node-ipc's {@code ipc.server} for Unix sockets and TCP. */
+final class ServerImpl implements IpcServer, Transport.AcceptHandler {
+    private static final int BACKLOG = 511; // node's default listen backlog
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    final IpcRuntime rt;
+    private final SocketAddress requested;
+    private final Handlers handlers = new Handlers();
+    private final CopyOnWriteArrayList<SocketImpl> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicLong socketIds = new AtomicLong();
+    private volatile Transport.Listener listener;
+    private volatile SocketAddress bound;
+
+    ServerImpl(IpcRuntime rt, SocketAddress requested) {
+        this.rt = rt;
+        this.requested = requested;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (listener != null) {
+            throw new IpcException("ESTATE", "start " + IpcRuntime.describe(requested) + ": already listening");
+        }
+        Transport transport = rt.transport();
+        SocketAddress address = requested;
+        if (address instanceof UnixDomainSocketAddress) {
+            prepareSocketPath(((UnixDomainSocketAddress) address).getPath());
+        } else {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            if (inet.isUnresolved()) {
+                address = new InetSocketAddress(inet.getHostString(), inet.getPort());
+            }
+        }
+        try {
+            listener = transport.listen(address, BACKLOG, this);
+        } catch (IOException e) {
+            throw rt.osError("listen", requested, e);
+        }
+        bound = listener.localAddress();
+        if (address instanceof UnixDomainSocketAddress) {
+            applyModes(((UnixDomainSocketAddress) address).getPath());
+        }
+        transport.execute(() -> rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
+    }
+
+    /**
+     * node-ipc unlinks the path before listening. We remove it only when it is a socket nobody answers on: a regular
+     * file is never deleted, and a live server is never displaced.
+     */
+    private void prepareSocketPath(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!isSocket(path)) {
+            throw new IpcException("EEXIST", "listen " + path + ": the path exists and is not a socket; "
+                    + "refusing to delete it (remove it yourself or choose another id/socketRoot)");
+        }
+        if (answers(path)) {
+            throw new IpcException("EADDRINUSE", "listen " + path + ": a server is already listening on this "
+                    + "socket (stop it, or choose another id/socketRoot)");
+        }
+        if (!rt.config.unlink()) {
+            throw new IpcException("EADDRINUSE", "listen " + path + ": a stale socket file is in the way and "
+                    + "unlink is false (delete it, or set unlink=true)");
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw rt.osError("unlink stale socket", requested, e);
+        }
+    }
+
+    /** @return true when something accepts connections on the socket file (a live server) */
+    private static boolean answers(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException refused) {
+            return false; // nobody answers: a stale file left by a process that died
+        }
+    }
+
+    private static boolean isSocket(Path path) {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return ((Integer) mode & S_IFMT) == S_IFSOCK;
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            try {
+                return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS).isOther();
+            } catch (IOException unreadable) {
+                return false;
+            }
+        }
+    }
+
+    private void applyModes(Path path) {
+        if (!rt.config.readableAll() && !rt.config.writableAll()) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+            if (rt.config.readableAll()) {
+                perms.add(PosixFilePermission.OWNER_READ);
+                perms.add(PosixFilePermission.GROUP_READ);
+                perms.add(PosixFilePermission.OTHERS_READ);
+            }
+            if (rt.config.writableAll()) {
+                perms.add(PosixFilePermission.OWNER_WRITE);
+                perms.add(PosixFilePermission.GROUP_WRITE);
+                perms.add(PosixFilePermission.OTHERS_WRITE);
+            }
+            Files.setPosixFilePermissions(path, perms);
+        } catch (IOException | UnsupportedOperationException e) {
+            rt.log(System.Logger.Level.WARNING, "cannot set readableAll/writableAll on " + path + ": " + e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        Transport.Listener l;
+        synchronized (this) {
+            l = listener;
+            listener = null;
+        }
+        if (l == null) {
+            return;
+        }
+        l.close();
+        long flushNanos = rt.config.flushTimeout().toNanos();
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (SocketImpl s : sockets) {
+            closing.add(s.channel.closeAfterFlush(flushNanos));
+        }
+        if (requested instanceof UnixDomainSocketAddress) {
+            Path path = ((UnixDomainSocketAddress) requested).getPath();
+            try {
+                if (isSocket(path)) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException e) {
+                rt.log(System.Logger.Level.WARNING, "cannot remove socket file " + path + ": " + e);
+            }
+        }
+        if (!rt.transport().inLoop()) {
+            try {
+                CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                        .get(flushNanos + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                rt.log(System.Logger.Level.WARNING, "stop: sockets did not close in time: " + e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isListening() {
+        return listener != null;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return bound;
+    }
+
+    @Override
+    public IpcServer on(String type, ServerHandler handler) {
+        handlers.on(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcServer off(String type, ServerHandler handler) {
+        handlers.off(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcServer off(String type) {
+        handlers.off(type);
+        return this;
+    }
+
+    @Override
+    public CompletionStage<Void> emit(IpcSocket socket, String type, Object data) {
+        return socket.emit(type, data);
+    }
+
+    @Override
+    public CompletionStage<Void> broadcast(String type, Object data) {
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(type, data);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        Object[] targets = sockets.toArray();
+        CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            all[i] = ((SocketImpl) targets[i]).send(frame.duplicate()).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(all);
+    }
+
+    @Override
+    public List<IpcSocket> sockets() {
+        return List.copyOf(sockets);
+    }
+
+    @Override
+    public ChannelHandler onAccept(Channel channel) {
+        if (sockets.size() >= rt.config.maxConnections()) {
+            rt.log(System.Logger.Level.WARNING, "maxConnections (" + rt.config.maxConnections()
+                    + ") reached: closing the new connection from " + channel.remoteAddress());
+            channel.close(null);
+            return REFUSED;
+        }
+        return new SocketImpl(this, channel, Long.toString(socketIds.incrementAndGet()));
+    }
+
+    @Override
+    public void onAcceptError(IOException error) {
+        rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("accept", requested, error)), null);
+    }
+
+    void opened(SocketImpl s) {
+        sockets.add(s);
+        rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), s);
+    }
+
+    void closed(SocketImpl s, Throwable cause) {
+        boolean known = sockets.remove(s);
+        if (cause != null) {
+            rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(),
+                    cause)), s);
+        }
+        if (known) {
+            byte[] id;
+            try {
+                id = s.peerId().isPresent() ? rt.mapper.writeValueAsBytes(s.peerId().get())
+                        : "false".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                id = null;
+            }
+            rt.fireServer(handlers, "socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper),
+                    s);
+        }
+    }
+
+    void fire(String type, io.jipc.Message msg, SocketImpl s) {
+        rt.fireServer(handlers, type, msg, s);
+    }
+
+    private static final ChannelHandler REFUSED = new ChannelHandler() {
+        @Override
+        public void onOpen(Channel channel) {
+            channel.close(null);
+        }
+
+        @Override
+        public void onData(ByteBuffer data) {
+            data.position(data.limit());
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            // a connection over maxConnections: nothing to report
+        }
+    };
+}

@@ -1,0 +1,195 @@
+package io.jipc.internal.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Encodes node-ipc JSON frames: {@code UTF8(JSON.stringify({type, data})) + delimiter}, byte-identical to node-ipc.
+ * Thread-safe.
+ *
+ * <p>Strings (the type, String data and every string or name the mapper writes) are escaped exactly like
+ * {@code JSON.stringify}; doubles and floats are written in JavaScript number notation (NaN and infinities as
+ * {@code null}). How other Java types map to JSON is the mapper's business (for instance {@code byte[]} becomes a
+ * base64 string, not node's {@code {"type":"Buffer",...}}).
+ */
+public final class JsonFrameEncoder {
+
+    private static final byte[] PREFIX = "{\"type\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_KEY = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    /** Scratch buffers above this size are not kept by a thread after {@link #encode}. */
+    private static final int SCRATCH_RETAIN_LIMIT = 64 * 1024;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Generators whose string escaping matches JSON.stringify (lowercase hex, raw astral chars, lone surrogates escaped). */
+    private static final JsonFactory JS_FACTORY = JsonFactory.builder()
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .disable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+            .build();
+
+    private final byte[] delimiter;
+    private final ObjectWriter writer;
+
+    /**
+     * Creates an encoder.
+     *
+     * @param delimiter frame delimiter, non-empty (node-ipc's default is {@code 0x0C})
+     * @param mapper serialises data values other than strings, booleans, integral numbers and {@link RawJson};
+     *     only its serialisation settings are used (never indentation or root wrapping), it is not modified
+     */
+    public JsonFrameEncoder(byte[] delimiter, ObjectMapper mapper) {
+        Objects.requireNonNull(delimiter, "delimiter");
+        Objects.requireNonNull(mapper, "mapper");
+        if (delimiter.length == 0) {
+            throw new IllegalArgumentException("delimiter must not be empty");
+        }
+        this.delimiter = delimiter.clone();
+        this.writer = mapper.writer()
+                .without(SerializationFeature.INDENT_OUTPUT)
+                .without(SerializationFeature.WRAP_ROOT_VALUE);
+    }
+
+    /**
+     * Encodes one frame.
+     *
+     * @param type the frame type (not null)
+     * @param data null means absent: encoded as {@code {}} exactly like node-ipc does for undefined.
+     *     {@code data instanceof RawJson}: its bytes are copied verbatim as the data value. Anything else (String,
+     *     Number, Boolean, JsonNode incl. NullNode as null, Map, List, records, POJOs) is written by the mapper.
+     * @return the frame bytes, delimiter included
+     * @throws IllegalArgumentException naming the type if Jackson cannot serialise the value
+     */
+    public byte[] encode(String type, Object data) {
+        Scratch s = SCRATCH.get();
+        if (s.inUse) { // re-entered from a serialiser running on this thread
+            FrameBuffer own = new FrameBuffer();
+            encodeTo(type, data, own);
+            return own.toByteArray();
+        }
+        s.inUse = true;
+        FrameBuffer buf = s.buffer;
+        try {
+            buf.reset();
+            encodeTo(type, data, buf);
+            return buf.toByteArray();
+        } finally {
+            buf.reset();
+            if (buf.capacity() > SCRATCH_RETAIN_LIMIT) {
+                s.buffer = new FrameBuffer();
+            }
+            s.inUse = false;
+        }
+    }
+
+    /**
+     * Same as {@link #encode}, appending into a caller-supplied growable buffer (for batching). On failure the
+     * buffer is left as it was.
+     *
+     * @param type the frame type (not null)
+     * @param data the data value, as for {@link #encode}
+     * @param out buffer the frame is appended to
+     * @throws IllegalArgumentException naming the type if Jackson cannot serialise the value
+     */
+    public void encodeTo(String type, Object data, FrameBuffer out) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(out, "out");
+        final int mark = out.length();
+        boolean done = false;
+        try {
+            out.append(PREFIX);
+            JsJson.writeString(type, out);
+            out.append(DATA_KEY);
+            writeData(data, out);
+            out.appendByte('}');
+            out.append(delimiter);
+            done = true;
+        } finally {
+            if (!done) {
+                out.setLength(mark);
+            }
+        }
+    }
+
+    private void writeData(Object data, FrameBuffer out) {
+        if (data == null) {
+            out.append(EMPTY_OBJECT);
+        } else if (data instanceof String str) {
+            JsJson.writeString(str, out);
+        } else if (data instanceof RawJson raw) {
+            out.append(raw.utf8());
+        } else if (data instanceof Boolean bool) {
+            out.append(bool ? TRUE : FALSE);
+        } else if (data instanceof Integer || data instanceof Long || data instanceof Short || data instanceof Byte
+                || data instanceof BigInteger) {
+            appendAscii(data.toString(), out);
+        } else if (data instanceof Double d) {
+            appendAscii(JsJson.numberText(d), out);
+        } else if (data instanceof Float f) {
+            appendAscii(JsJson.numberText(f), out);
+        } else {
+            writeWithMapper(data, out);
+        }
+    }
+
+    private void writeWithMapper(Object data, FrameBuffer out) {
+        try (JsonGenerator gen = new JsCompatGenerator(JS_FACTORY.createGenerator(new FrameBufferStream(out)))) {
+            writer.writeValue(gen, data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "cannot serialise data of type " + data.getClass().getName() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot serialise data of type " + data.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void appendAscii(String s, FrameBuffer out) {
+        int n = s.length();
+        out.ensure(n);
+        byte[] b = out.array();
+        int p = out.length();
+        for (int i = 0; i < n; i++) {
+            b[p + i] = (byte) s.charAt(i);
+        }
+        out.setLength(p + n);
+    }
+
+    /** Per-thread scratch buffer for {@link #encode}. */
+    private static final class Scratch {
+        FrameBuffer buffer = new FrameBuffer();
+        boolean inUse;
+    }
+
+    /** OutputStream view appending to a FrameBuffer; close does nothing. */
+    private static final class FrameBufferStream extends OutputStream {
+        private final FrameBuffer out;
+
+        FrameBufferStream(FrameBuffer out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            out.appendByte(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            out.append(b, off, len);
+        }
+    }
+}

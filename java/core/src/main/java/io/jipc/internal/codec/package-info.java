@@ -1,0 +1,2 @@
+/** node-ipc wire codec: byte-exact JSON frame encoding and incremental, bounded frame decoding. */
+package io.jipc.internal.codec;

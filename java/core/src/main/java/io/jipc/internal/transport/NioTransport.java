@@ -1,0 +1,737 @@
+package io.jipc.internal.transport;
+
+import io.jipc.IpcException;
+import io.jipc.internal.loop.Cancellable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The pure-JDK transport: one thread running a {@link Selector} over Unix-domain and TCP socket channels.
+ *
+ * <p>Each loop turn: select (or selectNow when tasks wait), handle ready keys (accept, connect, read into one shared
+ * direct buffer, write), run queued tasks, run due timers, then flush every channel that was written to during the
+ * turn with one gathering write each. Writes from other threads enqueue and wake the selector at most once per turn.
+ */
+public final class NioTransport implements Transport, Runnable {
+    private static final System.Logger LOG = System.getLogger("io.jipc.transport");
+    private static final int IOV_MAX = 1024;
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final int MAX_READS_PER_TURN = 16;
+    private static final int MAX_ACCEPTS_PER_TURN = 64;
+    private static final long ACCEPT_PAUSE_MS = 100;
+    private static final AtomicLong THREAD_IDS = new AtomicLong();
+
+    private final Selector selector;
+    private final Thread thread;
+    private final boolean silent;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupArmed = new AtomicBoolean();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ArrayDeque<NioChannel> flushQueue = new ArrayDeque<>();
+    private final Set<NioChannel> channels = new HashSet<>();
+    private final Set<NioListener> listeners = new HashSet<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final ByteBuffer[] iov = new ByteBuffer[IOV_MAX];
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean shuttingDown;
+    private long timerSeq;
+
+    private NioTransport(String name, boolean silent) throws IOException {
+        this.selector = Selector.open();
+        this.silent = silent;
+        this.thread = new Thread(this, name + "-" + THREAD_IDS.incrementAndGet());
+    }
+
+    /**
+     * Opens a selector and starts the I/O thread.
+     *
+     * @param name thread name prefix
+     * @param silent true to suppress log output
+     * @return the running transport
+     */
+    public static NioTransport start(String name, boolean silent) {
+        try {
+            NioTransport t = new NioTransport(name, silent);
+            t.thread.start();
+            return t;
+        } catch (IOException e) {
+            throw new IpcException("EIO", "cannot open a selector for the jipc I/O thread: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (wakeupArmed.getAndSet(false)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        Timer t = new Timer(System.nanoTime() + unit.toNanos(delay), task);
+        if (inLoop()) {
+            t.seq = timerSeq++;
+            timers.add(t);
+        } else {
+            execute(() -> {
+                t.seq = timerSeq++;
+                timers.add(t);
+            });
+        }
+        return t;
+    }
+
+    private static ProtocolFamily familyOf(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
+        return inet.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+    }
+
+    @Override
+    public Listener listen(SocketAddress address, int backlog, AcceptHandler handler) throws IOException {
+        ServerSocketChannel ssc = ServerSocketChannel.open(familyOf(address));
+        try {
+            if (!(address instanceof UnixDomainSocketAddress)) {
+                ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            ssc.bind(address, backlog);
+            ssc.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ssc);
+            throw e;
+        }
+        NioListener listener = new NioListener(ssc, handler);
+        runAndWait(listener::register);
+        return listener;
+    }
+
+    @Override
+    public Channel connect(SocketAddress remote, SocketAddress local, ChannelHandler handler) {
+        NioChannel c = new NioChannel(handler, remote);
+        // always deferred, so the caller holds the channel before any handler callback arrives
+        execute(() -> c.startConnect(local));
+        return c;
+    }
+
+    private void runAndWait(Runnable task) throws IOException {
+        if (inLoop()) {
+            task.run();
+            return;
+        }
+        if (shuttingDown) {
+            throw new IOException("the jipc I/O thread is shut down");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the jipc I/O thread did not answer within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the jipc I/O thread", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!shuttingDown) {
+            shuttingDown = true;
+            execute(() -> {
+                for (NioListener l : new ArrayList<>(listeners)) {
+                    l.close();
+                }
+                for (NioChannel c : new ArrayList<>(channels)) {
+                    c.close(null);
+                }
+            });
+        }
+        if (!inLoop()) {
+            try {
+                terminated.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log(System.Logger.Level.WARNING, "jipc I/O thread did not stop within 30 s");
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                long timeoutMs = nextTimerDelayMs();
+                wakeupArmed.set(true);
+                if (!tasks.isEmpty() || shuttingDown) {
+                    wakeupArmed.set(false);
+                    selector.selectNow(this::onReady);
+                } else if (timeoutMs < 0) {
+                    selector.select(this::onReady);
+                } else {
+                    selector.select(this::onReady, Math.max(1, timeoutMs));
+                }
+                wakeupArmed.set(false);
+                runTasks();
+                runTimers();
+                flushAll();
+                if (shuttingDown && tasks.isEmpty() && channels.isEmpty() && listeners.isEmpty()) {
+                    break;
+                }
+            }
+        } catch (Throwable t) {
+            log(System.Logger.Level.ERROR, "jipc I/O thread failed: " + t);
+        } finally {
+            closeQuietly(selector);
+            terminated.complete(null);
+        }
+    }
+
+    private void onReady(SelectionKey key) {
+        Object att = key.attachment();
+        try {
+            if (att instanceof NioChannel) {
+                ((NioChannel) att).onReady(key);
+            } else if (att instanceof NioListener) {
+                ((NioListener) att).onAcceptable();
+            }
+        } catch (Throwable t) {
+            log(System.Logger.Level.ERROR, "unexpected failure handling " + att + ": " + t);
+            if (att instanceof NioChannel) {
+                ((NioChannel) att).close(t);
+            }
+        }
+    }
+
+    private void runTasks() {
+        // run at most what is queued now, so tasks that queue tasks cannot starve I/O
+        int n = tasks.size();
+        for (int i = 0; i < n; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                break;
+            }
+            try {
+                r.run();
+            } catch (Throwable t) {
+                log(System.Logger.Level.ERROR, "jipc task failed: " + t);
+            }
+        }
+    }
+
+    private long nextTimerDelayMs() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        if (t == null) {
+            return -1;
+        }
+        long ns = t.deadline - System.nanoTime();
+        return ns <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(ns + 999_999);
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
+            timers.poll();
+            if (!t.cancelled) {
+                t.cancelled = true;
+                try {
+                    t.task.run();
+                } catch (Throwable e) {
+                    log(System.Logger.Level.ERROR, "jipc timer task failed: " + e);
+                }
+            }
+        }
+    }
+
+    private void flushAll() {
+        NioChannel c;
+        while ((c = flushQueue.poll()) != null) {
+            c.flush();
+        }
+    }
+
+    private void log(System.Logger.Level level, String msg) {
+        if (!silent) {
+            LOG.log(level, msg);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing: nothing left to do with the error
+        }
+    }
+
+    private static final class Timer implements Cancellable, Comparable<Timer> {
+        final long deadline;
+        final Runnable task;
+        long seq;
+        volatile boolean cancelled;
+
+        Timer(long deadline, Runnable task) {
+            this.deadline = deadline;
+            this.task = task;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private static final class Pending {
+        final ByteBuffer buf;
+        final CompletableFuture<Void> promise;
+
+        Pending(ByteBuffer buf, CompletableFuture<Void> promise) {
+            this.buf = buf;
+            this.promise = promise;
+        }
+    }
+
+    private final class NioListener implements Listener {
+        private final ServerSocketChannel ssc;
+        private final AcceptHandler handler;
+        private final SocketAddress local;
+        private SelectionKey key;
+        private boolean closed;
+
+        NioListener(ServerSocketChannel ssc, AcceptHandler handler) throws IOException {
+            this.ssc = ssc;
+            this.handler = handler;
+            this.local = ssc.getLocalAddress();
+        }
+
+        void register() {
+            try {
+                key = ssc.register(selector, SelectionKey.OP_ACCEPT, this);
+                listeners.add(this);
+            } catch (IOException e) {
+                closeQuietly(ssc);
+                throw new IpcException("EIO", "cannot register listener " + local + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return local;
+        }
+
+        void onAcceptable() {
+            for (int i = 0; i < MAX_ACCEPTS_PER_TURN && !closed; i++) {
+                SocketChannel sc;
+                try {
+                    sc = ssc.accept();
+                } catch (IOException e) {
+                    // typically EMFILE: stop accepting for a moment instead of spinning on a ready key
+                    key.interestOps(0);
+                    schedule(() -> {
+                        if (!closed && key.isValid()) {
+                            key.interestOps(SelectionKey.OP_ACCEPT);
+                        }
+                    }, ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
+                    handler.onAcceptError(e);
+                    return;
+                }
+                if (sc == null) {
+                    return;
+                }
+                NioChannel c = new NioChannel(null, null);
+                try {
+                    c.adopt(sc);
+                } catch (IOException e) {
+                    closeQuietly(sc);
+                    handler.onAcceptError(e);
+                    continue;
+                }
+                ChannelHandler h = handler.onAccept(c);
+                c.handler = h;
+                c.connected = true;
+                h.onOpen(c);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!inLoop()) {
+                try {
+                    runAndWait(this::close);
+                } catch (IOException e) {
+                    closeQuietly(ssc);
+                }
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(ssc);
+            listeners.remove(this);
+        }
+
+        @Override
+        public String toString() {
+            return "listener " + local;
+        }
+    }
+
+    private final class NioChannel implements Channel {
+        private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
+        private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private ChannelHandler handler;
+        private SocketChannel ch;
+        private SelectionKey key;
+        private volatile SocketAddress remote;
+        private volatile boolean connected;
+        private volatile boolean open = true;
+        private boolean closeWhenDrained;
+        private Cancellable drainTimer;
+
+        NioChannel(ChannelHandler handler, SocketAddress remote) {
+            this.handler = handler;
+            this.remote = remote;
+        }
+
+        void adopt(SocketChannel sc) throws IOException {
+            ch = sc;
+            sc.configureBlocking(false);
+            if (!(sc.getLocalAddress() instanceof UnixDomainSocketAddress)) {
+                sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            remote = sc.getRemoteAddress();
+            key = sc.register(selector, SelectionKey.OP_READ, this);
+            channels.add(this);
+        }
+
+        void startConnect(SocketAddress local) {
+            if (!open) {
+                return;
+            }
+            if (shuttingDown) {
+                close(new IOException("the jipc I/O thread is shutting down"));
+                return;
+            }
+            try {
+                SocketAddress target = remote;
+                if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
+                    InetSocketAddress u = (InetSocketAddress) target;
+                    target = new InetSocketAddress(u.getHostString(), u.getPort());
+                    if (((InetSocketAddress) target).isUnresolved()) {
+                        throw new java.net.UnknownHostException(u.getHostString());
+                    }
+                }
+                ch = SocketChannel.open(familyOf(target));
+                channels.add(this);
+                ch.configureBlocking(false);
+                if (!(target instanceof UnixDomainSocketAddress)) {
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+                if (local != null) {
+                    ch.bind(local);
+                }
+                key = ch.register(selector, 0, this);
+                if (ch.connect(target)) {
+                    finishOpen();
+                } else {
+                    key.interestOps(SelectionKey.OP_CONNECT);
+                }
+            } catch (IOException e) {
+                close(e);
+            }
+        }
+
+        private void finishOpen() {
+            connected = true;
+            key.interestOps(SelectionKey.OP_READ);
+            handler.onOpen(this);
+            if (open) {
+                flush();
+            }
+        }
+
+        void onReady(SelectionKey k) {
+            int ready = k.readyOps();
+            if ((ready & SelectionKey.OP_CONNECT) != 0) {
+                try {
+                    if (ch.finishConnect()) {
+                        finishOpen();
+                    }
+                } catch (IOException e) {
+                    close(e);
+                }
+                return;
+            }
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                doWrite();
+            }
+            if (open && (ready & SelectionKey.OP_READ) != 0) {
+                doRead();
+            }
+        }
+
+        private void doRead() {
+            ByteBuffer buf = readBuffer;
+            for (int i = 0; i < MAX_READS_PER_TURN && open; i++) {
+                buf.clear();
+                int n;
+                try {
+                    n = ch.read(buf);
+                } catch (IOException e) {
+                    close(e);
+                    return;
+                }
+                if (n < 0) {
+                    close(null);
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                buf.flip();
+                handler.onData(buf);
+                if (n < buf.capacity()) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void write(ByteBuffer data, CompletableFuture<Void> promise) {
+            if (!open) {
+                failWrite(promise, null);
+                return;
+            }
+            outbound.add(new Pending(data, promise));
+            if (!open) {
+                failQueued(null);
+                return;
+            }
+            if (flushScheduled.compareAndSet(false, true)) {
+                if (inLoop()) {
+                    flushQueue.add(this);
+                } else {
+                    execute(() -> flushQueue.add(this));
+                }
+            }
+        }
+
+        void flush() {
+            flushScheduled.set(false);
+            if (!open || !connected || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                return; // not yet connected, or waiting for OP_WRITE: that path writes
+            }
+            doWrite();
+        }
+
+        private void doWrite() {
+            while (open) {
+                int n = 0;
+                for (Pending p : inflight) {
+                    if (n == IOV_MAX) {
+                        break;
+                    }
+                    iov[n++] = p.buf;
+                }
+                Pending p;
+                while (n < IOV_MAX && (p = outbound.poll()) != null) {
+                    inflight.add(p);
+                    iov[n++] = p.buf;
+                }
+                if (n == 0) {
+                    if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                        key.interestOps(SelectionKey.OP_READ);
+                    }
+                    if (closeWhenDrained) {
+                        close(null);
+                    }
+                    return;
+                }
+                try {
+                    ch.write(iov, 0, n);
+                } catch (IOException e) {
+                    close(e);
+                    return;
+                } finally {
+                    java.util.Arrays.fill(iov, 0, n, null);
+                }
+                while (!inflight.isEmpty() && !inflight.peekFirst().buf.hasRemaining()) {
+                    Pending done = inflight.pollFirst();
+                    if (done.promise != null) {
+                        done.promise.complete(null);
+                    }
+                }
+                if (!inflight.isEmpty()) {
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return connected && open;
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return remote;
+        }
+
+        @Override
+        public CompletableFuture<Void> closeAfterFlush(long timeoutNanos) {
+            execute(() -> {
+                if (!open) {
+                    return;
+                }
+                closeWhenDrained = true;
+                if (connected && inflight.isEmpty() && outbound.isEmpty()) {
+                    close(null);
+                    return;
+                }
+                drainTimer = schedule(() -> close(new IpcException("ETIMEDOUT", "closing " + remote
+                        + ": queued data was not flushed within the flush timeout")), timeoutNanos,
+                        TimeUnit.NANOSECONDS);
+                if (connected) {
+                    flush();
+                }
+            });
+            return closed;
+        }
+
+        @Override
+        public void close(Throwable cause) {
+            if (!inLoop()) {
+                execute(() -> close(cause));
+                return;
+            }
+            if (closed.isDone()) {
+                return;
+            }
+            open = false;
+            if (key != null) {
+                key.cancel();
+            }
+            if (ch != null) {
+                closeQuietly(ch);
+            }
+            if (drainTimer != null) {
+                drainTimer.cancel();
+            }
+            channels.remove(this);
+            Pending p;
+            while ((p = inflight.poll()) != null) {
+                failWrite(p.promise, cause);
+            }
+            failQueued(cause);
+            closed.complete(null);
+            if (handler != null) {
+                handler.onClose(cause);
+            }
+        }
+
+        private void failQueued(Throwable cause) {
+            Pending p;
+            while ((p = outbound.poll()) != null) {
+                failWrite(p.promise, cause);
+            }
+        }
+
+        private void failWrite(CompletableFuture<Void> promise, Throwable cause) {
+            if (promise != null) {
+                String why = cause == null ? "" : ": " + cause.getMessage();
+                promise.completeExceptionally(new IpcException("ECLOSED", "connection " + remote
+                        + " closed before the data was written" + why, cause));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "channel " + remote;
+        }
+    }
+
+    /**
+     * For tests and diagnostics: the number of open channels (read on the I/O thread).
+     *
+     * @return open channel count
+     */
+    public int openChannelCount() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        if (inLoop()) {
+            return channels.size();
+        }
+        execute(() -> f.complete(channels.size()));
+        return f.join();
+    }
+
+    /** @return the I/O thread (for diagnostics) */
+    public Thread thread() {
+        return thread;
+    }
+
+}

@@ -1,0 +1,57 @@
+package io.jipc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The two stream transports every behaviour test runs on. */
+enum Net {
+    UNIX, TCP;
+
+    /** A temporary socketRoot ("/tmp/jipc-test-xxxx/"), short enough for sun_path. */
+    static String tempSocketRoot() {
+        try {
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), "jipc-");
+            dir.toFile().deleteOnExit();
+            return dir + "/";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A config for tests: quiet, fast retry, a private socketRoot. */
+    static IpcConfig config(String id, String socketRoot) {
+        return IpcConfig.defaults().id(id).socketRoot(socketRoot).silent(true).retry(Duration.ofMillis(50))
+                .networkHost("127.0.0.1");
+    }
+
+    /** Makes (does not start) a server of this kind; TCP servers bind port 0 unless a port is given. */
+    IpcServer serve(Ipc ipc, int port) {
+        return this == UNIX ? ipc.serve() : ipc.serveNet("127.0.0.1", port);
+    }
+
+    IpcServer serve(Ipc ipc) {
+        return serve(ipc, 0);
+    }
+
+    /** Connects a client, known in {@code ipc.of} as {@code id}, to a started server of this kind. */
+    IpcClient connect(Ipc ipc, String id, IpcServer server) {
+        return connect(ipc, id, server, null);
+    }
+
+    /** Same, with handlers registered by {@code setup} before the first connection attempt. */
+    IpcClient connect(Ipc ipc, String id, IpcServer server, java.util.function.Consumer<IpcClient> setup) {
+        if (this == UNIX) {
+            return ipc.connectTo(id, ((java.net.UnixDomainSocketAddress) server.address()).getPath().toString(),
+                    setup);
+        }
+        return ipc.connectToNet(id, "127.0.0.1", port(server), setup);
+    }
+
+    static int port(IpcServer server) {
+        return ((InetSocketAddress) server.address()).getPort();
+    }
+}
