@@ -62,8 +62,11 @@ sealed interface Address permits Address.Named, Address.UnixPath, Address.Tcp {
     /** @return a new, not yet started server at this address */
     IpcServer serve(Ipc ipc);
 
-    /** @return a client connecting to this address */
-    IpcClient connect(Ipc ipc);
+    /**
+     * @param setup registers the client's handlers before the first connection attempt
+     * @return a client connecting to this address
+     */
+    IpcClient connect(Ipc ipc, java.util.function.Consumer<IpcClient> setup);
 
     /** @return the address as printed in messages and in the start line */
     String describe();
@@ -86,8 +89,8 @@ sealed interface Address permits Address.Named, Address.UnixPath, Address.Tcp {
         }
 
         @Override
-        public IpcClient connect(Ipc ipc) {
-            return ipc.connectTo(id);
+        public IpcClient connect(Ipc ipc, java.util.function.Consumer<IpcClient> setup) {
+            return ipc.connectTo(id, setup);
         }
 
         @Override
@@ -104,8 +107,8 @@ sealed interface Address permits Address.Named, Address.UnixPath, Address.Tcp {
         }
 
         @Override
-        public IpcClient connect(Ipc ipc) {
-            return ipc.connectTo(CLIENT_KEY, path);
+        public IpcClient connect(Ipc ipc, java.util.function.Consumer<IpcClient> setup) {
+            return ipc.connectTo(CLIENT_KEY, path, setup);
         }
 
         @Override
@@ -160,8 +163,8 @@ sealed interface Address permits Address.Named, Address.UnixPath, Address.Tcp {
         }
 
         @Override
-        public IpcClient connect(Ipc ipc) {
-            return ipc.connectToNet(CLIENT_KEY, host, port);
+        public IpcClient connect(Ipc ipc, java.util.function.Consumer<IpcClient> setup) {
+            return ipc.connectToNet(CLIENT_KEY, host, port, setup);
         }
 
         @Override

@@ -313,12 +313,12 @@ final class ClientImpl implements IpcClient, FrameSink {
     /** node-ipc: disconnect, then destroy; the client is then removed from {@code ipc.of}. */
     private void destroy(boolean fireDisconnect) {
         state = ConnectionState.DESTROYED;
+        rt.forget(id, this);
         failSyncQueue();
         if (fireDisconnect) {
             fire("disconnect", null);
         }
         fire("destroy", null);
-        rt.forget(id, this);
         if (explicitlyDisconnected) {
             handlers.off("*"); // node-ipc's disconnect removes every handler
         }
