@@ -277,7 +277,10 @@ public final class Ipc implements AutoCloseable {
         return s;
     }
 
-    /** Stops the server, disconnects every client (flushing each, bounded by flushTimeout) and ends the I/O thread. */
+    /**
+     * Stops the server, disconnects every client (flushing each, bounded by flushTimeout) and ends the I/O thread.
+     * Waits for all of it, except when called from a handler (on the I/O thread), where it only starts it.
+     */
     @Override
     public void close() {
         IpcServer s = server;
@@ -287,10 +290,12 @@ public final class Ipc implements AutoCloseable {
         CompletableFuture<?>[] pending = clients.values().stream()
                 .map(c -> c.disconnect().toCompletableFuture()).toArray(CompletableFuture[]::new);
         clients.clear();
-        try {
-            CompletableFuture.allOf(pending).join();
-        } catch (RuntimeException ignored) {
-            // each failure was already reported as an error event; closing goes on
+        if (!runtime.inLoop()) { // on the I/O thread (a handler called close) waiting would deadlock
+            try {
+                CompletableFuture.allOf(pending).join();
+            } catch (RuntimeException ignored) {
+                // each failure was already reported as an error event; closing goes on
+            }
         }
         runtime.close();
     }

@@ -148,6 +148,26 @@ class MessagingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldCarryLargeFramesInterleavedWithSmallOnes(Net net) throws Exception {
+        String root = Net.tempSocketRoot();
+        IpcServer server = net.serve(ipc("world", root));
+        server.on("m", (data, socket) -> socket.emit("m", data));
+        server.start();
+        BlockingQueue<Message> got = new LinkedBlockingQueue<>();
+        IpcClient client = net.connect(ipc("hello", root), "world", server, c -> c.on("m", got::add));
+        String big = "ab€".repeat(3 * 1024 * 1024); // 15 MiB of UTF-8, under the 16 MiB default limit
+        for (int i = 0; i < 3; i++) {
+            client.emit("m", i);
+            client.emit("m", big);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, take(got).json().intValue());
+            assertEquals(big, take(got).asText());
+        }
+    }
+
     private static Message take(BlockingQueue<Message> q) throws InterruptedException {
         Message m = q.poll(10, TimeUnit.SECONDS);
         if (m == null) {

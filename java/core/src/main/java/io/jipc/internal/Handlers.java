@@ -1,32 +1,57 @@
 package io.jipc.internal;
 
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Event type → handlers, safe to change from any thread while the I/O thread dispatches (node-ipc's event-pubsub).
+ * Each type maps to an immutable array replaced on every change, so dispatch reads it without locks or allocation.
  * Handlers of one type run in the order they were added.
  */
 final class Handlers {
-    private final ConcurrentHashMap<String, CopyOnWriteArrayList<Object>> byType = new ConcurrentHashMap<>();
+    static final Object[] NONE = new Object[0];
+
+    private final ConcurrentHashMap<String, Object[]> byType = new ConcurrentHashMap<>();
 
     void on(String type, Object handler) {
         if (type == null || handler == null) {
             throw new NullPointerException(type == null ? "type" : "handler");
         }
-        byType.computeIfAbsent(type, k -> new CopyOnWriteArrayList<>()).add(handler);
+        byType.compute(type, (k, old) -> {
+            if (old == null) {
+                return new Object[] {handler};
+            }
+            Object[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = handler;
+            return grown;
+        });
     }
 
     void off(String type, Object handler) {
         if ("*".equals(type)) {
-            byType.values().forEach(l -> l.remove(handler));
-            return;
+            for (String t : byType.keySet()) {
+                remove(t, handler);
+            }
+        } else {
+            remove(type, handler);
         }
-        List<Object> list = byType.get(type);
-        if (list != null) {
-            list.remove(handler);
-        }
+    }
+
+    private void remove(String type, Object handler) {
+        byType.computeIfPresent(type, (k, old) -> {
+            for (int i = 0; i < old.length; i++) {
+                if (old[i].equals(handler)) {
+                    if (old.length == 1) {
+                        return null;
+                    }
+                    Object[] shrunk = new Object[old.length - 1];
+                    System.arraycopy(old, 0, shrunk, 0, i);
+                    System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                    return shrunk;
+                }
+            }
+            return old;
+        });
     }
 
     void off(String type) {
@@ -37,9 +62,9 @@ final class Handlers {
         }
     }
 
-    /** @return the handlers of a type (empty list when none), safe to iterate while others change it */
-    List<Object> get(String type) {
-        List<Object> list = byType.get(type);
-        return list == null ? List.of() : list;
+    /** @return the handlers of a type (never null, never modified afterwards) */
+    Object[] get(String type) {
+        Object[] a = byType.get(type);
+        return a == null ? NONE : a;
     }
 }

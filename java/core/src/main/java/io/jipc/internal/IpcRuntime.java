@@ -25,7 +25,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -103,6 +102,11 @@ public final class IpcRuntime {
 
     void forget(String id, IpcClient client) {
         forget.accept(id, client);
+    }
+
+    /** @return true when called on this instance's I/O thread */
+    public synchronized boolean inLoop() {
+        return transport != null && transport.inLoop();
     }
 
     /** Ends the I/O thread (after the server and clients were closed). */
@@ -198,63 +202,91 @@ public final class IpcRuntime {
 
     /** Runs the client handlers of a type, then the catch-all {@code "*"} handlers, with a message. */
     void fireClient(Handlers handlers, String type, Message msg) {
-        List<Object> list = handlers.get(type);
-        List<Object> any = handlers.get("*");
-        if (list.isEmpty() && any.isEmpty()) {
+        Object[] list = handlers.get(type);
+        Object[] any = "*".equals(type) ? Handlers.NONE : handlers.get("*");
+        if (list.length == 0 && any.length == 0) {
             if ("error".equals(type)) {
                 logUnhandled(msg);
             }
             return;
         }
-        for (List<Object> l : "*".equals(type) ? List.of(list) : List.of(list, any)) {
-            for (Object h : l) {
-                run(type, () -> {
-                    if (h instanceof ClientHandler) {
-                        ((ClientHandler) h).onMessage(msg);
-                    } else {
-                        ((SignalHandler) h).onSignal();
-                    }
-                }, err -> fireClient(handlers, "error", errorMessage(err)));
+        for (Object h : list) {
+            callClient(handlers, type, h, msg);
+        }
+        for (Object h : any) {
+            callClient(handlers, type, h, msg);
+        }
+    }
+
+    private void callClient(Handlers handlers, String type, Object h, Message msg) {
+        Executor executor = config.executor();
+        if (executor != null) {
+            executor.execute(() -> invokeClient(handlers, type, h, msg));
+        } else {
+            invokeClient(handlers, type, h, msg);
+        }
+    }
+
+    private void invokeClient(Handlers handlers, String type, Object h, Message msg) {
+        try {
+            if (h instanceof ClientHandler) {
+                ((ClientHandler) h).onMessage(msg);
+            } else {
+                ((SignalHandler) h).onSignal();
+            }
+        } catch (RuntimeException | Error e) {
+            IpcException err = handlerFailed(type, e);
+            if (err != null) {
+                fireClient(handlers, "error", errorMessage(err));
             }
         }
     }
 
     /** Runs the server handlers of a type, then the catch-all {@code "*"} handlers, with a message and socket. */
     void fireServer(Handlers handlers, String type, Message msg, IpcSocket socket) {
-        List<Object> list = handlers.get(type);
-        List<Object> any = handlers.get("*");
-        if (list.isEmpty() && any.isEmpty()) {
+        Object[] list = handlers.get(type);
+        Object[] any = "*".equals(type) ? Handlers.NONE : handlers.get("*");
+        if (list.length == 0 && any.length == 0) {
             if ("error".equals(type)) {
                 logUnhandled(msg);
             }
             return;
         }
-        for (List<Object> l : "*".equals(type) ? List.of(list) : List.of(list, any)) {
-            for (Object h : l) {
-                run(type, () -> ((ServerHandler) h).onMessage(msg, socket),
-                        err -> fireServer(handlers, "error", errorMessage(err), socket));
+        for (Object h : list) {
+            callServer(handlers, type, (ServerHandler) h, msg, socket);
+        }
+        for (Object h : any) {
+            callServer(handlers, type, (ServerHandler) h, msg, socket);
+        }
+    }
+
+    private void callServer(Handlers handlers, String type, ServerHandler h, Message msg, IpcSocket socket) {
+        Executor executor = config.executor();
+        if (executor != null) {
+            executor.execute(() -> invokeServer(handlers, type, h, msg, socket));
+        } else {
+            invokeServer(handlers, type, h, msg, socket);
+        }
+    }
+
+    private void invokeServer(Handlers handlers, String type, ServerHandler h, Message msg, IpcSocket socket) {
+        try {
+            h.onMessage(msg, socket);
+        } catch (RuntimeException | Error e) {
+            IpcException err = handlerFailed(type, e);
+            if (err != null) {
+                fireServer(handlers, "error", errorMessage(err), socket);
             }
         }
     }
 
-    private void run(String type, Runnable call, java.util.function.Consumer<IpcException> onThrow) {
-        Executor executor = config.executor();
-        Runnable guarded = () -> {
-            try {
-                call.run();
-            } catch (RuntimeException | Error e) {
-                if ("error".equals(type)) {
-                    log(System.Logger.Level.WARNING, "an 'error' handler threw: " + e);
-                } else {
-                    onThrow.accept(new IpcException("EHANDLER", "handler for '" + type + "' threw " + e, e));
-                }
-            }
-        };
-        if (executor == null) {
-            guarded.run();
-        } else {
-            executor.execute(guarded);
+    /** @return the error to report for a throwing handler, or null when an error handler threw (logged only) */
+    private IpcException handlerFailed(String type, Throwable e) {
+        if ("error".equals(type)) {
+            log(System.Logger.Level.WARNING, "an 'error' handler threw: " + e);
+            return null;
         }
+        return new IpcException("EHANDLER", "handler for '" + type + "' threw " + e, e);
     }
 
     private void logUnhandled(Message msg) {

@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NioTransport implements Transport, Runnable {
     private static final System.Logger LOG = System.getLogger("io.jipc.transport");
+    /** Most frames taken from a channel's queue per write. */
     private static final int IOV_MAX = 1024;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final int WRITE_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_READS_PER_TURN = 16;
     private static final int MAX_ACCEPTS_PER_TURN = 64;
     private static final long ACCEPT_PAUSE_MS = 100;
@@ -51,7 +53,9 @@ public final class NioTransport implements Transport, Runnable {
     private final Set<NioChannel> channels = new HashSet<>();
     private final Set<NioListener> listeners = new HashSet<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final ByteBuffer[] iov = new ByteBuffer[IOV_MAX];
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    private final Pending[] copiedFrames = new Pending[IOV_MAX];
+    private final int[] copiedBytes = new int[IOV_MAX];
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
     private long timerSeq;
@@ -575,31 +579,54 @@ public final class NioTransport implements Transport, Runnable {
             }
         }
 
+        /**
+         * Writes what is queued. {@code flushScheduled} stays set while this channel has a flush pending (queued, not
+         * yet connected, or waiting for OP_WRITE), so writers from other threads enqueue without waking the loop.
+         */
         void flush() {
-            flushScheduled.set(false);
             if (!open || !connected || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
-                return; // not yet connected, or waiting for OP_WRITE: that path writes
+                return; // connecting (finishOpen flushes) or waiting for OP_WRITE (that path writes)
             }
             doWrite();
         }
 
+        /**
+         * Copies queued frames into the loop's direct write buffer and writes it, until the queue is empty or the
+         * kernel buffer is full. One copy into one direct buffer is cheaper than a gathering write of heap buffers,
+         * for which the JDK copies each into a temporary direct buffer of its own (and allocates beyond its small
+         * cache), and it caps how much a single huge frame pins in direct memory.
+         */
         private void doWrite() {
+            ByteBuffer out = writeBuffer;
             while (open) {
-                int n = 0;
-                for (Pending p : inflight) {
-                    if (n == IOV_MAX) {
+                Pending p;
+                while (inflight.size() < IOV_MAX && (p = outbound.poll()) != null) {
+                    inflight.add(p);
+                }
+                out.clear();
+                int copied = 0;
+                for (Pending q : inflight) {
+                    if (!out.hasRemaining()) {
                         break;
                     }
-                    iov[n++] = p.buf;
+                    ByteBuffer b = q.buf;
+                    int n = Math.min(out.remaining(), b.remaining());
+                    out.put(out.position(), b, b.position(), n);
+                    out.position(out.position() + n);
+                    b.position(b.position() + n);
+                    copiedFrames[copied] = q;
+                    copiedBytes[copied] = n;
+                    copied++;
                 }
-                Pending p;
-                while (n < IOV_MAX && (p = outbound.poll()) != null) {
-                    inflight.add(p);
-                    iov[n++] = p.buf;
-                }
-                if (n == 0) {
+                out.flip();
+                if (!out.hasRemaining()) {
+                    completeWritten(); // zero-length writes
                     if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
                         key.interestOps(SelectionKey.OP_READ);
+                    }
+                    flushScheduled.set(false);
+                    if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+                        continue; // a writer raced with the reset: go round again
                     }
                     if (closeWhenDrained) {
                         close(null);
@@ -607,22 +634,40 @@ public final class NioTransport implements Transport, Runnable {
                     return;
                 }
                 try {
-                    ch.write(iov, 0, n);
+                    ch.write(out);
                 } catch (IOException e) {
                     close(e);
                     return;
-                } finally {
-                    java.util.Arrays.fill(iov, 0, n, null);
                 }
-                while (!inflight.isEmpty() && !inflight.peekFirst().buf.hasRemaining()) {
-                    Pending done = inflight.pollFirst();
-                    if (done.promise != null) {
-                        done.promise.complete(null);
-                    }
+                if (out.hasRemaining()) {
+                    unconsume(out.remaining(), copied);
+                } else {
+                    java.util.Arrays.fill(copiedFrames, 0, copied, null);
                 }
-                if (!inflight.isEmpty()) {
+                completeWritten();
+                if (out.hasRemaining()) {
                     key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                     return;
+                }
+            }
+        }
+
+        /** Gives back the bytes copied but not written: the tail of the copy, walking the copied frames backwards. */
+        private void unconsume(int unwritten, int copied) {
+            for (int i = copied - 1; i >= 0 && unwritten > 0; i--) {
+                ByteBuffer b = copiedFrames[i].buf;
+                int back = Math.min(unwritten, copiedBytes[i]);
+                b.position(b.position() - back);
+                unwritten -= back;
+            }
+            java.util.Arrays.fill(copiedFrames, 0, copied, null);
+        }
+
+        private void completeWritten() {
+            while (!inflight.isEmpty() && !inflight.peekFirst().buf.hasRemaining()) {
+                Pending done = inflight.pollFirst();
+                if (done.promise != null) {
+                    done.promise.complete(null);
                 }
             }
         }
