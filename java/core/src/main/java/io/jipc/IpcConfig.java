@@ -166,7 +166,10 @@ public final class IpcConfig {
         }
     }
 
-    /** @param appspace prefix of the socket file name (node-ipc {@code appspace}, default {@code "app."}) @return this */
+    /**
+     * @param appspace prefix of the socket file name (node-ipc {@code appspace}, default {@code "app."})
+     * @return this
+     */
     public IpcConfig appspace(String appspace) {
         this.appspace = appspace;
         return this;
@@ -192,7 +195,10 @@ public final class IpcConfig {
         return socketRoot;
     }
 
-    /** @param id this process's id, used for the default socket path of {@link Ipc#serve()} (default: host name) @return this */
+    /**
+     * @param id this process's id, used for the default socket path of {@link Ipc#serve()} (default: host name)
+     * @return this
+     */
     public IpcConfig id(String id) {
         this.id = id;
         return this;
@@ -203,7 +209,10 @@ public final class IpcConfig {
         return id;
     }
 
-    /** @param networkHost default host for TCP (default {@code "localhost"}) @return this */
+    /**
+     * @param networkHost default host for TCP (default {@code "localhost"})
+     * @return this
+     */
     public IpcConfig networkHost(String networkHost) {
         this.networkHost = networkHost;
         return this;
@@ -214,7 +223,10 @@ public final class IpcConfig {
         return networkHost;
     }
 
-    /** @param networkPort default TCP port (default 8000; 0 lets the OS choose when serving) @return this */
+    /**
+     * @param networkPort default TCP port (default 8000; 0 lets the OS choose when serving)
+     * @return this
+     */
     public IpcConfig networkPort(int networkPort) {
         this.networkPort = networkPort;
         return this;
@@ -240,7 +252,10 @@ public final class IpcConfig {
         return encoding;
     }
 
-    /** @param rawBuffer true for node-ipc's rawBuffer mode: no framing, chunks arrive as {@code data} events @return this */
+    /**
+     * @param rawBuffer true for node-ipc's rawBuffer mode: no framing, chunks arrive as {@code data} events
+     * @return this
+     */
     public IpcConfig rawBuffer(boolean rawBuffer) {
         this.rawBuffer = rawBuffer;
         return this;
@@ -251,7 +266,10 @@ public final class IpcConfig {
         return rawBuffer;
     }
 
-    /** @param delimiter frame terminator, any non-empty string (default form feed {@code "\f"}) @return this */
+    /**
+     * @param delimiter frame terminator, any non-empty string (default form feed {@code "\f"})
+     * @return this
+     */
     public IpcConfig delimiter(String delimiter) {
         this.delimiter = delimiter;
         return this;
@@ -277,7 +295,10 @@ public final class IpcConfig {
         return sync;
     }
 
-    /** @param silent true turns off jipc's logging (node-ipc {@code silent}) @return this */
+    /**
+     * @param silent true turns off jipc's logging (node-ipc {@code silent})
+     * @return this
+     */
     public IpcConfig silent(boolean silent) {
         this.silent = silent;
         return this;
@@ -288,7 +309,10 @@ public final class IpcConfig {
         return silent;
     }
 
-    /** @param maxConnections connections a server accepts at once; more are closed at once (default 100) @return this */
+    /**
+     * @param maxConnections connections a server accepts at once; more are closed at once (default 100)
+     * @return this
+     */
     public IpcConfig maxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
         return this;
@@ -299,7 +323,10 @@ public final class IpcConfig {
         return maxConnections;
     }
 
-    /** @param retry delay before a client reconnects (default 500 ms) @return this */
+    /**
+     * @param retry delay before a client reconnects (default 500 ms)
+     * @return this
+     */
     public IpcConfig retry(Duration retry) {
         this.retry = retry;
         return this;
@@ -325,7 +352,10 @@ public final class IpcConfig {
         return maxRetries;
     }
 
-    /** @param stopRetrying true: a client never reconnects (node-ipc {@code stopRetrying}) @return this */
+    /**
+     * @param stopRetrying true: a client never reconnects (node-ipc {@code stopRetrying})
+     * @return this
+     */
     public IpcConfig stopRetrying(boolean stopRetrying) {
         this.stopRetrying = stopRetrying;
         return this;
@@ -351,7 +381,10 @@ public final class IpcConfig {
         return unlink;
     }
 
-    /** @param readableAll make the socket file readable by all users @return this */
+    /**
+     * @param readableAll make the socket file readable by all users
+     * @return this
+     */
     public IpcConfig readableAll(boolean readableAll) {
         this.readableAll = readableAll;
         return this;
@@ -362,7 +395,10 @@ public final class IpcConfig {
         return readableAll;
     }
 
-    /** @param writableAll make the socket file writable by all users (needed to connect) @return this */
+    /**
+     * @param writableAll make the socket file writable by all users (needed to connect)
+     * @return this
+     */
     public IpcConfig writableAll(boolean writableAll) {
         this.writableAll = writableAll;
         return this;
@@ -373,7 +409,10 @@ public final class IpcConfig {
         return writableAll;
     }
 
-    /** @param interfaces local end of client TCP connections, or null (node-ipc {@code interface}) @return this */
+    /**
+     * @param interfaces local end of client TCP connections, or null (node-ipc {@code interface})
+     * @return this
+     */
     public IpcConfig interfaces(Interfaces interfaces) {
         this.interfaces = interfaces;
         return this;

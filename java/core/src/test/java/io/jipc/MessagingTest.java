@@ -168,6 +168,61 @@ class MessagingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldKeepEachThreadsOrderWhenManyThreadsEmit(Net net) throws Exception {
+        String root = Net.tempSocketRoot();
+        IpcServer server = net.serve(ipc("world", root));
+        int threads = 4;
+        int each = 5_000;
+        int[] next = new int[threads];
+        BlockingQueue<String> problems = new LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(threads * each);
+        server.on("t", (data, socket) -> {
+            int t = data.json().get("t").intValue();
+            int i = data.json().get("i").intValue();
+            if (next[t]++ != i) {
+                problems.add("thread " + t + ": got " + i + ", expected " + (next[t] - 1));
+            }
+            all.countDown();
+        });
+        server.start();
+        IpcClient client = net.connect(ipc("hello", root), "world", server);
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            senders.add(new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    client.emit("t", Map.of("t", id, "i", i));
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread t : senders) {
+            t.join();
+        }
+        assertTrue(all.await(20, TimeUnit.SECONDS), "not every message arrived");
+        assertEquals(List.of(), new ArrayList<>(problems));
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldBindTheClientToTheConfiguredInterface() throws Exception {
+        String root = Net.tempSocketRoot();
+        IpcServer server = Net.TCP.serve(ipc("world", root));
+        BlockingQueue<IpcSocket> joined = new LinkedBlockingQueue<>();
+        server.on("connect", (d, s) -> joined.add(s));
+        server.start();
+        int localPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            localPort = probe.getLocalPort();
+        }
+        Ipc hello = Ipc.create(Net.config("hello", root).interfaces(new IpcConfig.Interfaces("127.0.0.1", localPort)));
+        open.add(hello);
+        Net.TCP.connect(hello, "world", server);
+        IpcSocket socket = joined.poll(10, TimeUnit.SECONDS);
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", localPort), socket.remoteAddress());
+    }
+
     private static Message take(BlockingQueue<Message> q) throws InterruptedException {
         Message m = q.poll(10, TimeUnit.SECONDS);
         if (m == null) {

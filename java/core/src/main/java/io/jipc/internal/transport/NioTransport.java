@@ -592,7 +592,8 @@ public final class NioTransport implements Transport, Runnable {
 
         /**
          * Copies queued frames into the loop's direct write buffer and writes it, until the queue is empty or the
-         * kernel buffer is full. One copy into one direct buffer is cheaper than a gathering write of heap buffers,
+         * kernel buffer is full. Each write holds whole frames (or the chunks of one frame larger than the buffer),
+         * so unless the kernel takes only part of it, every write ends on a frame boundary. One copy into one direct buffer is cheaper than a gathering write of heap buffers,
          * for which the JDK copies each into a temporary direct buffer of its own (and allocates beyond its small
          * cache), and it caps how much a single huge frame pins in direct memory.
          */
@@ -606,11 +607,11 @@ public final class NioTransport implements Transport, Runnable {
                 out.clear();
                 int copied = 0;
                 for (Pending q : inflight) {
-                    if (!out.hasRemaining()) {
-                        break;
-                    }
                     ByteBuffer b = q.buf;
-                    int n = Math.min(out.remaining(), b.remaining());
+                    if (copied > 0 && b.remaining() > out.remaining()) {
+                        break; // end this write on a frame boundary (node-ipc <= 12 parses only then)
+                    }
+                    int n = Math.min(out.remaining(), b.remaining()); // a frame larger than the buffer goes in chunks
                     out.put(out.position(), b, b.position(), n);
                     out.position(out.position() + n);
                     b.position(b.position() + n);
