@@ -760,24 +760,4 @@ public final class NioTransport implements Transport, Runnable {
             return "channel " + remote;
         }
     }
-
-    /**
-     * For tests and diagnostics: the number of open channels (read on the I/O thread).
-     *
-     * @return open channel count
-     */
-    public int openChannelCount() {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        if (inLoop()) {
-            return channels.size();
-        }
-        execute(() -> f.complete(channels.size()));
-        return f.join();
-    }
-
-    /** @return the I/O thread (for diagnostics) */
-    public Thread thread() {
-        return thread;
-    }
-
 }
