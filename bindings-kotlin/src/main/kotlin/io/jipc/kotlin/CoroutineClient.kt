@@ -1,0 +1,170 @@
+package io.jipc.kotlin
+
+import com.fasterxml.jackson.core.type.TypeReference
+import io.jipc.ClientHandler
+import io.jipc.ConnectionState
+import io.jipc.IpcClient
+import io.jipc.IpcException
+import io.jipc.Message
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.map
+
+/**
+ * A connection to a server for coroutines: node-ipc's `ipc.of[id]`, made by [CoroutineIpc.connectTo] or
+ * [CoroutineIpc.connectToNet], which return once it is connected.
+ *
+ * After a lost connection it reconnects per the instance's `retry` / `maxRetries` / `stopRetrying`; [state] follows
+ * that cycle. Events arrive through cold [events] flows; each collection registers its own handler and buffer and
+ * removes them when it ends. Every flow completes normally after the client's `destroy` event (it gave up, or was
+ * disconnected), once that event was delivered. Thread-safe.
+ *
+ * @property java the underlying Java client, for what these bindings do not wrap
+ */
+public class CoroutineClient internal constructor(
+    public val java: IpcClient,
+    private val waitForServer: Boolean,
+    private val silent: Boolean,
+) {
+    private val subscriptions = Subscriptions<Message>()
+    private val mutableState = MutableStateFlow(ConnectionState.CONNECTING)
+    private val connected = CompletableDeferred<Unit>()
+
+    /** The last connection error while connecting for the first time (I/O thread only). */
+    private var connectError: IpcException? = null
+
+    @Volatile
+    private var binding: ScopeBinding? = null
+
+    /**
+     * The one jipc handler of this client (a catch-all): updates [state], hands the event to every collection, and
+     * only then signals connect's caller or completes the flows, so a collection made after `connectTo` returned
+     * never sees the `connect` event it returned for.
+     */
+    private val dispatcher = ClientHandler { data ->
+        val type = data.type()
+        var connectFailure: IpcException? = null
+        when (type) {
+            "connect" -> mutableState.value = ConnectionState.CONNECTED
+            "disconnect" -> mutableState.value = ConnectionState.DISCONNECTED
+            "destroy" -> mutableState.value = ConnectionState.DESTROYED
+            "error" -> if (!connected.isCompleted) {
+                connectFailure = data.error().orElseGet { IpcException("EIO", data.asText()) }
+                connectError = connectFailure
+            } else if (!subscriptions.hasListeners("error")) {
+                logUnhandled(silent, data)
+            }
+        }
+        subscriptions.dispatch(type, data)
+        when {
+            type == "connect" -> connected.complete(Unit)
+            connectFailure != null && !waitForServer -> connected.completeExceptionally(connectFailure)
+            type == "destroy" -> {
+                connected.completeExceptionally(connectError ?: IpcException("ECLOSED", "connect ${java.id()}: "
+                        + "the client was disconnected before it connected"))
+                subscriptions.closeAll()
+                binding?.release()
+            }
+        }
+    }
+
+    init {
+        java.on("*", dispatcher)
+    }
+
+    /** The id this client was made with: the key of node-ipc's `ipc.of[id]`. */
+    public val id: String get() = java.id()
+
+    /**
+     * The connection state, driven by the client's `connect`, `disconnect` and `destroy` events: `CONNECTED` after
+     * `connect`; `DISCONNECTED` after a lost connection, until the next `connect` (retries included); `DESTROYED`,
+     * final, once the client gave up or was disconnected. As any [StateFlow] it is conflated: a collector slower than
+     * a quick disconnect-reconnect may see only the last state.
+     */
+    public val state: StateFlow<ConnectionState> = mutableState.asStateFlow()
+
+    /**
+     * The events of one type as a cold flow: node-ipc's `ipc.of[id].on(type, data => ...)`. Each collection adds a
+     * handler when `collect` is called and removes it when the collection ends (cancelled, completed by an operator
+     * such as `first()`, or failed). To be sure a collection is registered before something it must see happens
+     * (before an emit whose answer it waits for), start it with `launch(start = CoroutineStart.UNDISPATCHED)` or
+     * `async(start = CoroutineStart.UNDISPATCHED)`. The type `"*"` receives every event, built-in ones included;
+     * read the type from `data.type()`.
+     *
+     * Each collection buffers up to [capacity] events for its collector; past that, [onOverflow] applies (see
+     * [OverflowPolicy]). An exception thrown by the collector ends that collection only, as for any flow: it is
+     * thrown from `collect`, the handler is removed, and the connection, the other collections and the I/O thread
+     * go on.
+     *
+     * @param type event type, a built-in event name (`connect`, `disconnect`, `destroy`, `error`, `data`), or `"*"`
+     * @param capacity events buffered for a collector that has not caught up, at least 1
+     * @param onOverflow what happens when the buffer is full
+     * @return the events, completing after `destroy`
+     */
+    public fun events(
+        type: String,
+        capacity: Int = DEFAULT_EVENT_CAPACITY,
+        onOverflow: OverflowPolicy = OverflowPolicy.FAIL,
+    ): Flow<Message> = subscriptions.flow(type, capacity, onOverflow)
+
+    /**
+     * Sends an event and returns once the frame reached the kernel: node-ipc's `ipc.of[id].emit(type, data)`.
+     *
+     * @param type event type
+     * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
+     * @throws IpcException `ENOTCONNECTED` while waiting to reconnect or after destroy, `ECLOSED` when the connection
+     *     closed before the frame was written, `EDATA` when data cannot be written as JSON
+     */
+    public suspend fun emit(type: String, data: Any? = null) {
+        java.emit(type, data).awaitDone()
+    }
+
+    /**
+     * Closes for good after flushing what was emitted before (bounded by flushTimeout), fires `disconnect` and
+     * `destroy`, completes every event flow of this client and returns: node-ipc's `ipc.disconnect(id)`, which
+     * does not flush. Cancelling the caller stops the wait, not the disconnect. Ends the scope binding, if any.
+     */
+    public suspend fun disconnect() {
+        java.disconnect().awaitDone()
+        binding?.release()
+    }
+
+    internal suspend fun awaitConnected() {
+        connected.await()
+    }
+
+    internal fun bindTo(scope: CoroutineScope) {
+        binding = ScopeBinding(scope, "jipc client ${java.id()}") { disconnect() }
+        if (mutableState.value == ConnectionState.DESTROYED) {
+            binding?.release()
+        }
+    }
+
+    /** Number of active collections of a type, or of all types (for tests). */
+    internal fun collections(type: String? = null): Int = subscriptions.count(type)
+
+    override fun toString(): String = "CoroutineClient(${java.id()}, ${mutableState.value})"
+}
+
+/**
+ * The events of one type with their data bound to `T` ([decode]): the typed variant of [CoroutineClient.events],
+ * e.g. `client.events<Greeting>("greeting")`. The data is bound in the collector, so a value that does not fit `T`
+ * makes `collect` throw an [IpcException] with code `EDATA` (ending that collection only).
+ *
+ * @param type event type
+ * @param capacity events buffered for a collector that has not caught up
+ * @param onOverflow what happens when the buffer is full
+ * @return the typed data of the events
+ */
+public inline fun <reified T> CoroutineClient.events(
+    type: String,
+    capacity: Int = DEFAULT_EVENT_CAPACITY,
+    onOverflow: OverflowPolicy = OverflowPolicy.FAIL,
+): Flow<T> {
+    val ref = object : TypeReference<T>() {}
+    return events(type, capacity, onOverflow).map { it.`as`(ref) }
+}

@@ -1,0 +1,206 @@
+package io.jipc.kotlin
+
+import com.fasterxml.jackson.core.type.TypeReference
+import io.jipc.IpcException
+import io.jipc.IpcServer
+import io.jipc.IpcSocket
+import io.jipc.Message
+import io.jipc.ServerHandler
+import java.net.SocketAddress
+import java.util.concurrent.atomic.AtomicInteger
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.map
+
+/**
+ * One event received by a server: the data and the connection it came from, node-ipc's `(data, socket)`.
+ * Destructure it: `collect { (data, socket) -> ... }`.
+ *
+ * @param T [Message] for [CoroutineServer.events], the bound type for the typed variant
+ * @property data the event's data
+ * @property socket the connection it came from; null only for server-wide events (`start`, an accept `error`)
+ */
+public data class ServerEvent<out T>(val data: T, val socket: IpcSocket?)
+
+/**
+ * Emits an event back to the connection this event came from and returns once the frame reached the kernel:
+ * node-ipc's `ipc.server.emit(socket, type, data)`.
+ *
+ * @param type event type
+ * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
+ * @throws IpcException `ESTATE` for a server-wide event (no socket); `ECLOSED` when the connection closed first
+ */
+public suspend fun ServerEvent<*>.reply(type: String, data: Any? = null) {
+    val to = socket ?: throw IpcException("ESTATE", "reply '$type': this event has no socket (a server-wide event)")
+    to.emit(type, data).awaitDone()
+}
+
+/**
+ * A listening server for coroutines: node-ipc's `ipc.server`, made by [CoroutineIpc.serve] or
+ * [CoroutineIpc.serveNet].
+ *
+ * Events arrive through cold [events] flows; each collection registers its own handler and buffer and removes them
+ * when it ends. Every flow completes normally once the server stopped and the last `socket.disconnected` was
+ * delivered. Thread-safe.
+ *
+ * @property java the underlying Java server, for what these bindings do not wrap
+ */
+public class CoroutineServer internal constructor(public val java: IpcServer, private val silent: Boolean) {
+    private val subscriptions = Subscriptions<ServerEvent<Message>>()
+
+    /** Sockets that fired `connect` and not yet `socket.disconnected`, counted after every collection got it. */
+    private val open = AtomicInteger()
+
+    @Volatile
+    private var stopping = false
+
+    private val started = CompletableDeferred<Unit>()
+
+    @Volatile
+    private var binding: ScopeBinding? = null
+
+    private val closer = CloseOnce {
+        stopping = true
+        java.stop()
+        started.completeExceptionally(IpcException("ESTATE", "serve ${java.address()}: stopped before it started"))
+        if (open.get() == 0) {
+            subscriptions.closeAll() // otherwise the I/O thread does, after delivering the last socket.disconnected
+        }
+    }
+
+    /**
+     * The one jipc handler of this server (a catch-all): hands each event to every collection, then does the
+     * bookkeeping that must come after delivery (serve's caller resumes after `start` was delivered; the flows
+     * complete after the last `socket.disconnected` of a stop).
+     */
+    private val dispatcher = ServerHandler { data, socket ->
+        val type = data.type()
+        if (type == "connect" && socket != null) { // a UDP server's connect has no socket (and no disconnect)
+            open.incrementAndGet()
+        }
+        if (type == "error" && !subscriptions.hasListeners("error")) {
+            logUnhandled(silent, data)
+        }
+        subscriptions.dispatch(type, ServerEvent(data, socket))
+        if (type == "start") {
+            started.complete(Unit)
+        } else if (type == "socket.disconnected" && open.decrementAndGet() == 0 && stopping) {
+            subscriptions.closeAll()
+        }
+    }
+
+    init {
+        java.on("*", dispatcher)
+    }
+
+    /** The bound address (for TCP port 0, the port the OS chose); null before start. */
+    public val address: SocketAddress? get() = java.address()
+
+    /** True from start until [stop]. */
+    public val isListening: Boolean get() = java.isListening
+
+    /** A snapshot of the connected sockets, in accept order. */
+    public val sockets: List<IpcSocket> get() = java.sockets()
+
+    /**
+     * The events of one type as a cold flow: node-ipc's `ipc.server.on(type, (data, socket) => ...)`. Each
+     * collection adds a handler when `collect` is called and removes it when the collection ends (cancelled,
+     * completed by an operator such as `first()`, or failed). The type `"*"` receives every event, built-in ones
+     * included; read the type from `data.type()`.
+     *
+     * Each collection buffers up to [capacity] events for its collector; past that, [onOverflow] applies (see
+     * [OverflowPolicy]). An exception thrown by the collector ends that collection only, as for any flow: it is
+     * thrown from `collect`, the handler is removed, and the connection, the other collections and the I/O thread
+     * go on.
+     *
+     * @param type event type, a built-in event name (`connect`, `socket.disconnected`, `error`, ...), or `"*"`
+     * @param capacity events buffered for a collector that has not caught up, at least 1
+     * @param onOverflow what happens when the buffer is full
+     * @return the events, completing once the server stopped
+     */
+    public fun events(
+        type: String,
+        capacity: Int = DEFAULT_EVENT_CAPACITY,
+        onOverflow: OverflowPolicy = OverflowPolicy.FAIL,
+    ): Flow<ServerEvent<Message>> = subscriptions.flow(type, capacity, onOverflow)
+
+    /**
+     * Sends an event to one socket and returns once the frame reached the kernel: node-ipc's
+     * `ipc.server.emit(socket, type, data)`.
+     *
+     * @param socket the target
+     * @param type event type
+     * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
+     * @throws IpcException `ECLOSED` when the connection closed first, `EDATA` when data cannot be written as JSON
+     */
+    public suspend fun emit(socket: IpcSocket, type: String, data: Any? = null) {
+        java.emit(socket, type, data).awaitDone()
+    }
+
+    /**
+     * Sends an event to every connected socket and returns once it reached the kernel for each: node-ipc's
+     * `ipc.server.broadcast(type, data)`.
+     *
+     * @param type event type
+     * @param data as for [emit]
+     * @throws IpcException when any socket failed
+     */
+    public suspend fun broadcast(type: String, data: Any? = null) {
+        java.broadcast(type, data).awaitDone()
+    }
+
+    /**
+     * Stops: flushes and closes every client socket, stops listening, removes the socket file (node-ipc's
+     * `ipc.server.stop()`), and completes every event flow of this server after the last `socket.disconnected`.
+     * Returns when done; later calls wait for the first. Final: a stopped server cannot be started again. Not
+     * cancellable once started. Ends the scope binding, if any.
+     */
+    public suspend fun stop() {
+        closer.run()
+        binding?.release()
+    }
+
+    /** Returns once the `start` event was delivered to the collections made before start. */
+    internal suspend fun awaitStarted() {
+        started.await()
+    }
+
+    internal fun bindTo(scope: CoroutineScope) {
+        binding = ScopeBinding(scope, "jipc server ${java.address()}") { stop() }
+    }
+
+    /** Number of active collections of a type, or of all types (for tests). */
+    internal fun collections(type: String? = null): Int = subscriptions.count(type)
+
+    override fun toString(): String = "CoroutineServer(${java.address()})"
+}
+
+/**
+ * The events of one type with their data bound to `T` ([decode]): the typed variant of [CoroutineServer.events].
+ * The data is bound in the collector, so a value that does not fit `T` makes `collect` throw an [IpcException] with
+ * code `EDATA` (ending that collection only).
+ *
+ * @param type event type
+ * @param capacity events buffered for a collector that has not caught up
+ * @param onOverflow what happens when the buffer is full
+ * @return the typed events
+ */
+public inline fun <reified T> CoroutineServer.events(
+    type: String,
+    capacity: Int = DEFAULT_EVENT_CAPACITY,
+    onOverflow: OverflowPolicy = OverflowPolicy.FAIL,
+): Flow<ServerEvent<T>> {
+    val ref = object : TypeReference<T>() {}
+    return events(type, capacity, onOverflow).map { ServerEvent(it.data.`as`(ref), it.socket) }
+}
+
+private val LOG: System.Logger = System.getLogger("io.jipc")
+
+/** Logs an `error` event nobody collects, as jipc does for an error without handlers. */
+internal fun logUnhandled(silent: Boolean, data: Message) {
+    if (!silent) {
+        LOG.log(System.Logger.Level.WARNING, "jipc error (no 'error' handler): "
+                + data.error().map { it.message }.orElse(data.asText()))
+    }
+}

@@ -1,0 +1,139 @@
+package io.jipc.kotlin
+
+import com.fasterxml.jackson.core.type.TypeReference
+import io.jipc.IpcException
+import io.jipc.Message
+import java.util.concurrent.ConcurrentHashMap
+import kotlinx.coroutines.channels.BufferOverflow
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+
+/**
+ * Default number of events an event flow buffers for a collector that has not caught up yet. Past it, the flow's
+ * [OverflowPolicy] applies.
+ */
+public const val DEFAULT_EVENT_CAPACITY: Int = 1024
+
+/**
+ * What an event flow does when its collector is [capacity][DEFAULT_EVENT_CAPACITY] events behind.
+ *
+ * jipc dispatches events on its I/O thread, which serves every connection of an `Ipc` and must never wait, so a
+ * slow collector cannot slow the sender down (there is no `SUSPEND` choice): each collection has its own bounded
+ * buffer, and when that is full this policy decides. Other collections, the connection and the I/O thread are not
+ * affected by one collector being slow.
+ */
+public enum class OverflowPolicy {
+    /** Drop the oldest buffered event to make room: the collector sees the most recent events. Nothing reports a drop. */
+    DROP_OLDEST,
+
+    /** Drop the new event: the collector sees the events up to the moment its buffer filled. Nothing reports a drop. */
+    DROP_LATEST,
+
+    /**
+     * Close the flow with an [IpcException] of code `EOVERFLOW`: the collector first receives every buffered event,
+     * then `collect` throws. Nothing is lost silently; this is the default.
+     */
+    FAIL,
+}
+
+/** The error code of the exception an event flow fails with under [OverflowPolicy.FAIL]. */
+public const val EOVERFLOW: String = "EOVERFLOW"
+
+/**
+ * Binds a message's data to `T`, generic types included (`decode<List<Point>>()`), through jipc's Jackson mapper:
+ * `Message.as(TypeReference)`. jipc's mapper has no Kotlin module, so use classes Jackson binds as they are: a
+ * `@JvmRecord data class` (Java 16+ records), a class with a no-argument constructor and mutable properties, maps,
+ * lists, strings and numbers.
+ *
+ * @return the bound value
+ * @throws IpcException with code `EDATA` when the data does not fit `T`
+ */
+public inline fun <reified T> Message.decode(): T = this.`as`(object : TypeReference<T>() {})
+
+/** One collection of an event flow: its buffer and what to do when the buffer is full. */
+internal class Subscription<E>(private val type: String, private val capacity: Int, private val policy: OverflowPolicy) {
+    val channel: Channel<E> = when (policy) {
+        OverflowPolicy.DROP_OLDEST -> Channel(capacity, BufferOverflow.DROP_OLDEST)
+        OverflowPolicy.DROP_LATEST -> Channel(capacity, BufferOverflow.DROP_LATEST)
+        OverflowPolicy.FAIL -> Channel(capacity)
+    }
+
+    /** Called on the I/O thread; never blocks, never throws. */
+    fun offer(event: E) {
+        val result = channel.trySend(event)
+        if (result.isFailure && !result.isClosed) {
+            channel.close(IpcException(EOVERFLOW, "events(\"$type\"): the collector fell $capacity events behind "
+                    + "and the flow was closed (OverflowPolicy.FAIL); collect faster, raise capacity, or choose "
+                    + "OverflowPolicy.DROP_OLDEST or DROP_LATEST"))
+        }
+    }
+}
+
+/**
+ * The Kotlin-side handlers of one server or client, by event type: jipc calls one catch-all handler per server or
+ * client, which hands each event to [dispatch]. Keeping the fan-out here lets the owner act after every collector
+ * got an event (close all flows after `destroy`, say), which per-collection jipc handlers could not guarantee.
+ */
+internal class Subscriptions<E> {
+    private val byType = ConcurrentHashMap<String, Array<Subscription<E>>>()
+
+    @Volatile
+    private var closed = false
+
+    /** Adds a collection, or closes it at once if no more events can come. */
+    fun add(type: String, sub: Subscription<E>) {
+        byType.compute(type) { _, old -> if (old == null) arrayOf(sub) else old + sub }
+        if (closed) {
+            remove(type, sub)
+            sub.channel.close()
+        }
+    }
+
+    fun remove(type: String, sub: Subscription<E>) {
+        byType.computeIfPresent(type) { _, old ->
+            val left = old.filter { it !== sub }
+            if (left.isEmpty()) null else left.toTypedArray()
+        }
+    }
+
+    /** @return whether anyone listens to this type, directly or through the catch-all `"*"` */
+    fun hasListeners(type: String): Boolean = byType.containsKey(type) || byType.containsKey("*")
+
+    /** Number of active collections of a type (all types when null). */
+    fun count(type: String? = null): Int =
+        if (type == null) byType.values.sumOf { it.size } else byType[type]?.size ?: 0
+
+    /** Called on the I/O thread: the type's collections, then the catch-all ones, as jipc orders handlers. */
+    fun dispatch(type: String, event: E) {
+        byType[type]?.forEach { it.offer(event) }
+        if (type != "*") {
+            byType["*"]?.forEach { it.offer(event) }
+        }
+    }
+
+    /** Completes every flow normally once no more events can come (client destroyed, server stopped). */
+    fun closeAll() {
+        closed = true
+        for (subs in byType.values) {
+            subs.forEach { it.channel.close() }
+        }
+    }
+
+    /** The cold flow of one event type: each collection adds a subscription and removes it when it ends. */
+    fun flow(type: String, capacity: Int, policy: OverflowPolicy): Flow<E> {
+        require(capacity >= 1) { "capacity must be at least 1, was $capacity" }
+        return flow {
+            val sub = Subscription<E>(type, capacity, policy)
+            add(type, sub)
+            try {
+                for (event in sub.channel) {
+                    emit(event)
+                }
+            } finally {
+                remove(type, sub)
+                sub.channel.cancel()
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.jipc.kotlin
+
+import java.util.concurrent.CompletionException
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.completeWith
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
+
+/**
+ * Suspends until a jipc stage completes, without cancelling it when the caller is cancelled: the stages jipc returns
+ * are shared (a client's disconnect stage is the same object for every caller) and the work they stand for goes on
+ * regardless. kotlinx's `CompletionStage.await()` would cancel the future instead.
+ */
+internal suspend fun CompletionStage<Void>.awaitDone() {
+    val future = toCompletableFuture()
+    if (future.isDone && !future.isCompletedExceptionally) {
+        return // the common case for a small emit on an idle connection: no suspension at all
+    }
+    suspendCancellableCoroutine { cont ->
+        whenComplete { _, error ->
+            if (error == null) {
+                cont.resume(Unit)
+            } else {
+                cont.resumeWithException(if (error is CompletionException && error.cause != null) error.cause!! else error)
+            }
+        }
+    }
+}
+
+/**
+ * Runs a blocking close action at most once, on [Dispatchers.IO] (jipc's stop/close wait for flushing), and lets
+ * every later caller wait for that one run. Not cancellable once started: a half-done close helps nobody.
+ */
+internal class CloseOnce(private val action: () -> Unit) {
+    private val claimed = AtomicBoolean()
+    private val done = CompletableDeferred<Unit>()
+
+    val isClosed: Boolean get() = claimed.get()
+
+    suspend fun run() {
+        withContext(NonCancellable) {
+            if (claimed.compareAndSet(false, true)) {
+                val result = runCatching { withContext(Dispatchers.IO) { action() } }
+                done.completeWith(result)
+                result.getOrThrow()
+            } else {
+                done.await()
+            }
+        }
+    }
+}
+
+/**
+ * Ties a resource to a [CoroutineScope]: a child coroutine that waits for cancellation and then closes the resource.
+ * Being a child, it keeps the scope from completing until the resource is closed, and cancelling the scope closes
+ * it before the scope's job completes, so `scope.cancel(); job.join()` returns with everything released.
+ */
+internal class ScopeBinding(scope: CoroutineScope, name: String, close: suspend () -> Unit) {
+    private val job: Job = scope.launch(CoroutineName(name), start = CoroutineStart.UNDISPATCHED) {
+        try {
+            awaitCancellation()
+        } finally {
+            withContext(NonCancellable) { close() }
+        }
+    }
+
+    /** Ends the binding after the resource was closed some other way, so the scope can complete. */
+    fun release() {
+        job.cancel()
+    }
+}

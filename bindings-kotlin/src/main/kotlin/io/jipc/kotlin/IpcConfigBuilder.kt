@@ -1,0 +1,211 @@
+package io.jipc.kotlin
+
+import io.jipc.Ipc as JavaIpc
+import io.jipc.IpcConfig
+import kotlin.time.Duration
+import kotlin.time.toJavaDuration
+import kotlin.time.toKotlinDuration
+import kotlinx.coroutines.CoroutineScope
+
+/** Marks the jipc configuration DSL, so an inner block cannot set an outer block's options by accident. */
+@DslMarker
+public annotation class IpcDsl
+
+/**
+ * Makes a jipc instance from a configuration block: node-ipc's `ipc.config.x = v` followed by `new ipc.IPC()`.
+ *
+ * ```
+ * val ipc = Ipc { id = "hello"; retry = 1500.milliseconds; socketRoot = "/tmp/app/" }
+ * ```
+ *
+ * Every option starts at node-ipc's default ([IpcConfig.defaults]). Without a [scope] the instance lives until
+ * [CoroutineIpc.close]. With one, it is bound to it: cancelling the scope closes it (server stopped, clients
+ * disconnected, I/O thread ended), and the scope does not complete before the instance was closed.
+ *
+ * @param scope the scope to bind the instance to, or null
+ * @param configure sets options on an [IpcConfigBuilder]
+ * @return the instance; its I/O thread starts with the first server or client
+ * @throws IllegalArgumentException naming the option when a value is invalid
+ */
+public fun Ipc(scope: CoroutineScope? = null, configure: IpcConfigBuilder.() -> Unit = {}): CoroutineIpc =
+    Ipc(IpcConfigBuilder(IpcConfig.defaults()).apply(configure).build(), scope)
+
+/**
+ * Makes a jipc instance from a Java [IpcConfig] (a private copy is taken): node-ipc's `new ipc.IPC()`.
+ *
+ * @param config the configuration
+ * @param scope the scope to bind the instance to, or null (see the other `Ipc` function)
+ * @return the instance
+ * @throws IllegalArgumentException naming the option when a value is invalid
+ */
+public fun Ipc(config: IpcConfig, scope: CoroutineScope? = null): CoroutineIpc =
+    CoroutineIpc(JavaIpc.create(config), scope)
+
+/**
+ * Receiver of the [Ipc] configuration block: node-ipc's `ipc.config`, one property per option, with node-ipc's
+ * names and defaults and [Duration]s for times. Values are checked when the block ends.
+ *
+ * The Java `executor` option is not offered: the flows of these bindings already move events off the I/O thread,
+ * and an executor that runs handlers on several threads would reorder the events of a flow. Not thread-safe.
+ */
+@IpcDsl
+public class IpcConfigBuilder internal constructor(private val config: IpcConfig) {
+    /** Prefix of the socket file name: node-ipc `appspace`, default `"app."`. */
+    public var appspace: String
+        get() = config.appspace()
+        set(value) {
+            config.appspace(value)
+        }
+
+    /** Directory prefix of Unix socket files, concatenated as a string: node-ipc `socketRoot`, default `"/tmp/"`. */
+    public var socketRoot: String
+        get() = config.socketRoot()
+        set(value) {
+            config.socketRoot(value)
+        }
+
+    /** This process's id, used for the socket path of `serve()`: node-ipc `id`, default the host name. */
+    public var id: String
+        get() = config.id()
+        set(value) {
+            config.id(value)
+        }
+
+    /** Default TCP host: node-ipc `networkHost`, default `"localhost"`. */
+    public var networkHost: String
+        get() = config.networkHost()
+        set(value) {
+            config.networkHost(value)
+        }
+
+    /** Default TCP port (0: the OS chooses when serving): node-ipc `networkPort`, default 8000. */
+    public var networkPort: Int
+        get() = config.networkPort()
+        set(value) {
+            config.networkPort(value)
+        }
+
+    /** Node encoding name for text written in rawBuffer mode: node-ipc `encoding`, default `"utf8"`. */
+    public var encoding: String
+        get() = config.encoding()
+        set(value) {
+            config.encoding(value)
+        }
+
+    /** No framing; chunks arrive as `data` events: node-ipc `rawBuffer`, default false. */
+    public var rawBuffer: Boolean
+        get() = config.rawBuffer()
+        set(value) {
+            config.rawBuffer(value)
+        }
+
+    /** Frame terminator: node-ipc `delimiter`, default form feed `"\u000c"`. */
+    public var delimiter: String
+        get() = config.delimiter()
+        set(value) {
+            config.delimiter(value)
+        }
+
+    /** Clients send the next queued emit only after the server answered: node-ipc `sync`, default false. */
+    public var sync: Boolean
+        get() = config.sync()
+        set(value) {
+            config.sync(value)
+        }
+
+    /** Turns jipc's logging off: node-ipc `silent`, default false. */
+    public var silent: Boolean
+        get() = config.silent()
+        set(value) {
+            config.silent(value)
+        }
+
+    /** Connections a server accepts at once: node-ipc `maxConnections`, default 100. */
+    public var maxConnections: Int
+        get() = config.maxConnections()
+        set(value) {
+            config.maxConnections(value)
+        }
+
+    /** Delay before a client reconnects: node-ipc `retry`, default 500 ms. */
+    public var retry: Duration
+        get() = config.retry().toKotlinDuration()
+        set(value) {
+            config.retry(value.toJavaDuration())
+        }
+
+    /**
+     * Reconnect attempts before a client gives up: node-ipc `maxRetries`, default [IpcConfig.MAX_RETRIES_UNLIMITED];
+     * 0 never reconnects.
+     */
+    public var maxRetries: Int
+        get() = config.maxRetries()
+        set(value) {
+            config.maxRetries(value)
+        }
+
+    /** A client never reconnects: node-ipc `stopRetrying`, default false. */
+    public var stopRetrying: Boolean
+        get() = config.stopRetrying()
+        set(value) {
+            config.stopRetrying(value)
+        }
+
+    /** Remove a stale socket file (one nobody answers on) before listening: node-ipc `unlink`, default true. */
+    public var unlink: Boolean
+        get() = config.unlink()
+        set(value) {
+            config.unlink(value)
+        }
+
+    /** Make the socket file readable by all users: node-ipc `readableAll`, default false. */
+    public var readableAll: Boolean
+        get() = config.readableAll()
+        set(value) {
+            config.readableAll(value)
+        }
+
+    /** Make the socket file writable by all users: node-ipc `writableAll`, default false. */
+    public var writableAll: Boolean
+        get() = config.writableAll()
+        set(value) {
+            config.writableAll(value)
+        }
+
+    /** Local end of client TCP connections, or null: node-ipc `interface`, default null. */
+    public var interfaces: IpcConfig.Interfaces?
+        get() = config.interfaces()
+        set(value) {
+            config.interfaces(value)
+        }
+
+    /** Largest frame accepted from a peer (jipc), default 16 MiB. */
+    public var maxFrameBytes: Int
+        get() = config.maxFrameBytes()
+        set(value) {
+            config.maxFrameBytes(value)
+        }
+
+    /** How long disconnect, stop and close wait for emitted data to reach the kernel (jipc), default 5 s. */
+    public var flushTimeout: Duration
+        get() = config.flushTimeout().toKotlinDuration()
+        set(value) {
+            config.flushTimeout(value.toJavaDuration())
+        }
+
+    /** Skip a malformed frame instead of closing the connection, as node-ipc 9 (jipc), default false. */
+    public var skipMalformedFrames: Boolean
+        get() = config.skipMalformedFrames()
+        set(value) {
+            config.skipMalformedFrames(value)
+        }
+
+    /** Let peers send built-in event names such as `connect`, as node-ipc 9 (jipc), default false. */
+    public var allowReservedEvents: Boolean
+        get() = config.allowReservedEvents()
+        set(value) {
+            config.allowReservedEvents(value)
+        }
+
+    internal fun build(): IpcConfig = config.copy().validate()
+}
