@@ -5,7 +5,7 @@
 // exposes it through a line protocol: one JSON command per stdin line, one JSON event per stdout line.
 // See README.md in this directory for the full protocol. Nothing here is part of jipc itself.
 //
-//   node peer.mjs --version 9|14 --role server|client --transport unix|tcp [options]
+//   node peer.mjs --version 9|14 --role server|client --transport unix|tcp|udp4|udp6 [options]
 
 import {createRequire} from 'node:module';
 import fs from 'node:fs';
@@ -50,7 +50,7 @@ function parseArgs(argv) {
 function usage(problem) {
     process.stderr.write(
         (problem ? `peer.mjs: ${problem}\n` : '') +
-        'usage: node peer.mjs --version 9|14 --role server|client --transport unix|tcp\n' +
+        'usage: node peer.mjs --version 9|14 --role server|client --transport unix|tcp|udp4|udp6\n' +
         '         [--id ID] [--socket-root DIR] [--appspace S] [--path PATH] [--host H] [--port N]\n' +
         '         [--retry MS] [--max-retries N] [--stop-retrying] [--events a,b,c|*] [--echo]\n' +
         '         [--raw-buffer] [--delimiter STR] [--server-id ID] [--encoding ENC] [--sync]\n' +
@@ -73,8 +73,12 @@ if (version !== '9' && version !== '14') {
 if (role !== 'server' && role !== 'client') {
     usage('--role must be server or client');
 }
-if (transport !== 'unix' && transport !== 'tcp') {
-    usage('--transport must be unix or tcp');
+if (!['unix', 'tcp', 'udp4', 'udp6'].includes(transport)) {
+    usage('--transport must be unix, tcp, udp4 or udp6');
+}
+const udp = transport === 'udp4' || transport === 'udp6';
+if (udp && role !== 'server') {
+    usage('udp4/udp6 need --role server (node-ipc has no UDP client: a UDP peer is another UDP server)');
 }
 const serverId = opts['server-id'] !== undefined ? String(opts['server-id']) : 'world';
 const echo = Boolean(opts.echo);
@@ -202,7 +206,7 @@ function finish(code) {
         const c = client();
         if (c && isSocketLike(c.socket)) sockets.push(c.socket);
     }
-    for (const {socket} of socketsByNumber.values()) sockets.push(socket);
+    for (const {socket, udp: isUdp} of socketsByNumber.values()) if (!isUdp) sockets.push(socket);
     for (const s of servers) {
         try {
             if (s.listening) s.server.server.close();
@@ -252,7 +256,24 @@ const servers = []; // every ipc instance that served (one per start)
 let currentServer = null; // {ipc, server}
 let ready = false;
 
+const udpNumbers = new Map(); // "address|port" -> number
+
+function isRinfo(s) {
+    return Boolean(s) && typeof s === 'object' && typeof s.address === 'string' && typeof s.port === 'number';
+}
+
 function numberOf(socket, server) {
+    if (udp) {
+        if (!isRinfo(socket)) return undefined;
+        const key = `${socket.address}|${socket.port}`;
+        let u = udpNumbers.get(key);
+        if (u === undefined) {
+            u = nextSocketNumber++;
+            udpNumbers.set(key, u);
+            socketsByNumber.set(u, {socket: {address: socket.address, port: socket.port}, server, udp: true});
+        }
+        return u;
+    }
     let n = socketNumbers.get(socket);
     if (n === undefined && isSocketLike(socket)) {
         n = nextSocketNumber++;
@@ -266,9 +287,12 @@ function serverMessage(server, type, data, socket) {
     const n = numberOf(socket, server);
     const ev = {event: 'message', type, data};
     if (n !== undefined) ev.socket = n;
+    if (udp && isRinfo(socket)) {
+        ev.from = {address: socket.address, port: socket.port, family: socket.family};
+    }
     out(ev);
-    if (echo && isSocketLike(socket)) {
-        server.emit(socket, type, data);
+    if (echo && (udp ? isRinfo(socket) : isSocketLike(socket))) {
+        server.emit(udp ? {address: socket.address, port: socket.port} : socket, type, data);
     }
 }
 
@@ -280,14 +304,15 @@ function startServer(onListening) {
     } else {
         const host = opts.host !== undefined ? String(opts.host) : ipc.config.networkHost;
         const port = opts.port !== undefined ? Number(opts.port) : ipc.config.networkPort;
-        ipc.serveNet(host, port);
+        if (udp) ipc.serveNet(host, port, transport);
+        else ipc.serveNet(host, port);
     }
     const server = ipc.server;
     const entry = {ipc, server, listening: false};
     servers.push(entry);
     currentServer = entry;
 
-    server.on('start', () => {
+    const listening = () => {
         entry.listening = true;
         const ev = {event: 'start'};
         const address = server.server && server.server.address ? server.server.address() : null;
@@ -299,8 +324,17 @@ function startServer(onListening) {
         }
         out(ev);
         onListening(null, ev);
+    };
+    // UDP: 9.x fires start before the socket is bound (and connect once listening); 14 fires connect, then start.
+    // Report start once the datagram socket is bound, from connect.
+    server.on('start', () => {
+        if (!udp) listening();
     });
     server.on('connect', (socket, maybeSocket) => {
+        if (udp && socket === server.server && !entry.listening) {
+            listening();
+            return;
+        }
         if (!isSocketLike(socket) && isSocketLike(maybeSocket)) {
             // a peer sent {"type":"connect",...}; node-ipc dispatches it as the lifecycle event
             serverMessage(server, 'connect', socket, maybeSocket);
@@ -452,7 +486,12 @@ async function handle(cmd) {
     const ack = {};
     switch (op) {
         case 'emit': {
-            if (role === 'server') {
+            if (udp && cmd.address !== undefined) {
+                // node-ipc accepts any {address, port} as the UDP target
+                if (!currentServer) throw new Error('no server');
+                const target = {address: String(cmd.address), port: Number(cmd.port)};
+                emitData(cmd, (t, ...d) => currentServer.server.emit(target, t, ...d));
+            } else if (role === 'server') {
                 const {socket, server} = socketFor(cmd);
                 emitData(cmd, (t, ...d) => server.emit(socket, t, ...d));
             } else {

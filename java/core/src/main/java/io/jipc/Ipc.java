@@ -119,6 +119,49 @@ public final class Ipc implements AutoCloseable {
         return install(runtime.newServer(new InetSocketAddress(host, port)));
     }
 
+    /**
+     * Makes a UDP server on networkHost:networkPort: node-ipc's {@code ipc.serveNet('udp4')}.
+     *
+     * @param type UDP4 or UDP6
+     * @return the server
+     * @see #serveNet(String, int, UdpType)
+     */
+    public IpcServer serveNet(UdpType type) {
+        return serveNet(config.networkHost(), config.networkPort(), type);
+    }
+
+    /**
+     * Makes a UDP server on networkHost and a port: node-ipc's {@code ipc.serveNet(port, 'udp4')}.
+     *
+     * @param port the port (0: the OS chooses)
+     * @param type UDP4 or UDP6
+     * @return the server
+     * @see #serveNet(String, int, UdpType)
+     */
+    public IpcServer serveNet(int port, UdpType type) {
+        return serveNet(config.networkHost(), port, type);
+    }
+
+    /**
+     * Makes a UDP server: node-ipc's {@code ipc.serveNet(host, port, 'udp4' | 'udp6')}. There are no connections:
+     * {@link IpcServer#start()} binds a datagram socket, fires {@code start} and then {@code connect} (with no
+     * socket, as node-ipc does once listening). Each datagram carries whole frames; every frame is an event whose
+     * socket is the sender ({@link IpcSocket#remoteAddress()}), and {@code socket.emit} sends one datagram back from
+     * this server's port. {@link IpcServer#emit(InetSocketAddress, String, Object)} sends to any address (node-ipc's
+     * {@code server.emit({address, port}, ...)}), which is how two UDP servers talk. {@link IpcServer#broadcast}
+     * sends to every peer heard from (node-ipc 14; 9.x sends nothing). There is no {@code socket.disconnected}.
+     *
+     * @param host host name or address to bind; for UDP4 an IPv6 loopback host binds 127.0.0.1, as in node-ipc
+     * @param port the port (0: the OS chooses; see {@link IpcServer#address()})
+     * @param type UDP4 or UDP6
+     * @return the server
+     */
+    public IpcServer serveNet(String host, int port, UdpType type) {
+        checkPort(port);
+        Objects.requireNonNull(host, "host");
+        return install(runtime.newUdpServer(host, port, Objects.requireNonNull(type, "type")));
+    }
+
     private synchronized IpcServer install(IpcServer made) {
         IpcServer current = server;
         if (current != null && current.isListening()) {

@@ -20,7 +20,7 @@ import java.util.concurrent.Executor;
  * {@code "localhost"}, networkPort 8000, encoding {@code "utf8"}, rawBuffer false, delimiter {@code "\f"}, sync
  * false, silent false, maxConnections 100, retry 500 ms, maxRetries unlimited, stopRetrying false, unlink true,
  * readableAll false, writableAll false, interfaces none. jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
- * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread).
+ * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none.
  *
  * <p>Not thread-safe; configure it on one thread, then hand it to {@link Ipc#create(IpcConfig)}.
  */
@@ -41,6 +41,165 @@ public final class IpcConfig {
      * @param localPort local port to bind (TCP), or 0 for any
      */
     public record Interfaces(String localAddress, int localPort) {
+    }
+
+    /**
+     * node-ipc's {@code tls} option: when set, {@link Ipc#serveNet} and {@link Ipc#connectToNet} speak TLS (1.2 or
+     * 1.3) instead of plain TCP, with the same frames inside. Immutable: each setter returns a new value.
+     *
+     * <pre>{@code
+     * // server, mutual authentication (node-ipc's "most secure" example)
+     * IpcConfig.Tls server = IpcConfig.Tls.create().privateKey("server.key").publicCert("server.pub")
+     *         .trustedConnections("client.pub").requestCert(true);
+     * // client
+     * IpcConfig.Tls client = IpcConfig.Tls.create().privateKey("client.key").publicCert("client.pub")
+     *         .trustedConnections("server.pub");
+     * }</pre>
+     *
+     * <p>Files are PEM and are read when a server starts or a client connects; one that cannot be read fails there
+     * with an {@link IpcException} ({@code ETLSCONFIG}) naming the option, the file and the reason. Keys may be
+     * PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted. There are no bundled example certificates (node-ipc 9 fell back on
+     * public, expired ones): a server needs {@code privateKey} and {@code publicCert}.
+     */
+    public static final class Tls {
+        private final String privateKey;
+        private final String publicCert;
+        private final java.util.List<String> trustedConnections;
+        private final boolean requestCert;
+        private final boolean rejectUnauthorized;
+        private final String dhparam;
+        private final boolean checkServerIdentity;
+
+        private Tls(String privateKey, String publicCert, java.util.List<String> trustedConnections,
+                boolean requestCert, boolean rejectUnauthorized, String dhparam, boolean checkServerIdentity) {
+            this.privateKey = privateKey;
+            this.publicCert = publicCert;
+            this.trustedConnections = trustedConnections;
+            this.requestCert = requestCert;
+            this.rejectUnauthorized = rejectUnauthorized;
+            this.dhparam = dhparam;
+            this.checkServerIdentity = checkServerIdentity;
+        }
+
+        /**
+         * @return TLS options with node's defaults: no key or certificate, the JDK's trusted CAs, requestCert false,
+         *     rejectUnauthorized true, checkServerIdentity true
+         */
+        public static Tls create() {
+            return new Tls(null, null, java.util.List.of(), false, true, null, true);
+        }
+
+        /**
+         * @param path PEM private key file: node-ipc's {@code tls.private}
+         * @return a copy with this key
+         */
+        public Tls privateKey(String path) {
+            return new Tls(path, publicCert, trustedConnections, requestCert, rejectUnauthorized, dhparam,
+                    checkServerIdentity);
+        }
+
+        /** @return the private key file (node-ipc {@code private}), or null */
+        public String privateKey() {
+            return privateKey;
+        }
+
+        /**
+         * @param path PEM certificate (chain) file presented to the peer: node-ipc's {@code tls.public}
+         * @return a copy with this certificate
+         */
+        public Tls publicCert(String path) {
+            return new Tls(privateKey, path, trustedConnections, requestCert, rejectUnauthorized, dhparam,
+                    checkServerIdentity);
+        }
+
+        /** @return the certificate file (node-ipc {@code public}), or null */
+        public String publicCert() {
+            return publicCert;
+        }
+
+        /**
+         * @param paths PEM files of the CA or peer certificates to trust, instead of the JDK's CAs: node-ipc's
+         *     {@code tls.trustedConnections}
+         * @return a copy trusting exactly these
+         */
+        public Tls trustedConnections(String... paths) {
+            return new Tls(privateKey, publicCert, java.util.List.of(paths), requestCert, rejectUnauthorized, dhparam,
+                    checkServerIdentity);
+        }
+
+        /** @return the trusted certificate files (empty: the JDK's trusted CAs) */
+        public java.util.List<String> trustedConnections() {
+            return trustedConnections;
+        }
+
+        /**
+         * @param requestCert server: ask clients for a certificate (node's {@code requestCert}, default false); with
+         *     rejectUnauthorized a client without a trusted one is refused
+         * @return a copy
+         */
+        public Tls requestCert(boolean requestCert) {
+            return new Tls(privateKey, publicCert, trustedConnections, requestCert, rejectUnauthorized, dhparam,
+                    checkServerIdentity);
+        }
+
+        /** @return whether a server asks clients for certificates */
+        public boolean requestCert() {
+            return requestCert;
+        }
+
+        /**
+         * @param rejectUnauthorized true (default, as node): refuse a peer whose certificate is not trusted or has
+         *     expired (a client always checks the server; a server checks clients when requestCert is set); false
+         *     accepts any certificate, which is insecure
+         * @return a copy
+         */
+        public Tls rejectUnauthorized(boolean rejectUnauthorized) {
+            return new Tls(privateKey, publicCert, trustedConnections, requestCert, rejectUnauthorized, dhparam,
+                    checkServerIdentity);
+        }
+
+        /** @return whether untrusted peers are refused */
+        public boolean rejectUnauthorized() {
+            return rejectUnauthorized;
+        }
+
+        /**
+         * @param path node-ipc's {@code tls.dhparam}: accepted and ignored, with one log line (the JDK negotiates
+         *     its own finite-field or elliptic-curve groups)
+         * @return a copy
+         */
+        public Tls dhparam(String path) {
+            return new Tls(privateKey, publicCert, trustedConnections, requestCert, rejectUnauthorized, path,
+                    checkServerIdentity);
+        }
+
+        /** @return the dhparam file, or null */
+        public String dhparam() {
+            return dhparam;
+        }
+
+        /**
+         * @param check true (default, as node's {@code checkServerIdentity}): a client refuses a server whose
+         *     certificate does not name the host it connected to (a DNS or IP subject alternative name); false turns
+         *     that check off while still checking trust
+         * @return a copy
+         */
+        public Tls checkServerIdentity(boolean check) {
+            return new Tls(privateKey, publicCert, trustedConnections, requestCert, rejectUnauthorized, dhparam,
+                    check);
+        }
+
+        /** @return whether clients check the server's host name */
+        public boolean checkServerIdentity() {
+            return checkServerIdentity;
+        }
+
+        @Override
+        public String toString() {
+            return "Tls{private=" + privateKey + ", public=" + publicCert + ", trustedConnections="
+                    + trustedConnections + ", requestCert=" + requestCert + ", rejectUnauthorized="
+                    + rejectUnauthorized + ", checkServerIdentity=" + checkServerIdentity + '}';
+        }
     }
 
     private String appspace = "app.";
@@ -66,6 +225,7 @@ public final class IpcConfig {
     private boolean skipMalformedFrames;
     private boolean allowReservedEvents;
     private Executor executor;
+    private Tls tls;
 
     private IpcConfig() {
     }
@@ -101,6 +261,7 @@ public final class IpcConfig {
         c.skipMalformedFrames = skipMalformedFrames;
         c.allowReservedEvents = allowReservedEvents;
         c.executor = executor;
+        c.tls = tls;
         return c;
     }
 
@@ -497,6 +658,21 @@ public final class IpcConfig {
     /** @return the handler executor, or null for the I/O thread */
     public Executor executor() {
         return executor;
+    }
+
+    /**
+     * @param tls TLS options, or null (default) for plain TCP: node-ipc's {@code tls}; applies to
+     *     {@link Ipc#serveNet} and {@link Ipc#connectToNet}, not to Unix sockets or UDP
+     * @return this
+     */
+    public IpcConfig tls(Tls tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** @return the TLS options, or null for plain TCP */
+    public Tls tls() {
+        return tls;
     }
 
     @Override

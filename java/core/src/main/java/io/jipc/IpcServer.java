@@ -1,5 +1,6 @@
 package io.jipc;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -11,6 +12,9 @@ import java.util.concurrent.CompletionStage;
  * {@code connect} (socket accepted; data empty), then each received event by its type, {@code error} (data has
  * {@link Message#error()}; socket is the peer, or null for server-wide errors), {@code socket.disconnected} (data is
  * the peer's last {@code data.id} as a JSON string, or {@code false}), and {@code data} in rawBuffer mode.
+ *
+ * <p>A UDP server ({@link Ipc#serveNet(String, int, UdpType)}) has no connections: its sockets are the peers it
+ * heard from, {@code connect} fires once after {@code start}, and there is no {@code socket.disconnected}.
  *
  * <p>Thread-safe: {@code on}, {@code off}, {@code emit} and {@code broadcast} may be called from any thread.
  */
@@ -75,7 +79,22 @@ public interface IpcServer {
     CompletionStage<Void> emit(IpcSocket socket, String type, Object data);
 
     /**
-     * Sends an event to every connected socket, encoding it once: node-ipc's {@code ipc.server.broadcast}.
+     * Sends an event to an address: node-ipc's {@code ipc.server.emit({address, port}, type, data)}. On a UDP server
+     * this sends one datagram from the server's port to any address (how two UDP servers talk to each other); on a
+     * stream server it emits to the connected socket whose remote address equals {@code target}.
+     *
+     * @param target the address; an unresolved one is resolved first
+     * @param type event type
+     * @param data as for {@link IpcSocket#emit}
+     * @return completes when the frame reached the kernel; fails with {@code EMSGSIZE} when a UDP datagram would
+     *     exceed the largest UDP payload ({@link UdpType#maxDatagramBytes()}), {@code ENOTCONNECTED} when a stream
+     *     server has no socket from that address, {@code ENOTFOUND} when the host does not resolve
+     */
+    CompletionStage<Void> emit(InetSocketAddress target, String type, Object data);
+
+    /**
+     * Sends an event to every connected socket, encoding it once: node-ipc's {@code ipc.server.broadcast}. On a UDP
+     * server: one datagram to every peer heard from (node-ipc 14's behaviour; node-ipc 9.x sends nothing).
      *
      * @param type event type
      * @param data as for {@link IpcSocket#emit}
@@ -83,6 +102,6 @@ public interface IpcServer {
      */
     CompletionStage<Void> broadcast(String type, Object data);
 
-    /** @return a snapshot of the connected sockets, in accept order */
+    /** @return a snapshot of the connected sockets, in accept order (UDP: the remembered peers, in order heard from) */
     List<IpcSocket> sockets();
 }

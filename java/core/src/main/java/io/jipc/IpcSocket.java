@@ -7,6 +7,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * One connected peer of an {@link IpcServer}: the {@code socket} argument of node-ipc's server handlers.
  *
+ * <p>On a UDP server it is a sender (node-ipc's {@code rinfo}: address, port and family in
+ * {@link #remoteAddress()}); {@link #emit} sends it one datagram, {@link #isOpen()} is true while the server
+ * listens, and {@link #close()} only forgets the peer (it no longer receives broadcasts).
+ *
  * <p>Thread-safe: {@link #emit} may be called from any thread.
  */
 public interface IpcSocket {

@@ -28,6 +28,7 @@ final class ServeCommand {
     private final boolean echo;
     private final boolean relay;
     private IpcServer server;
+    private String transport = "tcp";
 
     private ServeCommand(Out out, boolean raw, boolean echo, boolean relay) {
         this.out = out;
@@ -45,6 +46,9 @@ final class ServeCommand {
         try {
             IpcServer server = address.serve(ipc);
             cmd.server = server;
+            if (address instanceof Address.Udp) {
+                cmd.transport = ((Address.Udp) address).type().name().toLowerCase(java.util.Locale.ROOT);
+            }
             ServerHandler handler = cmd::onEvent;
             if (events == null) {
                 // "*" runs for every event, built-in or received; the type is in Message.type()
@@ -75,7 +79,7 @@ final class ServeCommand {
     private void onEvent(Message m, IpcSocket socket) {
         switch (m.type()) {
             case "start":
-                out.event(startLine(server.address()));
+                out.event(startLine(server.address(), transport));
                 break;
             case "connect":
                 out.event(Json.withSocket(Json.line("connect"), socket));
@@ -136,6 +140,15 @@ final class ServeCommand {
      *     port when 0 was asked for); {@code address} can be passed back as {@code --path} or {@code --tcp}
      */
     static ObjectNode startLine(SocketAddress bound) {
+        return startLine(bound, "tcp");
+    }
+
+    /**
+     * @param bound the server's bound address
+     * @param transport the transport name for an internet address: tcp, udp4 or udp6
+     * @return the start line
+     */
+    static ObjectNode startLine(SocketAddress bound, String transport) {
         ObjectNode line = Json.line("start");
         if (bound instanceof UnixDomainSocketAddress) {
             String path = ((UnixDomainSocketAddress) bound).getPath().toString();
@@ -143,7 +156,7 @@ final class ServeCommand {
         } else if (bound instanceof InetSocketAddress) {
             InetSocketAddress inet = (InetSocketAddress) bound;
             String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
-            line.put("address", Address.Tcp.hostPort(host, inet.getPort())).put("transport", "tcp")
+            line.put("address", Address.Tcp.hostPort(host, inet.getPort())).put("transport", transport)
                     .put("host", host).put("port", inet.getPort());
         } else {
             line.put("address", String.valueOf(bound));

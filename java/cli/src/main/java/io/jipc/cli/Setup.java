@@ -8,9 +8,9 @@ import java.util.Set;
 final class Setup {
     /** Options with a value shared by serve, emit and listen. */
     static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--delimiter",
-            "--max-frame-bytes");
+            "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted");
     /** Flags shared by serve, emit and listen. */
-    static final Set<String> FLAGS = Set.of("--raw", "--silent");
+    static final Set<String> FLAGS = Set.of("--raw", "--silent", "--request-cert", "--no-reject-unauthorized");
 
     /** The instance id of a client, or of a server not addressed by --id (it only names the I/O thread). */
     private static final String DEFAULT_ID = "jipc";
@@ -45,6 +45,26 @@ final class Setup {
         }
         if (o.has("--max-frame-bytes")) {
             c.maxFrameBytes((int) o.number("--max-frame-bytes", 1, Integer.MAX_VALUE, 0));
+        }
+        boolean tls = o.has("--private") || o.has("--public") || o.has("--trusted") || o.flag("--request-cert")
+                || o.flag("--no-reject-unauthorized");
+        if (tls) {
+            if (!o.has("--tcp")) {
+                throw new UsageException("--private, --public, --trusted, --request-cert and --no-reject-unauthorized"
+                        + " apply to --tcp addresses only");
+            }
+            IpcConfig.Tls t = IpcConfig.Tls.create().requestCert(o.flag("--request-cert"))
+                    .rejectUnauthorized(!o.flag("--no-reject-unauthorized"));
+            if (o.has("--private")) {
+                t = t.privateKey(o.value("--private"));
+            }
+            if (o.has("--public")) {
+                t = t.publicCert(o.value("--public"));
+            }
+            if (o.has("--trusted")) {
+                t = t.trustedConnections(o.value("--trusted").split(","));
+            }
+            c.tls(t);
         }
         return c;
     }

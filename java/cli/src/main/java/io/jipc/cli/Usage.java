@@ -11,7 +11,16 @@ final class Usage {
             + "                        Unix socket at DIR + S + ID, node-ipc's rule (defaults /tmp/ and app.,\n"
             + "                        so --id world is /tmp/app.world); a missing trailing / on DIR is added\n"
             + "  --path PATH           Unix socket at PATH\n"
-            + "  --tcp HOST:PORT       TCP; IPv6 hosts in brackets: [::1]:8000\n";
+            + "  --tcp HOST:PORT       TCP; IPv6 hosts in brackets: [::1]:8000\n"
+            + "  --udp4 HOST:PORT, --udp6 HOST:PORT\n"
+            + "                        UDP (node-ipc's serveNet udp4/udp6): serve binds HOST:PORT; emit and listen\n"
+            + "                        bind --bind HOST:PORT (default: loopback, any port) and talk to HOST:PORT\n"
+            + "TLS (with --tcp; node-ipc's tls options):\n"
+            + "  --private KEY.pem     private key (PKCS#8, PKCS#1 RSA or SEC1 EC)\n"
+            + "  --public CERT.pem     certificate presented to the peer (a server needs both)\n"
+            + "  --trusted CA.pem      trust only these CA/peer certificates (trustedConnections)\n"
+            + "  --request-cert        serve: require client certificates (requestCert)\n"
+            + "  --no-reject-unauthorized  accept untrusted peers (insecure)\n";
 
     private static final String COMMON = ""
             + "Common options:\n"

@@ -32,6 +32,8 @@ final class ClientImpl implements IpcClient, FrameSink {
     private final SocketAddress target;
     private final Handlers handlers = new Handlers();
     private final Transport transport;
+    /** Set for a TCP client when config.tls is set. */
+    private final io.jipc.internal.tls.TlsSetup tls;
     private final CompletableFuture<Void> destroyed = new CompletableFuture<>();
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile Channel channel;
@@ -65,6 +67,7 @@ final class ClientImpl implements IpcClient, FrameSink {
         this.target = target;
         this.transport = rt.transport();
         this.retriesRemaining = cfg.maxRetries();
+        this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
     }
 
     void start() {
@@ -84,7 +87,16 @@ final class ClientImpl implements IpcClient, FrameSink {
         }
         Attempt attempt = new Attempt();
         current = attempt;
-        Channel ch = transport.connect(target, local, attempt);
+        Channel ch;
+        if (tls == null) {
+            ch = transport.connect(target, local, attempt);
+        } else {
+            InetSocketAddress t = (InetSocketAddress) target;
+            io.jipc.internal.tls.TlsChannel secure = new io.jipc.internal.tls.TlsChannel(transport,
+                    tls.clientEngine(t.getHostString(), t.getPort()), target, attempt);
+            secure.attach(transport.connect(target, local, secure));
+            ch = secure;
+        }
         synchronized (early) {
             if (current == attempt && channel != ch) {
                 channel = ch;

@@ -53,6 +53,7 @@ public final class IpcRuntime {
     private final BiConsumer<String, IpcClient> forget;
     private Transport transport;
     private boolean closed;
+    private io.jipc.internal.tls.TlsSetup tls;
 
     /**
      * @param config a validated private copy of the config
@@ -78,11 +79,35 @@ public final class IpcRuntime {
     }
 
     /**
+     * @return the TLS context made from {@code config.tls} (read once, on first use), or null when tls is not set
+     * @throws IpcException ({@code ETLSCONFIG}) when a key or certificate file cannot be used
+     */
+    synchronized io.jipc.internal.tls.TlsSetup tls() {
+        if (config.tls() == null) {
+            return null;
+        }
+        if (tls == null) {
+            tls = io.jipc.internal.tls.TlsSetup.of(config.tls(), text -> log(System.Logger.Level.INFO, text));
+        }
+        return tls;
+    }
+
+    /**
      * @param address where to listen
      * @return a new, not yet started server
      */
     public IpcServer newServer(SocketAddress address) {
         return new ServerImpl(this, address);
+    }
+
+    /**
+     * @param host host to bind
+     * @param port port to bind (0: any)
+     * @param type UDP4 or UDP6
+     * @return a new, not yet started UDP server
+     */
+    public IpcServer newUdpServer(String host, int port, io.jipc.UdpType type) {
+        return new UdpServerImpl(this, host, port, type);
     }
 
     /**

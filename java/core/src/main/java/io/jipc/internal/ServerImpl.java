@@ -38,8 +38,12 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private final Handlers handlers = new Handlers();
     private final CopyOnWriteArrayList<SocketImpl> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong socketIds = new AtomicLong();
+    /** TLS connections accepted whose handshake has not finished (not yet in {@link #sockets}). */
+    private final java.util.Set<SocketImpl> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Transport.Listener listener;
     private volatile SocketAddress bound;
+    /** Set for a TCP server when config.tls is set. */
+    private volatile io.jipc.internal.tls.TlsSetup tls;
 
     ServerImpl(IpcRuntime rt, SocketAddress requested) {
         this.rt = rt;
@@ -59,6 +63,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             InetSocketAddress inet = (InetSocketAddress) address;
             if (inet.isUnresolved()) {
                 address = new InetSocketAddress(inet.getHostString(), inet.getPort());
+            }
+            tls = rt.tls();
+            if (tls != null) {
+                tls.serverEngine(); // fails now, naming the problem, when there is no key
             }
         }
         try {
@@ -161,6 +169,9 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         for (SocketImpl s : sockets) {
             closing.add(s.channel.closeAfterFlush(flushNanos));
         }
+        for (SocketImpl s : handshaking) {
+            s.channel.close(null);
+        }
         if (requested instanceof UnixDomainSocketAddress) {
             Path path = ((UnixDomainSocketAddress) requested).getPath();
             try {
@@ -217,6 +228,20 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     @Override
+    public CompletionStage<Void> emit(InetSocketAddress target, String type, Object data) {
+        InetSocketAddress resolved = target.isUnresolved()
+                ? new InetSocketAddress(target.getHostString(), target.getPort()) : target;
+        for (SocketImpl s : sockets) {
+            if (resolved.equals(s.remoteAddress())) {
+                return s.emit(type, data);
+            }
+        }
+        return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + type + "' to "
+                + IpcRuntime.describe(target) + ": no socket of " + IpcRuntime.describe(bound)
+                + " is connected from that address"));
+    }
+
+    @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
         ByteBuffer frame;
         try {
@@ -245,7 +270,17 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             channel.close(null);
             return REFUSED;
         }
-        return new SocketImpl(this, channel, Long.toString(socketIds.incrementAndGet()));
+        String id = Long.toString(socketIds.incrementAndGet());
+        io.jipc.internal.tls.TlsSetup t = tls;
+        if (t == null) {
+            return new SocketImpl(this, channel, id);
+        }
+        io.jipc.internal.tls.TlsChannel secure = new io.jipc.internal.tls.TlsChannel(rt.transport(),
+                t.serverEngine(), channel.remoteAddress(), null);
+        secure.attach(channel);
+        SocketImpl s = new SocketImpl(this, secure, id);
+        handshaking.add(s);
+        return secure.handler(s);
     }
 
     @Override
@@ -254,11 +289,13 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     void opened(SocketImpl s) {
+        handshaking.remove(s);
         sockets.add(s);
         rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), s);
     }
 
     void closed(SocketImpl s, Throwable cause) {
+        handshaking.remove(s);
         boolean known = sockets.remove(s);
         if (cause != null) {
             rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(),

@@ -481,6 +481,16 @@ public final class NodeIpcPeer implements AutoCloseable {
         }
     }
 
+    /** A UDP port that was free on {@code host} a moment ago (node-ipc treats port 0 as "use 8000"). */
+    public static int freeUdpPort(String host) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(InetAddress.getByName(host), 0))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private boolean stdoutEnded() {
         synchronized (unconsumed) {
             return unconsumed.contains(endOfStream) || queue.contains(endOfStream);

@@ -10,6 +10,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -40,6 +41,9 @@ public final class NioTransport implements Transport, Runnable {
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_READS_PER_TURN = 16;
     private static final int MAX_ACCEPTS_PER_TURN = 64;
+    private static final int MAX_DATAGRAMS_PER_TURN = 64;
+    /** Largest UDP payload over IPv6 (65535 - 8); IPv4's is smaller, so one buffer fits both. */
+    private static final int DATAGRAM_BUFFER_BYTES = 64 * 1024;
     private static final long ACCEPT_PAUSE_MS = 100;
     private static final AtomicLong THREAD_IDS = new AtomicLong();
 
@@ -49,9 +53,12 @@ public final class NioTransport implements Transport, Runnable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupArmed = new AtomicBoolean();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private final ArrayDeque<NioChannel> flushQueue = new ArrayDeque<>();
+    private final ArrayDeque<Flushable> flushQueue = new ArrayDeque<>();
     private final Set<NioChannel> channels = new HashSet<>();
     private final Set<NioListener> listeners = new HashSet<>();
+    private final Set<NioDatagram> datagrams = new HashSet<>();
+    /** Heap, so the decoder can scan whole datagrams in place (the JDK copies from its own direct buffer). */
+    private final ByteBuffer datagramBuffer = ByteBuffer.allocate(DATAGRAM_BUFFER_BYTES);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private final Pending[] copiedFrames = new Pending[IOV_MAX];
@@ -144,6 +151,22 @@ public final class NioTransport implements Transport, Runnable {
     }
 
     @Override
+    public DatagramEndpoint bindDatagram(InetSocketAddress local, ProtocolFamily family, DatagramHandler handler)
+            throws IOException {
+        DatagramChannel dc = DatagramChannel.open(family);
+        try {
+            dc.bind(local);
+            dc.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(dc);
+            throw e;
+        }
+        NioDatagram d = new NioDatagram(dc, handler);
+        runAndWait(d::register);
+        return d;
+    }
+
+    @Override
     public Channel connect(SocketAddress remote, SocketAddress local, ChannelHandler handler) {
         NioChannel c = new NioChannel(handler, remote);
         // always deferred, so the caller holds the channel before any handler callback arrives
@@ -191,6 +214,9 @@ public final class NioTransport implements Transport, Runnable {
                 for (NioChannel c : new ArrayList<>(channels)) {
                     c.close(null);
                 }
+                for (NioDatagram d : new ArrayList<>(datagrams)) {
+                    d.close();
+                }
             });
         }
         if (!inLoop()) {
@@ -222,7 +248,7 @@ public final class NioTransport implements Transport, Runnable {
                 runTasks();
                 runTimers();
                 flushAll();
-                if (shuttingDown && tasks.isEmpty() && channels.isEmpty() && listeners.isEmpty()) {
+                if (shuttingDown && tasks.isEmpty() && channels.isEmpty() && listeners.isEmpty() && datagrams.isEmpty()) {
                     break;
                 }
             }
@@ -241,6 +267,8 @@ public final class NioTransport implements Transport, Runnable {
                 ((NioChannel) att).onReady(key);
             } else if (att instanceof NioListener) {
                 ((NioListener) att).onAcceptable();
+            } else if (att instanceof NioDatagram) {
+                ((NioDatagram) att).onReady(key);
             }
         } catch (Throwable t) {
             log(System.Logger.Level.ERROR, "unexpected failure handling " + att + ": " + t);
@@ -295,7 +323,7 @@ public final class NioTransport implements Transport, Runnable {
     }
 
     private void flushAll() {
-        NioChannel c;
+        Flushable c;
         while ((c = flushQueue.poll()) != null) {
             c.flush();
         }
@@ -437,7 +465,204 @@ public final class NioTransport implements Transport, Runnable {
         }
     }
 
-    private final class NioChannel implements Channel {
+    /** Something with queued output, flushed at the end of the loop turn. */
+    private interface Flushable {
+        void flush();
+    }
+
+    private static final class OutDatagram {
+        final ByteBuffer buf;
+        final InetSocketAddress target;
+        final CompletableFuture<Void> promise;
+
+        OutDatagram(ByteBuffer buf, InetSocketAddress target, CompletableFuture<Void> promise) {
+            this.buf = buf;
+            this.target = target;
+            this.promise = promise;
+        }
+    }
+
+    /**
+     * A UDP socket on the loop: receives up to {@link #MAX_DATAGRAMS_PER_TURN} datagrams per turn into the shared
+     * 64 KiB buffer, and sends queued datagrams at the end of the turn (or when writable again after the kernel's
+     * send buffer was full), one {@code send} per datagram.
+     */
+    private final class NioDatagram implements DatagramEndpoint, Flushable {
+        private final DatagramChannel dc;
+        private final DatagramHandler handler;
+        private final InetSocketAddress local;
+        private final ConcurrentLinkedQueue<OutDatagram> outbound = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        private SelectionKey key;
+        private volatile boolean open = true;
+
+        NioDatagram(DatagramChannel dc, DatagramHandler handler) throws IOException {
+            this.dc = dc;
+            this.handler = handler;
+            this.local = (InetSocketAddress) dc.getLocalAddress();
+        }
+
+        void register() {
+            try {
+                key = dc.register(selector, SelectionKey.OP_READ, this);
+                datagrams.add(this);
+            } catch (IOException e) {
+                closeQuietly(dc);
+                throw new IpcException("EIO", "cannot register datagram socket " + local + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        void onReady(SelectionKey k) {
+            int ready = k.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                k.interestOps(SelectionKey.OP_READ);
+                doFlush();
+            }
+            if (open && (ready & SelectionKey.OP_READ) != 0) {
+                doReceive();
+            }
+        }
+
+        private void doReceive() {
+            ByteBuffer buf = datagramBuffer;
+            for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && open; i++) {
+                buf.clear();
+                SocketAddress from;
+                try {
+                    from = dc.receive(buf);
+                } catch (IOException e) {
+                    handler.onReceiveError(e);
+                    return;
+                }
+                if (from == null) {
+                    return;
+                }
+                buf.flip();
+                handler.onDatagram(buf, (InetSocketAddress) from);
+            }
+        }
+
+        @Override
+        public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
+            if (!open) {
+                failSend(promise, target, null);
+                return;
+            }
+            outbound.add(new OutDatagram(datagram, target, promise));
+            if (!open) {
+                failQueued();
+                return;
+            }
+            if (flushScheduled.compareAndSet(false, true)) {
+                if (inLoop()) {
+                    flushQueue.add(this);
+                } else {
+                    execute(() -> flushQueue.add(this));
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (!open || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                return; // waiting for OP_WRITE: that path sends
+            }
+            doFlush();
+        }
+
+        /** Sends queued datagrams until the queue is empty or the kernel's send buffer is full. */
+        private void doFlush() {
+            while (open) {
+                OutDatagram p = outbound.peek();
+                if (p == null) {
+                    flushScheduled.set(false);
+                    if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+                        continue; // a sender raced with the reset
+                    }
+                    return;
+                }
+                int sent;
+                try {
+                    sent = dc.send(p.buf, p.target);
+                } catch (IOException | RuntimeException e) {
+                    outbound.poll();
+                    failSend(p.promise, p.target, e);
+                    continue;
+                }
+                if (sent == 0 && p.buf.hasRemaining()) {
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
+                }
+                outbound.poll();
+                if (p.promise != null) {
+                    p.promise.complete(null);
+                }
+            }
+        }
+
+        private void failQueued() {
+            OutDatagram p;
+            while ((p = outbound.poll()) != null) {
+                failSend(p.promise, p.target, null);
+            }
+        }
+
+        private void failSend(CompletableFuture<Void> promise, InetSocketAddress target, Throwable cause) {
+            if (promise == null) {
+                return;
+            }
+            if (cause == null) {
+                promise.completeExceptionally(new IpcException("ECLOSED", "send to " + target
+                        + ": the UDP socket " + local + " closed before the datagram was sent"));
+                return;
+            }
+            String msg = String.valueOf(cause.getMessage());
+            boolean tooBig = msg.toLowerCase(java.util.Locale.ROOT).contains("too long");
+            promise.completeExceptionally(new IpcException(tooBig ? "EMSGSIZE" : "EIO", "send to " + target
+                    + " from " + local + ": " + (cause instanceof RuntimeException && cause.getMessage() == null
+                    ? cause.getClass().getSimpleName() : msg), cause));
+        }
+
+        @Override
+        public void close() {
+            if (!inLoop()) {
+                try {
+                    runAndWait(this::close);
+                } catch (IOException e) {
+                    open = false;
+                    closeQuietly(dc);
+                }
+                return;
+            }
+            if (!open) {
+                return;
+            }
+            open = false;
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(dc);
+            datagrams.remove(this);
+            failQueued();
+        }
+
+        @Override
+        public String toString() {
+            return "datagram socket " + local;
+        }
+    }
+
+    private final class NioChannel implements Channel, Flushable {
         private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean flushScheduled = new AtomicBoolean();
         private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
@@ -583,7 +808,8 @@ public final class NioTransport implements Transport, Runnable {
          * Writes what is queued. {@code flushScheduled} stays set while this channel has a flush pending (queued, not
          * yet connected, or waiting for OP_WRITE), so writers from other threads enqueue without waking the loop.
          */
-        void flush() {
+        @Override
+        public void flush() {
             if (!open || !connected || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
                 return; // connecting (finishOpen flushes) or waiting for OP_WRITE (that path writes)
             }

@@ -1,9 +1,13 @@
 package io.jipc.internal.transport;
 
-import java.io.IOException;
-import java.net.SocketAddress;
-import java.util.concurrent.Executor;
 import io.jipc.internal.loop.Cancellable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,7 +63,20 @@ public interface Transport extends Executor, AutoCloseable {
      */
     Channel connect(SocketAddress remote, SocketAddress local, ChannelHandler handler);
 
-    /** Closes every channel and listener, then ends the I/O thread (waits for it unless called on it). */
+    /**
+     * Binds a datagram (UDP) socket on the calling thread, so bind errors surface to the caller, then receives on the
+     * I/O thread: each datagram is handed to the handler whole (receive buffers hold 64 KiB).
+     *
+     * @param local a resolved address to bind (port 0: the OS chooses)
+     * @param family {@code INET} (udp4) or {@code INET6} (udp6)
+     * @param handler receives datagrams and errors on the I/O thread
+     * @return the bound endpoint
+     * @throws IOException when binding fails
+     */
+    DatagramEndpoint bindDatagram(InetSocketAddress local, ProtocolFamily family, DatagramHandler handler)
+            throws IOException;
+
+    /** Closes every channel, listener and datagram endpoint, then ends the I/O thread (waits for it unless called on it). */
     @Override
     void close();
 
@@ -86,5 +103,44 @@ public interface Transport extends Executor, AutoCloseable {
          * @param error the failure
          */
         void onAcceptError(IOException error);
+    }
+
+    /** A bound datagram socket. {@link #send} is thread-safe; datagrams go out in order, one per call. */
+    interface DatagramEndpoint {
+        /** @return the bound address */
+        InetSocketAddress localAddress();
+
+        /**
+         * Queues one datagram.
+         *
+         * @param datagram the payload, position..limit; ownership passes to the endpoint
+         * @param target a resolved address
+         * @param promise completed once the kernel took the datagram, failed with the reason otherwise; may be null
+         */
+        void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise);
+
+        /** @return true until closed */
+        boolean isOpen();
+
+        /** Closes the socket; queued datagrams fail (idempotent, from any thread). */
+        void close();
+    }
+
+    /** Protocol side of a datagram endpoint; every method is called on the I/O thread. */
+    interface DatagramHandler {
+        /**
+         * A datagram arrived. The buffer is only valid during the call; consume or copy.
+         *
+         * @param data the payload, position..limit
+         * @param sender where it came from
+         */
+        void onDatagram(ByteBuffer data, InetSocketAddress sender);
+
+        /**
+         * Receiving failed (the endpoint stays open).
+         *
+         * @param error the failure
+         */
+        void onReceiveError(IOException error);
     }
 }

@@ -1,0 +1,147 @@
+package io.jipc.internal;
+
+import io.jipc.IpcException;
+import io.jipc.IpcSocket;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.JsonFrameDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A sender heard by a {@link UdpServerImpl}: node-ipc's {@code rinfo} socket. Decodes its datagrams (I/O thread);
+ * {@link #emit} sends it a datagram from the server's socket (any thread).
+ */
+final class UdpPeer implements IpcSocket, FrameSink {
+    private static final byte[] ID_KEY = {'"', 'i', 'd', '"'};
+
+    private final UdpServerImpl server;
+    private final IpcRuntime rt;
+    final InetSocketAddress address;
+    private final String id;
+    /** Null in rawBuffer mode; replaced after a malformed frame, which ends that datagram. */
+    private JsonFrameDecoder decoder;
+    private volatile String peerId;
+
+    UdpPeer(UdpServerImpl server, InetSocketAddress address, String id) {
+        this.server = server;
+        this.rt = server.rt;
+        this.address = address;
+        this.id = id;
+        this.decoder = rt.config.rawBuffer() ? null : rt.newDecoder();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Optional<String> peerId() {
+        return Optional.ofNullable(peerId);
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return address;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return server.isListening();
+    }
+
+    @Override
+    public CompletionStage<Void> emit(String type, Object data) {
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(type, data);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        return server.send(frame, address, type);
+    }
+
+    @Override
+    public CompletionStage<Void> write(byte[] bytes) {
+        return server.send(ByteBuffer.wrap(bytes.clone()), address, "(raw bytes)");
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        server.forget(this);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    void receive(ByteBuffer data) {
+        if (decoder == null) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            server.fire("data", JsonMessage.ofRaw(chunk, rt.rawCharset, rt.mapper), this);
+            return;
+        }
+        decoder.decode(data, this);
+        if (decoder.isFinished()) {
+            decoder = rt.newDecoder(); // UDP has no connection to close: start afresh with the next datagram
+        }
+    }
+
+    @Override
+    public void onFrame(String type, byte[] data) {
+        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                    "ERESERVED");
+            return;
+        }
+        if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
+            rememberPeerId(data);
+        }
+        server.fire(type, JsonMessage.ofJson(type, data, rt.mapper), this);
+    }
+
+    @Override
+    public boolean onMalformed(String reason) {
+        return onMalformed(reason, reason.contains("maxFrameBytes") ? "EFRAMETOOLARGE" : "EMALFORMED");
+    }
+
+    private boolean onMalformed(String reason, String code) {
+        boolean skip = rt.config.skipMalformedFrames();
+        IpcException e = new IpcException(code, server.type.name().toLowerCase(java.util.Locale.ROOT) + " peer "
+                + IpcRuntime.describe(address) + ": " + reason + (skip ? "; frame skipped"
+                : "; rest of the datagram dropped"));
+        server.fire("error", rt.errorMessage(e), this);
+        return skip;
+    }
+
+    private void rememberPeerId(byte[] data) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = rt.mapper.readTree(data).get("id");
+            if (node != null && node.isTextual() && !node.asText().isEmpty()) {
+                peerId = node.asText();
+            }
+        } catch (java.io.IOException e) {
+            // the decoder validated the JSON; nothing to remember if it still fails
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return "IpcSocket{id=" + id + ", udp peer=" + IpcRuntime.describe(address) + '}';
+    }
+}

@@ -1,0 +1,253 @@
+package io.jipc.internal;
+
+import io.jipc.IpcException;
+import io.jipc.IpcServer;
+import io.jipc.IpcSocket;
+import io.jipc.ServerHandler;
+import io.jipc.UdpType;
+import io.jipc.internal.transport.Transport;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * node-ipc's {@code ipc.server} for {@code serveNet(host, port, 'udp4' | 'udp6')}: one datagram socket, no
+ * connections. Each sender becomes a {@link UdpPeer} (the {@code socket} of its events). Received datagrams are
+ * decoded per peer with the same incremental decoder as the stream transports, so a datagram holding several frames
+ * gives several events and a frame split over datagrams from one peer is joined, as node-ipc 14 does (9.x drops a
+ * datagram without a trailing delimiter). At most {@code maxConnections} peers are remembered, for broadcast and
+ * reassembly; datagrams from further senders are still delivered, each decoded on its own.
+ */
+final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
+    final IpcRuntime rt;
+    private final String host;
+    private final int port;
+    final UdpType type;
+    private final Handlers handlers = new Handlers();
+    /** I/O thread only. */
+    private final Map<InetSocketAddress, UdpPeer> peers = new HashMap<>();
+    /** The remembered peers, in order heard from, for {@link #sockets()} and broadcast from any thread. */
+    private final CopyOnWriteArrayList<UdpPeer> order = new CopyOnWriteArrayList<>();
+    private final AtomicLong peerIds = new AtomicLong();
+    private volatile Transport.DatagramEndpoint endpoint;
+    private volatile InetSocketAddress bound;
+
+    UdpServerImpl(IpcRuntime rt, String host, int port, UdpType type) {
+        this.rt = rt;
+        this.host = host;
+        this.port = port;
+        this.type = type;
+    }
+
+    private String describeRequested() {
+        return type.name().toLowerCase(java.util.Locale.ROOT) + " " + IpcRuntime.describe(
+                InetSocketAddress.createUnresolved(host, port));
+    }
+
+    @Override
+    public synchronized void start() {
+        if (endpoint != null) {
+            throw new IpcException("ESTATE", "start " + describeRequested() + ": already listening");
+        }
+        Transport transport = rt.transport();
+        InetSocketAddress local = new InetSocketAddress(bindAddress(), port);
+        try {
+            endpoint = transport.bindDatagram(local, type == UdpType.UDP4 ? StandardProtocolFamily.INET
+                    : StandardProtocolFamily.INET6, this);
+        } catch (IOException | RuntimeException e) {
+            throw rt.osError("bind " + type.name().toLowerCase(java.util.Locale.ROOT), local, e);
+        }
+        bound = endpoint.localAddress();
+        transport.execute(() -> {
+            rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null);
+            rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), null);
+        });
+    }
+
+    /** The address of {@code host} in this server's family; node-ipc binds udp4 on "::1" to 127.0.0.1. */
+    private InetAddress bindAddress() {
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new IpcException("ENOTFOUND", "bind " + describeRequested() + ": unknown host " + host, e);
+        }
+        for (InetAddress a : all) {
+            if (type == UdpType.UDP4 ? a instanceof Inet4Address : a instanceof Inet6Address) {
+                return a;
+            }
+        }
+        if (type == UdpType.UDP4 && all.length > 0 && all[0].isLoopbackAddress()) {
+            return ipv4Loopback();
+        }
+        throw new IpcException("EADDRNOTAVAIL", "bind " + describeRequested() + ": " + host + " has no "
+                + (type == UdpType.UDP4 ? "IPv4" : "IPv6") + " address");
+    }
+
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        Transport.DatagramEndpoint e;
+        synchronized (this) {
+            e = endpoint;
+            endpoint = null;
+        }
+        if (e == null) {
+            return;
+        }
+        e.close();
+        rt.transport().execute(() -> {
+            peers.clear();
+            order.clear();
+        });
+    }
+
+    @Override
+    public boolean isListening() {
+        return endpoint != null;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return bound;
+    }
+
+    @Override
+    public IpcServer on(String type, ServerHandler handler) {
+        handlers.on(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcServer off(String type, ServerHandler handler) {
+        handlers.off(type, handler);
+        return this;
+    }
+
+    @Override
+    public IpcServer off(String type) {
+        handlers.off(type);
+        return this;
+    }
+
+    @Override
+    public CompletionStage<Void> emit(IpcSocket socket, String type, Object data) {
+        return socket.emit(type, data);
+    }
+
+    @Override
+    public CompletionStage<Void> emit(InetSocketAddress target, String type, Object data) {
+        InetSocketAddress to = target;
+        if (to.isUnresolved()) {
+            to = new InetSocketAddress(target.getHostString(), target.getPort());
+            if (to.isUnresolved()) {
+                return IpcRuntime.failed(new IpcException("ENOTFOUND", "emit '" + type + "' to "
+                        + IpcRuntime.describe(target) + ": unknown host " + target.getHostString()));
+            }
+        }
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(type, data);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        return send(frame, to, type);
+    }
+
+    @Override
+    public CompletionStage<Void> broadcast(String type, Object data) {
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(type, data);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        Object[] targets = order.toArray();
+        CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            all[i] = send(frame.duplicate(), ((UdpPeer) targets[i]).address, type).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(all);
+    }
+
+    /** Sends one datagram from this server's socket. */
+    CompletionStage<Void> send(ByteBuffer datagram, InetSocketAddress to, String what) {
+        Transport.DatagramEndpoint e = endpoint;
+        if (e == null) {
+            return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + what + "' to "
+                    + IpcRuntime.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " server is not listening (call start first)"));
+        }
+        int size = datagram.remaining();
+        if (size > type.maxDatagramBytes()) {
+            return IpcRuntime.failed(new IpcException("EMSGSIZE", "emit '" + what + "' to "
+                    + IpcRuntime.describe(to) + ": a datagram of " + size + " bytes exceeds the largest "
+                    + type.name().toLowerCase(java.util.Locale.ROOT) + " payload of " + type.maxDatagramBytes()
+                    + " bytes (send smaller messages, or use TCP)"));
+        }
+        CompletableFuture<Void> promise = new CompletableFuture<>();
+        e.send(datagram, to, promise);
+        return promise;
+    }
+
+    @Override
+    public List<IpcSocket> sockets() {
+        return List.copyOf(order);
+    }
+
+    @Override
+    public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+        UdpPeer peer = peers.get(sender);
+        if (peer == null) {
+            peer = new UdpPeer(this, sender, Long.toString(peerIds.incrementAndGet()));
+            if (peers.size() < rt.config.maxConnections()) {
+                peers.put(sender, peer);
+                order.add(peer);
+            }
+        }
+        peer.receive(data);
+    }
+
+    @Override
+    public void onReceiveError(IOException error) {
+        fire("error", rt.errorMessage(rt.osError("receive", bound, error)), null);
+    }
+
+    /** Forgets a peer (its {@code close()}): no more broadcasts, and its partial frame is dropped. */
+    void forget(UdpPeer peer) {
+        rt.transport().execute(() -> {
+            if (peers.remove(peer.address, peer)) {
+                order.remove(peer);
+            }
+        });
+    }
+
+    void fire(String type, io.jipc.Message msg, UdpPeer peer) {
+        rt.fireServer(handlers, type, msg, peer);
+    }
+
+    @Override
+    public String toString() {
+        return "IpcServer{" + describeRequested() + '}';
+    }
+}
