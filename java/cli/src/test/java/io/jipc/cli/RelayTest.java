@@ -16,7 +16,7 @@ class RelayTest {
     @Test
     void shouldRelayToEveryListener() throws Exception {
         String path = dir.resolve("relay.sock").toString();
-        try (Cli serve = Cli.start("serve", "--path", path, "--relay", "--silent");
+        try (Cli serve = startServer("serve", "--path", path, "--relay", "--silent");
                 Cli counted = startListener(serve, "listen", "--path", path, "--count", "1", "--silent");
                 Cli open = startListener(serve, "listen", "--path", path, "--silent")) {
             Cli emit = Cli.run("emit", "--path", path, "news", "{\"headline\":\"flash\"}");
@@ -40,6 +40,13 @@ class RelayTest {
         Cli listen = Cli.run("listen", "--path", dir.resolve("none.sock").toString(), "--silent");
         assertEquals(1, listen.status());
         assertTrue(listen.err.all().get(0).startsWith("jipc: listen: "), listen.err.all().toString());
+    }
+
+    /** Starts the server and waits until it listens, so listeners do not race it to the socket file. */
+    private static Cli startServer(String... args) throws InterruptedException {
+        Cli serve = Cli.start(args);
+        serve.out.awaitEvent("start");
+        return serve;
     }
 
     /** Starts a listener and waits until the server has it among its sockets, so a broadcast reaches it. */
