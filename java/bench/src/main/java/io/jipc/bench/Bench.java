@@ -11,13 +11,17 @@ import java.util.concurrent.TimeUnit;
  * End-to-end benchmark driver for jipc, comparable with the C physical-limit reference ({@code cbench.c}).
  *
  * <pre>
- * java -jar jipc-bench.jar pingpong uds|tcp [iters=100000] [warmup=20000] [size=64] [--same-jvm]
- * java -jar jipc-bench.jar stream   uds|tcp [msgs=5000000] [size=64] [--window=16384] [--same-jvm]
+ * java -jar jipc-bench.jar pingpong uds|tcp|udp|tls [iters=100000] [warmup=20000] [size=64] [--same-jvm]
+ * java -jar jipc-bench.jar stream   uds|tcp|tls     [msgs=5000000] [size=64] [--window=16384] [--same-jvm]
  * </pre>
  *
  * <p>By default the server runs in a second JVM started from this one with the same classpath
- * ({@code Bench server uds|tcp <socketRoot>}); {@code --same-jvm} runs it in this JVM on its own {@code Ipc} and I/O
- * thread. The Unix socket lives under a fresh temp directory; TCP uses 127.0.0.1 and a port the OS chooses.
+ * ({@code Bench server <transport> <dir>}); {@code --same-jvm} runs it in this JVM on its own {@code Ipc} and I/O
+ * thread. The Unix socket lives under a fresh temp directory; TCP, UDP and TLS use 127.0.0.1 and a port the OS
+ * chooses. UDP (UDP4) has no client in node-ipc: the client side is a second UDP server that emits to the server's
+ * address. TLS uses throwaway certificates made with {@code openssl} into a temp directory at startup
+ * ({@link BenchCerts}), with mutual authentication; the stream benchmark does not support UDP (no flow control,
+ * datagrams may be dropped).
  * Extra JVM options for the server child: environment variable {@code JIPC_BENCH_SERVER_OPTS}.
  *
  * <p>Each benchmark prints one line in the format of the C reference, then the same figures as one JSON line.
@@ -71,6 +75,10 @@ public final class Bench {
                 break;
             }
             case "stream": {
+                if ("udp".equals(t)) {
+                    System.err.println("stream does not support udp (no flow control; datagrams may be dropped)");
+                    usage(2);
+                }
                 long msgs = pos.size() > 2 ? Long.parseLong(pos.get(2)) : 5_000_000L;
                 StreamBench sb = new StreamBench(msgs, intArg(pos, 3, 64), window);
                 try (ServerHandle s = ServerHandle.start(t, sameJvm)) {
@@ -87,8 +95,8 @@ public final class Bench {
     }
 
     private static String transport(String t) {
-        if (!"uds".equals(t) && !"tcp".equals(t)) {
-            System.err.println("transport must be uds or tcp, not " + t);
+        if (!Endpoint.TRANSPORTS.contains(t)) {
+            System.err.println("transport must be one of " + String.join(", ", Endpoint.TRANSPORTS) + ", not " + t);
             usage(2);
         }
         return t;
@@ -99,8 +107,9 @@ public final class Bench {
     }
 
     private static void usage(int code) {
-        System.err.println("usage: Bench pingpong uds|tcp [iters=100000] [warmup=20000] [size=64] [--same-jvm]\n"
-                + "       Bench stream   uds|tcp [msgs=5000000] [size=64] [--window=16384 (0: unthrottled)]"
+        System.err.println("usage: Bench pingpong uds|tcp|udp|tls [iters=100000] [warmup=20000] [size=64]"
+                + " [--same-jvm]\n"
+                + "       Bench stream   uds|tcp|tls [msgs=5000000] [size=64] [--window=16384 (0: unthrottled)]"
                 + " [--same-jvm]\n"
                 + "env JIPC_BENCH_SERVER_OPTS: extra JVM options for the server child process");
         System.exit(code);

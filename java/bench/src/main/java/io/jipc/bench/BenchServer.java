@@ -1,17 +1,15 @@
 package io.jipc.bench;
 
 import io.jipc.Ipc;
-import io.jipc.IpcConfig;
 import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
 import io.jipc.Message;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
- * The benchmark server: one {@link Ipc} serving either a Unix socket under a fresh socketRoot or TCP on
- * 127.0.0.1:0, with handlers for both benchmarks.
+ * The benchmark server: one {@link Ipc} serving a Unix socket under a fresh socketRoot, or TCP, UDP4 or TLS on
+ * 127.0.0.1:0 (see {@link Endpoint}), with handlers for both benchmarks.
  *
  * <ul>
  *   <li>{@code ping}: echoed back to the sender as {@code pong}, relaying the received {@link Message} (its bytes go
@@ -20,7 +18,8 @@ import java.time.Duration;
  *   <li>{@code msg}: counted; when the count reaches N the server emits {@code done} (data: the count).
  * </ul>
  *
- * <p>Handlers run on the I/O thread, so the stream state needs no synchronisation.
+ * <p>Handlers run on the I/O thread, so the stream state needs no synchronisation. Over UDP the handler's socket is
+ * the sender, so {@code socket.emit} answers with one datagram to it.
  */
 final class BenchServer implements AutoCloseable {
     private final Ipc ipc;
@@ -35,16 +34,14 @@ final class BenchServer implements AutoCloseable {
     /**
      * Starts listening.
      *
-     * @param transport "uds" or "tcp"
-     * @param socketRoot for UDS: directory for the socket file, ending in '/'; ignored for TCP
+     * @param transport one of {@link Endpoint#TRANSPORTS}
+     * @param dir for uds: directory for the socket file, ending in '/'; for tls: the certificate directory
+     *     ({@link BenchCerts}); ignored otherwise
      */
-    BenchServer(String transport, String socketRoot) {
-        IpcConfig cfg = IpcConfig.defaults().id(Endpoint.SERVER_ID).flushTimeout(Duration.ofSeconds(30));
-        if ("uds".equals(transport)) {
-            cfg.socketRoot(socketRoot);
-        }
-        ipc = Ipc.create(cfg);
-        server = "uds".equals(transport) ? ipc.serve() : ipc.serveNet(Endpoint.HOST, 0);
+    BenchServer(String transport, String dir) {
+        Endpoint where = new Endpoint(transport, "uds".equals(transport) || "tls".equals(transport) ? dir : null, 0);
+        ipc = Ipc.create(where.serverConfig());
+        server = where.serve(ipc);
         server.on("ping", (data, socket) -> {
             pings++;
             socket.emit("pong", data);
@@ -53,8 +50,8 @@ final class BenchServer implements AutoCloseable {
         server.on("msg", this::msg);
         server.on("error", (data, socket) -> System.err.println("[bench server] error: " + data.asText()));
         server.start();
-        endpoint = "uds".equals(transport) ? new Endpoint("uds", socketRoot, 0)
-                : new Endpoint("tcp", null, ((InetSocketAddress) server.address()).getPort());
+        endpoint = where.uds() ? where
+                : new Endpoint(transport, where.dir(), ((InetSocketAddress) server.address()).getPort());
     }
 
     private void begin(Message data, IpcSocket socket) {
@@ -91,15 +88,15 @@ final class BenchServer implements AutoCloseable {
      * Child-process entry: serves, prints {@link Endpoint#readyLine()} on stdout, then runs until stdin is closed
      * (the parent closes it when done, or dies).
      *
-     * @param transport "uds" or "tcp"
-     * @param socketRoot socket directory for UDS
+     * @param transport one of {@link Endpoint#TRANSPORTS}
+     * @param dir socket directory for uds, certificate directory for tls
      * @throws Exception on I/O failure
      */
-    static void runChild(String transport, String socketRoot) throws Exception {
-        if ("uds".equals(transport) && !socketRoot.endsWith("/")) {
-            socketRoot = Path.of(socketRoot) + "/";
+    static void runChild(String transport, String dir) throws Exception {
+        if ("uds".equals(transport) && !dir.endsWith("/")) {
+            dir = Path.of(dir) + "/";
         }
-        BenchServer s = new BenchServer(transport, socketRoot);
+        BenchServer s = new BenchServer(transport, dir);
         System.out.println(s.endpoint().readyLine());
         System.out.flush();
         byte[] sink = new byte[256];

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * A running benchmark server: either in this JVM ({@code --same-jvm}) or a child JVM started as
- * {@code java -cp <this classpath> io.jipc.bench.Bench server uds|tcp <socketRoot>}, as the C reference forks a
- * second process. Extra JVM options for the child come from the environment variable
+ * {@code java -cp <this classpath> io.jipc.bench.Bench server uds|tcp|udp|tls <dir>}, as the C reference forks a
+ * second process. For uds the socket lives in a fresh temp directory; for tls {@link BenchCerts} makes throwaway
+ * certificates into one (by this process, before the server starts); either is removed on {@link #close()}. Extra JVM options for the child come from the environment variable
  * {@code JIPC_BENCH_SERVER_OPTS} (whitespace separated, e.g. to profile the server with JFR).
  */
 final class ServerHandle implements AutoCloseable {
@@ -40,16 +41,31 @@ final class ServerHandle implements AutoCloseable {
     /**
      * Starts a server and waits until it listens.
      *
-     * @param transport "uds" or "tcp"
+     * @param transport one of {@link Endpoint#TRANSPORTS}
      * @param sameJvm true to serve from this JVM (its own Ipc and I/O thread), false for a child JVM
      * @return the running server
      * @throws IOException when the child cannot be started or the temp directory cannot be made
      */
     static ServerHandle start(String transport, boolean sameJvm) throws IOException {
-        Path dir = "uds".equals(transport) ? Files.createTempDirectory("jipc-bench") : null;
+        boolean tls = "tls".equals(transport);
+        Path dir = "uds".equals(transport) || tls ? Files.createTempDirectory("jipc-bench") : null;
         String root = dir == null ? "-" : dir.toAbsolutePath() + "/";
+        if (tls) {
+            try {
+                BenchCerts.make(dir);
+            } catch (RuntimeException e) {
+                deleteTree(dir);
+                throw e;
+            }
+        }
         if (sameJvm) {
-            BenchServer s = new BenchServer(transport, root);
+            BenchServer s;
+            try {
+                s = new BenchServer(transport, root);
+            } catch (RuntimeException e) {
+                deleteTree(dir);
+                throw e;
+            }
             return new ServerHandle(s.endpoint(), dir, s, null, null);
         }
         List<String> cmd = new ArrayList<>();
@@ -72,6 +88,7 @@ final class ServerHandle implements AutoCloseable {
         }
         if (line == null) {
             p.destroyForcibly();
+            deleteTree(dir);
             throw new IOException("the server child exited before listening: " + String.join(" ", cmd));
         }
         Endpoint ep = Endpoint.parseReady(line);

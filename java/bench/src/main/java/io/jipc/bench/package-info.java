@@ -1,5 +1,5 @@
 /**
- * End-to-end benchmarks of jipc (ping-pong round trip and one-way stream over Unix sockets and TCP), with the
- * command-line driver {@link io.jipc.bench.Bench}.
+ * End-to-end benchmarks of jipc (ping-pong round trip over Unix sockets, TCP, UDP and TLS; one-way stream over Unix
+ * sockets, TCP and TLS), with the command-line driver {@link io.jipc.bench.Bench}.
  */
 package io.jipc.bench;
