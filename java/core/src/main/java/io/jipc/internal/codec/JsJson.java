@@ -1,9 +1,13 @@
 package io.jipc.internal.codec;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * JavaScript-compatible JSON text primitives: strings escaped exactly like {@code JSON.stringify} and numbers
@@ -13,10 +17,19 @@ final class JsJson {
 
     /** Per ASCII char: 0 = literal, -1 = <code>&#92;u00xx</code>, otherwise the short escape letter. */
     private static final byte[] ESCAPES = new byte[128];
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final MathContext ONE_DIGIT = new MathContext(1, RoundingMode.HALF_EVEN);
     /** Chars written per capacity check; every char takes at most 6 bytes. */
     private static final int SEGMENT = 1024;
+    /**
+     * Strings of this length range are encoded in bulk by the JDK first (into a temporary array), others char by
+     * char (where the temporary array would cost more than it saves, or be large).
+     */
+    static final int BULK_MIN = 16;
+    static final int BULK_MAX = 8192;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     static {
         for (int c = 0; c < 0x20; c++) {
@@ -44,25 +57,206 @@ final class JsJson {
      */
     static void writeString(String s, FrameBuffer out) {
         final int n = s.length();
-        out.ensure(2 + Math.min(n, SEGMENT) * 6);
+        if (n < BULK_MIN) {
+            // short (typically a type): write plain ASCII chars directly, hand over at the first other char
+            out.ensure(n + 2);
+            byte[] b = out.array();
+            int p = out.length();
+            b[p++] = '"';
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                    out.setLength(p);
+                    writeChars(s, i, out);
+                    out.appendByte('"');
+                    return;
+                }
+                b[p++] = (byte) c;
+            }
+            b[p++] = '"';
+            out.setLength(p);
+            return;
+        }
+        out.appendByte('"');
+        if (n <= BULK_MAX) {
+            writeBulk(s, out);
+        } else {
+            // in slices, none of which splits a surrogate pair
+            for (int i = 0; i < n; ) {
+                int e = Math.min(n, i + BULK_MAX);
+                if (e < n && Character.isHighSurrogate(s.charAt(e - 1)) && Character.isLowSurrogate(s.charAt(e))) {
+                    e--;
+                }
+                writeBulk(s.substring(i, e), out);
+                i = e;
+            }
+        }
+        out.appendByte('"');
+    }
+
+    /**
+     * Writes the content of {@code s} (no quotes) with the help of the JDK's UTF-8 encoder, which is fast (an array
+     * copy for ASCII-only Latin-1 strings) and writes everything that JSON.stringify writes raw exactly the same,
+     * except lone surrogates, which it replaces with '?'. So take its bytes, and fix up only where they hold a char
+     * JSON escapes, or a '?' (which may stand for a surrogate).
+     */
+    private static void writeBulk(String s, FrameBuffer out) {
+        final int n = s.length();
+        final byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        final int ulen = u.length;
+        final int k = firstSpecial(u, 0, ulen);
+        if (k == ulen) {
+            out.append(u, 0, ulen);
+            return;
+        }
+        if (ulen != n) {
+            // not all ASCII: copy what precedes the first special byte, then go on char by char
+            out.append(u, 0, k);
+            writeChars(s, charsIn(u, k), out);
+            return;
+        }
+        // all ASCII except maybe lone surrogates (as '?'), so byte i is char i
+        out.ensure(k + (n - k) * 6);
         byte[] b = out.array();
         int p = out.length();
-        b[p++] = '"';
-        int i = 0;
+        System.arraycopy(u, 0, b, p, k);
+        p += k;
+        int i = k;
+        while (i < n) {
+            char c = s.charAt(i++);
+            if (c == '?') {
+                b[p++] = '?';
+            } else if (c < 0x80) {
+                byte e = ESCAPES[c];
+                if (e > 0) {
+                    b[p++] = '\\';
+                    b[p++] = e;
+                } else {
+                    p = unicodeEscape(b, p, c);
+                }
+            } else {
+                p = unicodeEscape(b, p, c); // a lone surrogate
+            }
+            int j = firstSpecial(u, i, n);
+            System.arraycopy(u, i, b, p, j - i);
+            p += j - i;
+            i = j;
+        }
+        out.setLength(p);
+    }
+
+    /**
+     * The UTF-8 bytes of {@code s} if {@code JSON.stringify} writes it as exactly those bytes between the quotes
+     * (nothing to escape), else null.
+     *
+     * @param s a string of at most {@link #BULK_MAX} chars
+     * @return its UTF-8 bytes (a new array) or null
+     */
+    static byte[] plainUtf8(String s) {
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        return firstSpecial(u, 0, u.length) == u.length ? u : null;
+    }
+
+    /**
+     * Whether {@code s} is short, ASCII and has nothing to escape (so it is written as its chars, one byte each).
+     *
+     * @param s the string
+     * @param max longest length that qualifies
+     * @return true if it qualifies
+     */
+    static boolean isPlainAscii(String s, int max) {
+        int n = s.length();
+        if (n > max) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Index of the first byte in {@code u[i, to)} that is a control char, {@code "}, {@code \} or {@code ?}, or
+     * {@code to}; eight bytes at a time.
+     */
+    private static int firstSpecial(byte[] u, int i, int to) {
+        for (final int last = to - 8; i <= last; i += 8) {
+            long x = (long) LONGS.get(u, i);
+            long q = x ^ 0x2222222222222222L;
+            long bs = x ^ 0x5C5C5C5C5C5C5C5CL;
+            long qm = x ^ 0x3F3F3F3F3F3F3F3FL;
+            // "byte < 0x20" and "byte is zero" tests; borrows only run upwards from a flagged byte, so the lowest
+            // flag marks the first special byte
+            long special = (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs) | ((qm - ONES) & ~qm))
+                    & HIGHS;
+            if (special != 0) {
+                return i + (Long.numberOfTrailingZeros(special) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            int c = u[i];
+            if (c >= 0 && (c < 0x20 || c == '"' || c == '\\' || c == '?')) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /** Number of chars encoded by the JDK as {@code u[0, k)} (whole sequences; 4-byte ones are surrogate pairs). */
+    private static int charsIn(byte[] u, int k) {
+        int chars = 0;
+        for (int i = 0; i < k; i++) {
+            int b = u[i] & 0xFF;
+            if ((b & 0xC0) != 0x80) {
+                chars += b >= 0xF0 ? 2 : 1;
+            }
+        }
+        return chars;
+    }
+
+    /** Writes chars {@code [i, s.length())} of {@code s} escaped (no quotes), one char at a time. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for chars below 0x80
+    private static void writeChars(String s, int i, FrameBuffer out) {
+        final int n = s.length();
+        out.ensure(Math.min(n - i, SEGMENT) * 6);
+        byte[] b = out.array();
+        int p = out.length();
         while (i < n) {
             int segEnd = Math.min(n, i + SEGMENT);
-            if (b.length - p < (segEnd - i) * 6 + 1) {
+            if (b.length - p < (segEnd - i) * 6) {
                 out.setLength(p);
-                out.ensure((segEnd - i) * 6 + 1);
+                out.ensure((segEnd - i) * 6);
                 b = out.array();
             }
-            for (; i < segEnd; i++) {
-                char c = s.charAt(i);
+            while (i < segEnd) {
+                // a run of chars written as themselves: find its end, then copy it (in bulk if long: an array copy
+                // for Latin-1 strings)
+                int j = i;
+                char c = 0;
+                while (j < segEnd && (c = s.charAt(j)) < 0x80 && c >= 0x20 && c != '"' && c != '\\') {
+                    j++;
+                }
+                if (j > i) {
+                    if (j - i > 16) {
+                        s.getBytes(i, j, b, p);
+                        p += j - i;
+                    } else {
+                        for (int k = i; k < j; k++) {
+                            b[p++] = (byte) s.charAt(k);
+                        }
+                    }
+                    i = j;
+                    if (i == segEnd) {
+                        break;
+                    }
+                }
+                i++;
                 if (c < 0x80) {
                     byte e = ESCAPES[c];
-                    if (e == 0) {
-                        b[p++] = (byte) c;
-                    } else if (e > 0) {
+                    if (e > 0) {
                         b[p++] = '\\';
                         b[p++] = e;
                     } else {
@@ -73,13 +267,13 @@ final class JsJson {
                     b[p++] = (byte) (0x80 | (c & 0x3F));
                 } else if (Character.isSurrogate(c)) {
                     char d;
-                    if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(d = s.charAt(i + 1))) {
+                    if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(d = s.charAt(i))) {
                         int cp = Character.toCodePoint(c, d);
                         b[p++] = (byte) (0xF0 | (cp >> 18));
                         b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                         b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                         b[p++] = (byte) (0x80 | (cp & 0x3F));
-                        i++; // may step to segEnd: the pair's 4 bytes fit in the first char's 6-byte budget
+                        i++; // may step past segEnd: the pair's 4 bytes fit in the first char's 6-byte budget
                     } else {
                         p = unicodeEscape(b, p, c);
                     }
@@ -90,7 +284,6 @@ final class JsJson {
                 }
             }
         }
-        b[p++] = '"';
         out.setLength(p);
     }
 

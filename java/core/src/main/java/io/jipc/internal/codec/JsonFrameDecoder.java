@@ -5,9 +5,14 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,7 +26,10 @@ import java.util.Objects;
  * starts empty, grows on demand and is released again after a large frame. Complete frames inside a heap
  * {@link ByteBuffer} are parsed in place; other bytes are copied into the internal buffer.
  *
- * <p>Frames are validated with Jackson's streaming parser, without building a tree. Invalid UTF-8 is reported as
+ * <p>Frames are validated with Jackson's streaming parser, without building a tree. A hand-written scanner first tries
+ * each frame: it accepts only strict JSON envelopes it can fully validate itself (UTF-8, escapes, number grammar,
+ * structure, the factory's limits) and hands everything else, including every invalid frame, to Jackson, so results
+ * and error messages are the same either way. Invalid UTF-8 is reported as
  * malformed (node would substitute U+FFFD), as are a UTF-8 byte order mark and NUL bytes. Limits of the given
  * {@link JsonFactory} ({@code StreamReadConstraints}: nesting depth, number length, ...) apply. When the sink throws,
  * the exception propagates and the decoder is finished.
@@ -36,6 +44,14 @@ public final class JsonFrameDecoder {
     static final int CHUNK = 16 * 1024;
     private static final int TYPE_CACHE_SIZE = 32; // power of two
     private static final int MAX_CACHED_TYPE_BYTES = 256;
+    /** Deepest nesting the fast path handles (the envelope object is depth 1); at most 64 (one bit per level). */
+    static final int FAST_MAX_DEPTH = 32;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    /** The bytes <code>{"type":</code> and <code>,"data":</code> as read by {@link #LONGS}. */
+    private static final long TYPE_KEY = (long) LONGS.get("{\"type\":".getBytes(StandardCharsets.US_ASCII), 0);
+    private static final long DATA_KEY = (long) LONGS.get(",\"data\":".getBytes(StandardCharsets.US_ASCII), 0);
 
     private final byte[] delim;
     private final int dlen;
@@ -44,6 +60,16 @@ public final class JsonFrameDecoder {
     /** Most bytes ever buffered for an incomplete frame: maxFrameBytes + delimiter length. */
     private final int bufferLimit;
     private final JsonFactory factory;
+    /** Whether the factory creates plain Jackson UTF-8 parsers (not a subclass) and the fast path was not disabled. */
+    private final boolean fastPath;
+
+    // limits the fast path derives from the factory's StreamReadConstraints (re-derived when the factory's change)
+    private StreamReadConstraints limitsFrom;
+    private boolean limitsOk;
+    private int fastMaxDepth;
+    private int maxNumberLength;
+    private int maxNameLength;
+    private int maxStringLength;
 
     private byte[] buf;
     private int len;
@@ -51,6 +77,9 @@ public final class JsonFrameDecoder {
     private boolean finished;
     private boolean decoding;
     private TypeEntry[] typeCache;
+    private long fastPathFrames;
+    /** Set by scanString when it meets an escape (reset by callers that care). */
+    private boolean sawEscape;
 
     // result of parse()
     private String frameType;
@@ -66,6 +95,18 @@ public final class JsonFrameDecoder {
      *     Jackson's UTF-8 parser (the default; turning off {@code CANONICALIZE_FIELD_NAMES} is not supported)
      */
     public JsonFrameDecoder(byte[] delimiter, int maxFrameBytes, JsonFactory factory) {
+        this(delimiter, maxFrameBytes, factory, true);
+    }
+
+    /**
+     * Creates a decoder, optionally without the fast path (every frame then goes through Jackson), for tests.
+     *
+     * @param delimiter frame delimiter, non-empty
+     * @param maxFrameBytes largest accepted frame in bytes, delimiter excluded (positive)
+     * @param factory creates the parsers that validate frames, as for the public constructor
+     * @param fastPath whether to try the hand-written scanner before Jackson
+     */
+    JsonFrameDecoder(byte[] delimiter, int maxFrameBytes, JsonFactory factory, boolean fastPath) {
         Objects.requireNonNull(delimiter, "delimiter");
         Objects.requireNonNull(factory, "factory");
         if (delimiter.length == 0) {
@@ -80,15 +121,19 @@ public final class JsonFrameDecoder {
         this.maxFrameBytes = maxFrameBytes;
         this.bufferLimit = (int) Math.min((long) maxFrameBytes + dlen, Integer.MAX_VALUE - 8);
         this.factory = factory;
-        requireUtf8ByteParser(factory);
+        this.fastPath = requireUtf8ByteParser(factory) && fastPath;
     }
 
-    /** Byte offsets are only available from Jackson's UTF-8 byte parser, which some factory settings turn off. */
-    private static void requireUtf8ByteParser(JsonFactory factory) {
+    /**
+     * Byte offsets are only available from Jackson's UTF-8 byte parser, which some factory settings turn off.
+     *
+     * @return whether the parser is exactly Jackson's (a subclass might validate differently than the fast path)
+     */
+    private static boolean requireUtf8ByteParser(JsonFactory factory) {
         byte[] probe = {'{', '}'};
         try (JsonParser p = factory.createParser(probe, 0, probe.length)) {
             if (p instanceof UTF8StreamJsonParser) {
-                return;
+                return p.getClass() == UTF8StreamJsonParser.class;
             }
             throw new IllegalArgumentException("factory must create UTF-8 byte parsers (a JSON factory with "
                     + "CANONICALIZE_FIELD_NAMES enabled), got " + p.getClass().getName());
@@ -163,6 +208,15 @@ public final class JsonFrameDecoder {
      */
     int bufferCapacity() {
         return buf == null ? 0 : buf.length;
+    }
+
+    /**
+     * Number of frames the fast path has accepted, for tests.
+     *
+     * @return the count since construction
+     */
+    long fastPathFrames() {
+        return fastPathFrames;
     }
 
     /** Dispatches the complete frames of a heap buffer in place; leaves the incomplete tail in {@code src}. */
@@ -253,19 +307,15 @@ public final class JsonFrameDecoder {
     private int indexOf(byte[] a, int from, int to) {
         final byte first = d0;
         if (dlen == 1) {
-            for (int i = from; i < to; i++) {
-                if (a[i] == first) {
-                    return i;
-                }
-            }
-            return -1;
+            return indexOfByte(a, from, to, first);
         }
         final byte[] d = delim;
         final int last = to - dlen;
         outer:
         for (int i = from; i <= last; i++) {
-            if (a[i] != first) {
-                continue;
+            i = indexOfByte(a, i, last + 1, first);
+            if (i < 0) {
+                return -1;
             }
             for (int j = 1; j < dlen; j++) {
                 if (a[i + j] != d[j]) {
@@ -273,6 +323,26 @@ public final class JsonFrameDecoder {
                 }
             }
             return i;
+        }
+        return -1;
+    }
+
+    /** Index of the first {@code b} in {@code a[from, to)}, or -1; eight bytes at a time. */
+    static int indexOfByte(byte[] a, int from, int to, byte b) {
+        int i = from;
+        final long pattern = ONES * (b & 0xFF);
+        for (final int last = to - 8; i <= last; i += 8) {
+            long x = (long) LONGS.get(a, i) ^ pattern;
+            long zero = (x - ONES) & ~x & HIGHS;
+            if (zero != 0) {
+                // borrows only run upwards from a zero byte, so the lowest flag marks the first b
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
         }
         return -1;
     }
@@ -340,6 +410,15 @@ public final class JsonFrameDecoder {
      * @return null if the frame is a valid envelope, else the reason
      */
     private String parse(byte[] a, int off, int flen) {
+        if (fastPath && fastPathUsable() && fastParse(a, off, flen)) {
+            fastPathFrames++;
+            return null;
+        }
+        return parseWithJackson(a, off, flen);
+    }
+
+    /** The Jackson path of {@link #parse}: validates any frame and explains what is wrong with it. */
+    private String parseWithJackson(byte[] a, int off, int flen) {
         // Jackson auto-detects UTF-16/32 (zero bytes) and skips a UTF-8 BOM; node-ipc's JSON.parse accepts neither
         for (int i = 0, n = Math.min(flen, 4); i < n; i++) {
             if (a[off + i] == 0) {
@@ -501,6 +580,509 @@ public final class JsonFrameDecoder {
             sb.append(" at byte ").append(loc.getByteOffset());
         }
         return sb.toString();
+    }
+
+    // ---- fast path --------------------------------------------------------------------------------------------------
+    //
+    // The scanner below accepts a frame only when it is sure Jackson (with this factory's settings) would accept it
+    // with the same result; when it is unsure, or the frame is invalid, it returns false (or -1 from a helper) and the
+    // frame goes through Jackson, which produces the verdict and the message. So it must never accept more than
+    // Jackson does: strict RFC 8259 JSON, strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
+    // no control characters in strings, and the StreamReadConstraints limits checked conservatively (raw byte
+    // lengths, which are never smaller than the lengths Jackson measures).
+
+    /**
+     * Whether the factory is (still) configured so that strict JSON passes Jackson exactly when it passes the
+     * scanner. Read per frame because a JsonFactory is mutable; cheap.
+     */
+    private boolean fastPathUsable() {
+        JsonFactory f = factory;
+        if (f.isEnabled(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                || !f.isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES) || f.getInputDecorator() != null) {
+            return false;
+        }
+        StreamReadConstraints c = f.streamReadConstraints();
+        if (c != limitsFrom) {
+            limitsFrom = c;
+            // document length and token count limits are off by default; with them, leave everything to Jackson
+            limitsOk = !c.hasMaxDocumentLength() && !c.hasMaxTokenCount();
+            fastMaxDepth = Math.min(FAST_MAX_DEPTH, c.getMaxNestingDepth());
+            maxNumberLength = c.getMaxNumberLength();
+            maxNameLength = c.getMaxNameLength();
+            maxStringLength = c.getMaxStringLength();
+        }
+        return limitsOk;
+    }
+
+    /**
+     * Tries to validate and take apart one frame without Jackson: an object with a string "type", optionally a
+     * "data" value, and any other keys, in any order and with any whitespace; "type" and "data" at most once, and no
+     * key of the envelope spelt with escapes.
+     *
+     * @return true with {@code frameType}, {@code dataFrom} and {@code dataTo} set, false to defer to Jackson
+     */
+    private boolean fastParse(byte[] a, int off, int flen) {
+        final int end = off + flen;
+        if (flen >= 20 && (long) LONGS.get(a, off) == TYPE_KEY && a[off + 8] == '"' && fastMaxDepth >= 1
+                && maxNameLength >= 4) {
+            // the exact shape node-ipc and our encoder write: {"type":"...","data":...}
+            final int ts = off + 9;
+            final int te = scanString(a, ts, end);
+            if (te > 0 && end - te >= 10 && (long) LONGS.get(a, te) == DATA_KEY) {
+                final int de = scanValue(a, te + 8, end);
+                if (de == end - 1 && a[de] == '}') {
+                    return accept(a, off, ts, te - 1, te + 8, de);
+                }
+            }
+        }
+        int i = off;
+        if (a[i] != '{') {
+            i = skipWs(a, i, end);
+            if (i >= end || a[i] != '{') {
+                return false;
+            }
+        }
+        if (fastMaxDepth < 1) {
+            return false;
+        }
+        i = skipWs(a, i + 1, end);
+        int typeFrom = -1;
+        int typeTo = -1;
+        int from = -1;
+        int to = -1;
+        while (true) {
+            if (i >= end || a[i] != '"') {
+                return false; // includes {} (no type), which Jackson reports
+            }
+            final int ks = i + 1;
+            sawEscape = false;
+            final int ke = scanString(a, ks, end);
+            if (ke < 0) {
+                return false;
+            }
+            final int klen = ke - 1 - ks;
+            int kind = 0; // 1 type, 2 data, 0 other
+            if (klen == 4) {
+                byte k0 = a[ks];
+                if (k0 == 't' && a[ks + 1] == 'y' && a[ks + 2] == 'p' && a[ks + 3] == 'e') {
+                    kind = 1;
+                } else if (k0 == 'd' && a[ks + 1] == 'a' && a[ks + 2] == 't' && a[ks + 3] == 'a') {
+                    kind = 2;
+                }
+            }
+            if (klen > maxNameLength || sawEscape) {
+                return false; // an escaped key might spell "type" or "data"
+            }
+            i = skipWs(a, ke, end);
+            if (i >= end || a[i] != ':') {
+                return false;
+            }
+            i = skipWs(a, i + 1, end);
+            if (i >= end) {
+                return false;
+            }
+            if (kind == 1) {
+                if (typeFrom >= 0 || a[i] != '"') {
+                    return false; // repeated, or not a string
+                }
+                typeFrom = i + 1;
+                i = scanString(a, typeFrom, end);
+                if (i < 0) {
+                    return false;
+                }
+                typeTo = i - 1;
+            } else if (kind == 2) {
+                if (from >= 0) {
+                    return false;
+                }
+                from = i;
+                i = scanValue(a, i, end);
+                if (i < 0) {
+                    return false;
+                }
+                to = i;
+            } else {
+                i = scanValue(a, i, end);
+                if (i < 0) {
+                    return false;
+                }
+            }
+            if (i < end && a[i] == ',') {
+                i = skipWs(a, i + 1, end);
+                continue;
+            }
+            i = skipWs(a, i, end);
+            if (i >= end) {
+                return false;
+            }
+            byte c = a[i];
+            if (c == ',') {
+                i = skipWs(a, i + 1, end);
+            } else if (c == '}') {
+                break;
+            } else {
+                return false;
+            }
+        }
+        if (skipWs(a, i + 1, end) != end || typeFrom < 0) {
+            return false;
+        }
+        return accept(a, off, typeFrom, typeTo, from, to);
+    }
+
+    /**
+     * Sets the result fields for a validated frame (absolute indexes; {@code from} -1 if there is no data), unless
+     * its type is left for Jackson to decode.
+     */
+    private boolean accept(byte[] a, int off, int typeFrom, int typeTo, int from, int to) {
+        String type = fastType(a, typeFrom, typeTo);
+        if (type == null) {
+            return false;
+        }
+        frameType = type;
+        dataFrom = from < 0 ? -1 : from - off;
+        dataTo = from < 0 ? -1 : to - off;
+        return true;
+    }
+
+    /** The decoded type from its validated raw content, via the cache; null to let Jackson decode it. */
+    private String fastType(byte[] a, int rs, int re) {
+        int rlen = re - rs;
+        boolean escaped = false;
+        int h = 1;
+        for (int i = rs; i < re; i++) {
+            byte b = a[i];
+            h = 31 * h + b;
+            escaped |= b == '\\';
+        }
+        if (rlen > MAX_CACHED_TYPE_BYTES) {
+            return escaped || rlen > maxStringLength ? null : new String(a, rs, rlen, StandardCharsets.UTF_8);
+        }
+        TypeEntry[] cache = typeCache;
+        if (cache == null) {
+            cache = typeCache = new TypeEntry[TYPE_CACHE_SIZE];
+        }
+        int slot = (h ^ (h >>> 16)) & (TYPE_CACHE_SIZE - 1);
+        TypeEntry e = cache[slot];
+        if (e != null && e.hash == h && Arrays.equals(e.raw, 0, e.raw.length, a, rs, re)) {
+            return e.value;
+        }
+        if (escaped || rlen > maxStringLength) {
+            return null; // Jackson decodes the escapes (and caches the result)
+        }
+        String s = new String(a, rs, rlen, StandardCharsets.UTF_8); // valid UTF-8: decodes exactly like Jackson
+        cache[slot] = new TypeEntry(h, Arrays.copyOfRange(a, rs, re), s);
+        return s;
+    }
+
+    /** First index at or after {@code i} that is not JSON whitespace (or {@code end}). */
+    private static int skipWs(byte[] a, int i, int end) {
+        while (i < end) {
+            byte b = a[i];
+            if (b > ' ' || (b != ' ' && b != '\n' && b != '\r' && b != '\t')) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Validates the string whose content starts at {@code i} (just after the opening quote).
+     *
+     * @return the index just past the closing quote, or -1
+     */
+    private int scanString(byte[] a, int i, int end) {
+        final int last = end - 8;
+        while (true) {
+            if (i <= last) {
+                // eight bytes at a time: plain ones are 0x20..0x7F except '"' and '\\'
+                long x = (long) LONGS.get(a, i);
+                long q = x ^ 0x2222222222222222L;
+                long bs = x ^ 0x5C5C5C5C5C5C5C5CL;
+                long special = (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+                if (special == 0) {
+                    i += 8;
+                    continue;
+                }
+                // borrows only run upwards from a special byte, so the lowest flag marks the first special byte
+                i += Long.numberOfTrailingZeros(special) >>> 3;
+            } else {
+                while (true) {
+                    if (i >= end) {
+                        return -1;
+                    }
+                    int c = a[i];
+                    if (c < 0x20 || c == '"' || c == '\\') { // c < 0 for non-ASCII bytes
+                        break;
+                    }
+                    i++;
+                }
+            }
+            final int b = a[i];
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                sawEscape = true;
+                i = scanEscape(a, i + 1, end);
+            } else if (b < 0) {
+                i = scanUtf8(a, i, end, b & 0xFF);
+            } else {
+                return -1; // raw control character
+            }
+            if (i < 0) {
+                return -1;
+            }
+        }
+    }
+
+    /** Validates the escape whose letter is at {@code i}; returns the index after it, or -1. */
+    private static int scanEscape(byte[] a, int i, int end) {
+        if (i >= end) {
+            return -1;
+        }
+        switch (a[i]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+                return i + 1;
+            case 'u':
+                if (end - i < 5) {
+                    return -1;
+                }
+                for (int k = i + 1; k <= i + 4; k++) {
+                    int h = a[k];
+                    if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) {
+                        return -1;
+                    }
+                }
+                return i + 5;
+            default:
+                return -1;
+        }
+    }
+
+    /** Validates the multi-byte UTF-8 sequence led by {@code b0} at {@code i}; returns the index after it, or -1. */
+    private static int scanUtf8(byte[] a, int i, int end, int b0) {
+        int n;
+        int lo = 0x80;
+        int hi = 0xBF;
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            n = 1;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            n = 2;
+            if (b0 == 0xE0) {
+                lo = 0xA0; // overlong
+            } else if (b0 == 0xED) {
+                hi = 0x9F; // surrogates
+            }
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            n = 3;
+            if (b0 == 0xF0) {
+                lo = 0x90; // overlong
+            } else if (b0 == 0xF4) {
+                hi = 0x8F; // past U+10FFFF
+            }
+        } else {
+            return -1;
+        }
+        if (end - i <= n) {
+            return -1;
+        }
+        int b1 = a[i + 1] & 0xFF;
+        if (b1 < lo || b1 > hi) {
+            return -1;
+        }
+        for (int k = 2; k <= n; k++) {
+            if ((a[i + k] & 0xC0) != 0x80) {
+                return -1;
+            }
+        }
+        return i + n + 1;
+    }
+
+    /**
+     * Validates the value starting at {@code i} (not whitespace) inside the envelope object.
+     *
+     * @return the index just past it, or -1
+     */
+    private int scanValue(byte[] a, int i, int end) {
+        byte b = a[i];
+        if (b == '"') {
+            return scanString(a, i + 1, end);
+        }
+        if (b != '{' && b != '[') {
+            return scanScalar(a, i, end);
+        }
+        final int maxOpen = fastMaxDepth - 1; // the envelope is open already
+        long stack = 0; // one bit per open container, lowest = innermost, 1 = object
+        int open = 0;
+        while (true) {
+            // at the first byte of a value
+            b = a[i];
+            if (b == '{' || b == '[') {
+                if (open >= maxOpen) {
+                    return -1;
+                }
+                boolean obj = b == '{';
+                stack = stack << 1 | (obj ? 1 : 0);
+                open++;
+                i = skipWs(a, i + 1, end);
+                if (i >= end) {
+                    return -1;
+                }
+                if (a[i] == (obj ? '}' : ']')) {
+                    i++;
+                    stack >>>= 1;
+                    open--;
+                } else {
+                    if (obj) {
+                        i = scanKey(a, i, end);
+                        if (i < 0) {
+                            return -1;
+                        }
+                    }
+                    continue;
+                }
+            } else {
+                i = b == '"' ? scanString(a, i + 1, end) : scanScalar(a, i, end);
+                if (i < 0) {
+                    return -1;
+                }
+            }
+            // just past a value: close containers until one continues with a comma
+            while (true) {
+                if (open == 0) {
+                    return i;
+                }
+                if (i >= end) {
+                    return -1;
+                }
+                b = a[i];
+                if (b != ',' && b != '}' && b != ']') {
+                    i = skipWs(a, i, end);
+                    if (i >= end) {
+                        return -1;
+                    }
+                    b = a[i];
+                }
+                boolean obj = (stack & 1) != 0;
+                if (b == ',') {
+                    i = skipWs(a, i + 1, end);
+                    if (i >= end) {
+                        return -1;
+                    }
+                    if (obj) {
+                        i = scanKey(a, i, end);
+                        if (i < 0) {
+                            return -1;
+                        }
+                    }
+                    break;
+                }
+                if (b != (obj ? '}' : ']')) {
+                    return -1;
+                }
+                i++;
+                stack >>>= 1;
+                open--;
+            }
+        }
+    }
+
+    /** Validates {@code "name" :} at {@code i}; returns the index of the value after it (not whitespace), or -1. */
+    private int scanKey(byte[] a, int i, int end) {
+        if (a[i] != '"') {
+            return -1;
+        }
+        sawEscape = false;
+        int e = scanString(a, i + 1, end);
+        if (e < 0 || e - i - 2 > maxNameLength || sawEscape && hasSurrogateEscape(a, i + 1, e - 1)) {
+            return -1;
+        }
+        i = skipWs(a, e, end);
+        if (i >= end || a[i] != ':') {
+            return -1;
+        }
+        i = skipWs(a, i + 1, end);
+        return i < end ? i : -1;
+    }
+
+    /**
+     * Whether the validated string content {@code a[i, end)} has a <code>&#92;u</code> escape of a surrogate. Jackson
+     * rejects unpaired ones in field names (not in values); names with any are left to it.
+     */
+    private static boolean hasSurrogateEscape(byte[] a, int i, int end) {
+        while (i < end) {
+            if (a[i] != '\\') {
+                i++;
+            } else if (a[i + 1] != 'u') {
+                i += 2;
+            } else {
+                int h1 = a[i + 2] | 0x20; // hex digits in lower case
+                int h2 = a[i + 3] | 0x20;
+                if (h1 == 'd' && (h2 == '8' || h2 == '9' || h2 >= 'a' && h2 <= 'f')) {
+                    return true; // D800..DFFF
+                }
+                i += 6;
+            }
+        }
+        return false;
+    }
+
+    /** Validates a number or literal at {@code i}; returns the index just past it, or -1. */
+    private int scanScalar(byte[] a, int i, int end) {
+        byte b = a[i];
+        if (b == 't') {
+            return end - i >= 4 && a[i + 1] == 'r' && a[i + 2] == 'u' && a[i + 3] == 'e' ? i + 4 : -1;
+        }
+        if (b == 'f') {
+            return end - i >= 5 && a[i + 1] == 'a' && a[i + 2] == 'l' && a[i + 3] == 's' && a[i + 4] == 'e'
+                    ? i + 5 : -1;
+        }
+        if (b == 'n') {
+            return end - i >= 4 && a[i + 1] == 'u' && a[i + 2] == 'l' && a[i + 3] == 'l' ? i + 4 : -1;
+        }
+        final int start = i;
+        if (b == '-') {
+            if (++i >= end) {
+                return -1;
+            }
+            b = a[i];
+        }
+        if (b == '0') {
+            i++;
+        } else if (b >= '1' && b <= '9') {
+            i = digits(a, i + 1, end);
+        } else {
+            return -1;
+        }
+        if (i < end && a[i] == '.') {
+            int d = digits(a, i + 1, end);
+            if (d == i + 1) {
+                return -1;
+            }
+            i = d;
+        }
+        if (i < end && (a[i] == 'e' || a[i] == 'E')) {
+            i++;
+            if (i < end && (a[i] == '+' || a[i] == '-')) {
+                i++;
+            }
+            int d = digits(a, i, end);
+            if (d == i) {
+                return -1;
+            }
+            i = d;
+        }
+        // a digit right after (01, -00) is left for the caller to reject; the limit counts every byte
+        return i - start <= maxNumberLength ? i : -1;
+    }
+
+    private static int digits(byte[] a, int i, int end) {
+        while (i < end && a[i] >= '0' && a[i] <= '9') {
+            i++;
+        }
+        return i;
     }
 
     /** One cached type: raw (still escaped) UTF-8 bytes between the quotes and the decoded String. */

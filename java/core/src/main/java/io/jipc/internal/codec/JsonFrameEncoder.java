@@ -74,6 +74,11 @@ public final class JsonFrameEncoder {
      * @throws IllegalArgumentException naming the type if Jackson cannot serialise the value
      */
     public byte[] encode(String type, Object data) {
+        Objects.requireNonNull(type, "type");
+        byte[] direct = encodeDirect(type, data);
+        if (direct != null) {
+            return direct;
+        }
         Scratch s = SCRATCH.get();
         if (s.inUse) { // re-entered from a serialiser running on this thread
             FrameBuffer own = new FrameBuffer();
@@ -93,6 +98,67 @@ public final class JsonFrameEncoder {
             }
             s.inUse = false;
         }
+    }
+
+    /** Longest type {@link #encodeDirect} handles. */
+    private static final int DIRECT_MAX_TYPE = 64;
+
+    /**
+     * The common frames, written straight into an array of the exact size (no scratch buffer, no copy): a short
+     * type and a String, absent, RawJson or Boolean data value, with nothing to escape.
+     *
+     * @return the frame, or null if it is not one of those
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
+    private byte[] encodeDirect(String type, Object data) {
+        byte[] d;
+        boolean quote = false;
+        if (data instanceof String str) {
+            if (str.length() > JsJson.BULK_MAX) {
+                return null;
+            }
+            quote = true;
+            d = null; // after the type check: don't encode the data if the type disqualifies
+        } else if (data == null) {
+            d = EMPTY_OBJECT;
+        } else if (data instanceof RawJson raw) {
+            d = raw.utf8();
+        } else if (data instanceof Boolean bool) {
+            d = bool ? TRUE : FALSE;
+        } else {
+            return null;
+        }
+        if (!JsJson.isPlainAscii(type, DIRECT_MAX_TYPE)) {
+            return null;
+        }
+        if (quote) {
+            d = JsJson.plainUtf8((String) data);
+            if (d == null) {
+                return null;
+            }
+        }
+        final int tlen = type.length();
+        final int q = quote ? 1 : 0;
+        byte[] f = new byte[PREFIX.length + tlen + 2 + DATA_KEY.length + d.length + 2 * q + 1 + delimiter.length];
+        System.arraycopy(PREFIX, 0, f, 0, PREFIX.length);
+        int p = PREFIX.length;
+        f[p++] = '"';
+        type.getBytes(0, tlen, f, p);
+        p += tlen;
+        f[p++] = '"';
+        System.arraycopy(DATA_KEY, 0, f, p, DATA_KEY.length);
+        p += DATA_KEY.length;
+        if (quote) {
+            f[p++] = '"';
+        }
+        System.arraycopy(d, 0, f, p, d.length);
+        p += d.length;
+        if (quote) {
+            f[p++] = '"';
+        }
+        f[p++] = '}';
+        System.arraycopy(delimiter, 0, f, p, delimiter.length);
+        return f;
     }
 
     /**
