@@ -44,6 +44,17 @@ public interface IpcClient {
     }
 
     /**
+     * Bytes emitted on this connection that have not yet reached the kernel: what {@link IpcConfig#highWaterMarkBytes}
+     * bounds. Read-only and approximate while other threads emit.
+     *
+     * @return the queued byte count; 0 when nothing waits, when not connected, for UDP, and for implementations
+     *     outside jipc
+     */
+    default long pendingBytes() {
+        return 0;
+    }
+
+    /**
      * Writes bytes as they are, with no framing (for rawBuffer mode).
      *
      * @param bytes the bytes

@@ -20,7 +20,8 @@ import java.util.concurrent.Executor;
  * {@code "localhost"}, networkPort 8000, encoding {@code "utf8"}, rawBuffer false, delimiter {@code "\f"}, sync
  * false, silent false, maxConnections 100, retry 500 ms, maxRetries unlimited, stopRetrying false, unlink true,
  * readableAll false, writableAll false, interfaces none. jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
- * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none.
+ * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none;
+ * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s.
  *
  * <p>Not thread-safe; configure it on one thread, then hand it to {@link Ipc#create(IpcConfig)}.
  */
@@ -33,6 +34,14 @@ public final class IpcConfig {
     public static final Duration RETRY_DEFAULT = Duration.ofMillis(500);
     /** Default {@link #flushTimeout(Duration)}: 5 s. */
     public static final Duration FLUSH_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
+    /**
+     * Default {@link #highWaterMarkBytes(long)}: 8 MiB. Larger than the kernel's socket buffers (a few hundred KiB
+     * for Unix sockets, up to a few MiB for autotuned TCP), so bursts to a peer that keeps up never reach it, while a
+     * stuck peer holds at most this (or one larger frame) per connection.
+     */
+    public static final long HIGH_WATER_MARK_BYTES_DEFAULT = 8L * 1024 * 1024;
+    /** Default {@link #partialFrameTimeout(Duration)}: 30 s. */
+    public static final Duration PARTIAL_FRAME_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 
     /**
      * node-ipc's {@code interface} option: the local end of a client connection ({@code net.connect} options).
@@ -226,6 +235,9 @@ public final class IpcConfig {
     private boolean allowReservedEvents;
     private Executor executor;
     private Tls tls;
+    private long highWaterMarkBytes = HIGH_WATER_MARK_BYTES_DEFAULT;
+    private Backpressure backpressure = Backpressure.FAIL;
+    private Duration partialFrameTimeout = PARTIAL_FRAME_TIMEOUT_DEFAULT;
 
     private IpcConfig() {
     }
@@ -262,6 +274,9 @@ public final class IpcConfig {
         c.allowReservedEvents = allowReservedEvents;
         c.executor = executor;
         c.tls = tls;
+        c.highWaterMarkBytes = highWaterMarkBytes;
+        c.backpressure = backpressure;
+        c.partialFrameTimeout = partialFrameTimeout;
         return c;
     }
 
@@ -290,6 +305,10 @@ public final class IpcConfig {
         require(maxFrameBytes >= 16, "maxFrameBytes", maxFrameBytes, "must be at least 16");
         require(flushTimeout != null && !flushTimeout.isNegative(), "flushTimeout", flushTimeout,
                 "must be zero or positive");
+        require(highWaterMarkBytes >= 1, "highWaterMarkBytes", highWaterMarkBytes, "must be at least 1");
+        require(backpressure != null, "backpressure", backpressure, "must not be null");
+        require(partialFrameTimeout != null && !partialFrameTimeout.isNegative(), "partialFrameTimeout",
+                partialFrameTimeout, "must be zero (off) or positive");
         if (interfaces != null) {
             require(interfaces.localPort() >= 0 && interfaces.localPort() <= 65535, "interfaces.localPort",
                     interfaces.localPort(), "must be 0..65535");
@@ -673,6 +692,54 @@ public final class IpcConfig {
     /** @return the TLS options, or null for plain TCP */
     public Tls tls() {
         return tls;
+    }
+
+    /**
+     * @param highWaterMarkBytes most bytes emitted on one connection that may wait to reach the kernel (default
+     *     8 MiB); at the mark, {@link #backpressure(Backpressure)} decides. A frame is always accepted when nothing
+     *     is queued. {@link Long#MAX_VALUE} turns the bound off (node-ipc's unbounded buffering). Unix, TCP and TLS
+     *     connections; not UDP
+     * @return this
+     */
+    public IpcConfig highWaterMarkBytes(long highWaterMarkBytes) {
+        this.highWaterMarkBytes = highWaterMarkBytes;
+        return this;
+    }
+
+    /** @return the per-connection outbound high-water mark in bytes */
+    public long highWaterMarkBytes() {
+        return highWaterMarkBytes;
+    }
+
+    /**
+     * @param backpressure what an emit does when its connection is at the high-water mark (default
+     *     {@link Backpressure#FAIL}: the emit fails with {@code EBACKPRESSURE})
+     * @return this
+     */
+    public IpcConfig backpressure(Backpressure backpressure) {
+        this.backpressure = backpressure;
+        return this;
+    }
+
+    /** @return the policy at the high-water mark */
+    public Backpressure backpressure() {
+        return backpressure;
+    }
+
+    /**
+     * @param partialFrameTimeout how long a connection may hold an incomplete frame (bytes received without the
+     *     delimiter that ends them) before it is an {@code error} ({@code ETIMEDOUT}) and closed; guards against
+     *     slow-loris peers (default 30 s; {@link Duration#ZERO} turns it off). Not applied in rawBuffer mode or UDP
+     * @return this
+     */
+    public IpcConfig partialFrameTimeout(Duration partialFrameTimeout) {
+        this.partialFrameTimeout = partialFrameTimeout;
+        return this;
+    }
+
+    /** @return the partial-frame timeout (zero: off) */
+    public Duration partialFrameTimeout() {
+        return partialFrameTimeout;
     }
 
     @Override

@@ -8,7 +8,10 @@ package io.jipc;
  * as named by the OS), {@code EMALFORMED} (a frame that is not valid JSON or not a {@code {type,data}} object),
  * {@code EFRAMETOOLARGE} (a frame over maxFrameBytes), {@code ERESERVED} (a peer sent a built-in event name),
  * {@code ENOTCONNECTED} (emit on a client that has no connection), {@code ECLOSED} (the connection closed before the
- * bytes reached the kernel), {@code ETIMEDOUT}, {@code EDATA} (data that cannot be bound or serialised),
+ * bytes reached the kernel), {@code EBACKPRESSURE} (the connection's outbound queue is at
+ * {@link IpcConfig#highWaterMarkBytes}, or the frame was dropped by {@link Backpressure#DROP_OLDEST}),
+ * {@code ETIMEDOUT} (also: a peer held an incomplete frame past {@link IpcConfig#partialFrameTimeout}),
+ * {@code EDATA} (data that cannot be bound or serialised),
  * {@code ESTATE} (an operation not allowed in the current state).
  */
 public class IpcException extends RuntimeException {

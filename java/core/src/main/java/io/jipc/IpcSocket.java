@@ -41,6 +41,17 @@ public interface IpcSocket {
     CompletionStage<Void> emit(String type, Object data);
 
     /**
+     * Bytes emitted on this connection that have not yet reached the kernel: what {@link IpcConfig#highWaterMarkBytes}
+     * bounds. Read-only and approximate while other threads emit.
+     *
+     * @return the queued byte count; 0 when nothing waits, when not connected, for UDP peers, and for implementations
+     *     outside jipc
+     */
+    default long pendingBytes() {
+        return 0;
+    }
+
+    /**
      * Writes bytes as they are, with no framing (for rawBuffer mode).
      *
      * @param bytes the bytes

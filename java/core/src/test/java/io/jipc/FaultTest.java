@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -147,6 +148,34 @@ class FaultTest {
             assertEquals("gone:2", next());
         }
         assertEquals(0, spoofed.size(), "a spoofed connect reached the handler");
+        assertGoodClientStillServed();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldCloseASlowLorisPeerAfterThePartialFrameTimeout(Net net) throws Exception {
+        startServer(net, Net.config("world", Net.tempSocketRoot()).partialFrameTimeout(Duration.ofMillis(300)));
+        String frame = "{\"type\":\"echo\",\"data\":\"" + "x".repeat(1000) + "\"}\f";
+        try (SocketChannel slow = rawPeer()) {
+            slow.configureBlocking(false);
+            ByteBuffer probe = ByteBuffer.allocate(16);
+            int sent = 0;
+            // one byte every 20 ms; the frame would take 20 s, the timeout closes the connection long before
+            while (sent < frame.length() && slow.read(probe) >= 0) {
+                try {
+                    send(slow, frame.substring(sent, sent + 1));
+                } catch (java.io.IOException closedByServer) {
+                    break;
+                }
+                sent++;
+                Thread.sleep(20);
+            }
+            assertTrue(sent < frame.length(), "the server read a whole frame sent at one byte per 20 ms");
+            String err = next();
+            assertTrue(err.startsWith("error:ETIMEDOUT:2:socket 2"), err);
+            assertTrue(err.contains("bytes pending") && err.contains("partialFrameTimeout"), err);
+            assertEquals("gone:2", next());
+        }
         assertGoodClientStillServed();
     }
 }

@@ -152,11 +152,17 @@ class MessagingTest {
     @EnumSource(Net.class)
     void shouldCarryLargeFramesInterleavedWithSmallOnes(Net net) throws Exception {
         String root = Net.tempSocketRoot();
-        IpcServer server = net.serve(ipc("world", root));
+        // the echo runs on the I/O thread, which must not block: a mark above the three big frames keeps them all
+        Ipc world = Ipc.create(Net.config("world", root).highWaterMarkBytes(64L << 20));
+        open.add(world);
+        IpcServer server = net.serve(world);
         server.on("m", (data, socket) -> socket.emit("m", data));
         server.start();
         BlockingQueue<Message> got = new LinkedBlockingQueue<>();
-        IpcClient client = net.connect(ipc("hello", root), "world", server, c -> c.on("m", got::add));
+        // 45 MiB emitted back to back is over the default 8 MiB high-water mark: wait for room instead of failing
+        Ipc hello = Ipc.create(Net.config("hello", root).backpressure(Backpressure.BLOCK));
+        open.add(hello);
+        IpcClient client = net.connect(hello, "world", server, c -> c.on("m", got::add));
         String big = "ab€".repeat(3 * 1024 * 1024); // 15 MiB of UTF-8, under the 16 MiB default limit
         for (int i = 0; i < 3; i++) {
             client.emit("m", i);

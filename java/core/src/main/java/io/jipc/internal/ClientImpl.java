@@ -44,11 +44,14 @@ final class ClientImpl implements IpcClient, FrameSink {
     private int retriesRemaining;
     private Cancellable retryTimer;
     private JsonFrameDecoder decoder;
+    private final PartialFrameGuard partial;
     private boolean stopped;
     private final ArrayDeque<Queued> syncQueue = new ArrayDeque<>();
     /** Emits made in the connectTo setup callback, before the first channel exists. */
     private final ArrayDeque<Queued> early = new ArrayDeque<>();
     private boolean awaitingReply;
+    /** Bytes of the frames in {@link #syncQueue}, readable from any thread. */
+    private final java.util.concurrent.atomic.AtomicLong syncQueuedBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private static final class Queued {
         final ByteBuffer frame;
@@ -68,6 +71,15 @@ final class ClientImpl implements IpcClient, FrameSink {
         this.transport = rt.transport();
         this.retriesRemaining = cfg.maxRetries();
         this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
+        this.partial = new PartialFrameGuard(transport, cfg.partialFrameTimeout(),
+                () -> id + " (" + IpcRuntime.describe(target) + ")", e -> {
+                    fire("error", rt.errorMessage(e));
+                    stopped = true;
+                    Channel ch = channel;
+                    if (ch != null) {
+                        ch.close(null);
+                    }
+                });
     }
 
     void start() {
@@ -79,6 +91,7 @@ final class ClientImpl implements IpcClient, FrameSink {
         state = ConnectionState.CONNECTING;
         stopped = false;
         decoder = cfg.rawBuffer() ? null : rt.newDecoder();
+        partial.reset(decoder);
         SocketAddress local = null;
         if (cfg.interfaces() != null && target instanceof InetSocketAddress) {
             IpcConfig.Interfaces i = cfg.interfaces();
@@ -178,16 +191,34 @@ final class ClientImpl implements IpcClient, FrameSink {
             return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + what + "' to " + id + " ("
                     + IpcRuntime.describe(target) + "): not connected (state " + s + ")"));
         }
-        CompletableFuture<Void> promise = new CompletableFuture<>();
-        if (cfg.sync()) {
-            transport.execute(() -> {
-                syncQueue.add(new Queued(frame, promise));
-                pumpSync();
-            });
-        } else {
-            ch.write(frame, promise); // a channel that closed meanwhile fails the promise with ECLOSED
+        if (!cfg.sync()) {
+            final Channel c = ch;
+            // a channel that closed meanwhile fails the promise with ECLOSED
+            return Outbound.send(rt, c, frame, () -> "client " + id + " (" + IpcRuntime.describe(target) + ")",
+                    true);
         }
+        // sync mode: frames wait here for the previous answer; the mark bounds them together with the channel's
+        int size = frame.remaining();
+        long queued = syncQueuedBytes.get() + (ch == null ? 0 : ch.pendingBytes());
+        if (queued > 0 && queued + size > cfg.highWaterMarkBytes()) {
+            return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + what + "' to client " + id + " ("
+                    + IpcRuntime.describe(target) + "): " + queued + " bytes wait in the sync queue, a " + size
+                    + "-byte frame does not fit under highWaterMarkBytes " + cfg.highWaterMarkBytes()
+                    + " (sync mode always fails when full)"));
+        }
+        CompletableFuture<Void> promise = new CompletableFuture<>();
+        syncQueuedBytes.addAndGet(size);
+        transport.execute(() -> {
+            syncQueue.add(new Queued(frame, promise));
+            pumpSync();
+        });
         return promise;
+    }
+
+    @Override
+    public long pendingBytes() {
+        Channel ch = channel;
+        return syncQueuedBytes.get() + (ch == null || state != ConnectionState.CONNECTED ? 0 : ch.pendingBytes());
     }
 
     /** Sync mode: write the next queued frame once the previous one was answered. */
@@ -197,6 +228,7 @@ final class ClientImpl implements IpcClient, FrameSink {
             return;
         }
         Queued q = syncQueue.poll();
+        syncQueuedBytes.addAndGet(-q.frame.remaining());
         awaitingReply = true;
         ch.write(q.frame, q.promise);
     }
@@ -266,9 +298,11 @@ final class ClientImpl implements IpcClient, FrameSink {
             decoder.decode(data, this);
             if (stopped || decoder.isFinished()) {
                 data.position(data.limit());
+                partial.cancel();
                 channel.close(null);
                 return;
             }
+            partial.afterRead();
         }
         if (cfg.sync()) {
             awaitingReply = false;
@@ -281,6 +315,7 @@ final class ClientImpl implements IpcClient, FrameSink {
         if (stopped) {
             return;
         }
+        partial.frameCompleted();
         if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
             protocolError("server sent the built-in event name '" + type
                     + "' (set allowReservedEvents to accept it)", "ERESERVED");
@@ -303,6 +338,7 @@ final class ClientImpl implements IpcClient, FrameSink {
     }
 
     private void closed(Throwable cause) {
+        partial.cancel();
         if (cause != null) {
             fire("error", rt.errorMessage(rt.osError("connect " + id, target, cause)));
         }
@@ -341,6 +377,7 @@ final class ClientImpl implements IpcClient, FrameSink {
         awaitingReply = false;
         Queued q;
         while ((q = syncQueue.poll()) != null) {
+            syncQueuedBytes.addAndGet(-q.frame.remaining());
             q.promise.completeExceptionally(new IpcException("ECLOSED", "emit to " + id
                     + ": the connection closed while the message waited in the sync queue"));
         }

@@ -252,7 +252,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         Object[] targets = sockets.toArray();
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            all[i] = ((SocketImpl) targets[i]).send(frame.duplicate()).toCompletableFuture();
+            all[i] = ((SocketImpl) targets[i]).send(frame.duplicate(), false).toCompletableFuture();
         }
         return CompletableFuture.allOf(all);
     }

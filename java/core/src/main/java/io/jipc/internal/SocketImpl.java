@@ -9,7 +9,6 @@ import io.jipc.internal.transport.ChannelHandler;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One accepted connection of a {@link ServerImpl}: decodes its frames and dispatches them to the server's handlers. */
@@ -21,6 +20,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
     final Channel channel;
     private final String id;
     private final JsonFrameDecoder decoder;
+    private final PartialFrameGuard partial;
     private volatile String peerId;
     /** Set when a protocol error closes the connection: later frames of the same read are ignored. */
     private boolean stopped;
@@ -31,6 +31,11 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         this.channel = channel;
         this.id = id;
         this.decoder = rt.config.rawBuffer() ? null : rt.newDecoder();
+        this.partial = new PartialFrameGuard(rt.transport(), rt.config.partialFrameTimeout(), this::describe, e -> {
+            server.fire("error", rt.errorMessage(e), this);
+            channel.close(null);
+        });
+        partial.reset(decoder);
     }
 
     @Override
@@ -61,18 +66,30 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
-        return send(frame);
+        return send(frame, true);
     }
 
     @Override
     public CompletionStage<Void> write(byte[] bytes) {
-        return send(ByteBuffer.wrap(bytes.clone()));
+        return send(ByteBuffer.wrap(bytes.clone()), true);
     }
 
-    CompletionStage<Void> send(ByteBuffer bytes) {
-        CompletableFuture<Void> promise = new CompletableFuture<>();
-        channel.write(bytes, promise);
-        return promise;
+    /**
+     * @param bytes the frame
+     * @param mayBlock false for broadcast, which never waits for one socket under {@code Backpressure.BLOCK}
+     * @return completes when written, or fails with the reason
+     */
+    CompletionStage<Void> send(ByteBuffer bytes, boolean mayBlock) {
+        return Outbound.send(rt, channel, bytes, this::describe, mayBlock);
+    }
+
+    @Override
+    public long pendingBytes() {
+        return channel.pendingBytes();
+    }
+
+    private String describe() {
+        return "socket " + id + " (" + IpcRuntime.describe(channel.remoteAddress()) + ")";
     }
 
     @Override
@@ -96,8 +113,11 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         decoder.decode(data, this);
         if (stopped || decoder.isFinished()) {
             data.position(data.limit());
+            partial.cancel();
             channel.close(null);
+            return;
         }
+        partial.afterRead();
     }
 
     @Override
@@ -105,6 +125,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         if (stopped) {
             return;
         }
+        partial.frameCompleted();
         if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
             onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
                     "ERESERVED");
@@ -156,6 +177,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
 
     @Override
     public void onClose(Throwable cause) {
+        partial.cancel();
         server.closed(this, cause);
     }
 

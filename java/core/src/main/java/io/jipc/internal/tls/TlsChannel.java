@@ -4,6 +4,8 @@ import io.jipc.IpcException;
 import io.jipc.internal.loop.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
+import io.jipc.internal.transport.PendingWrite;
+import io.jipc.internal.transport.QueuedChannel;
 import io.jipc.internal.transport.Transport;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -11,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
@@ -26,10 +27,17 @@ import javax.net.ssl.SSLException;
  * protocol's {@code onOpen} fires once the handshake finished, so {@code connect} means "TLS is up". A handshake or
  * record failure closes the connection with an {@link IpcException} naming the reason ({@link TlsErrors}).
  */
-public final class TlsChannel implements Channel, ChannelHandler {
+public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Most queued frames wrapped per call (a TLS record carries at most 16 KiB of them). */
     private static final int MAX_GATHER = 64;
+    /** Most plaintext one TLS record carries. */
+    private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    /**
+     * Ciphertext allowed to wait in the underlying channel: beyond it, plaintext stays queued here unwrapped, where
+     * the high-water mark counts it and {@code DROP_OLDEST} can still drop it (a sealed record cannot be dropped).
+     */
+    private static final long WRAP_WINDOW_BYTES = 256 * 1024;
 
     private final Transport loop;
     private final SSLEngine engine;
@@ -40,10 +48,11 @@ public final class TlsChannel implements Channel, ChannelHandler {
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
-    private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Pending> wrapping = new ArrayDeque<>();
+    private final ArrayDeque<PendingWrite> wrapping = new ArrayDeque<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Set while plaintext waits for the ciphertext channel to drain below the window; a record's end resumes. */
+    private boolean waitingForRaw;
     private volatile boolean open = true;
     private volatile boolean handshakeDone;
     private boolean started;
@@ -53,15 +62,6 @@ public final class TlsChannel implements Channel, ChannelHandler {
     /** The TLS failure being reported while its alert is flushed. */
     private IpcException failure;
 
-    private static final class Pending {
-        final ByteBuffer buf;
-        final CompletableFuture<Void> promise;
-
-        Pending(ByteBuffer buf, CompletableFuture<Void> promise) {
-            this.buf = buf;
-            this.promise = promise;
-        }
-    }
 
     /**
      * @param loop the transport whose I/O thread runs this channel
@@ -142,6 +142,7 @@ public final class TlsChannel implements Channel, ChannelHandler {
             drainTimer.cancel();
         }
         failQueued(why);
+        counter.close();
         closed.complete(null);
         if (app != null) {
             app.onClose(why);
@@ -257,15 +258,28 @@ public final class TlsChannel implements Channel, ChannelHandler {
     }
 
     private void writeQueued() throws SSLException {
-        Pending p;
-        while ((p = outbound.poll()) != null) {
-            wrapping.add(p);
-        }
-        while (!wrapping.isEmpty() && open) {
+        while (open) {
+            if (raw.pendingBytes() >= WRAP_WINDOW_BYTES) {
+                waitingForRaw = true; // flushScheduled stays set: the next record written resumes (onRecordDone)
+                return;
+            }
+            // take only what one record holds, so the rest stays in outbound where DROP_OLDEST can drop it
+            long gathered = 0;
+            for (PendingWrite q : wrapping) {
+                gathered += q.buf.remaining();
+            }
+            PendingWrite p;
+            while (wrapping.size() < MAX_GATHER && gathered < MAX_RECORD_PLAINTEXT && (p = outbound.poll()) != null) {
+                wrapping.add(p);
+                gathered += p.size;
+            }
+            if (wrapping.isEmpty()) {
+                break;
+            }
             int n = Math.min(MAX_GATHER, wrapping.size());
             ByteBuffer[] src = new ByteBuffer[n];
             int i = 0;
-            for (Pending q : wrapping) {
+            for (PendingWrite q : wrapping) {
                 if (i == n) {
                     break;
                 }
@@ -273,24 +287,24 @@ public final class TlsChannel implements Channel, ChannelHandler {
             }
             CompletableFuture<Void> record = new CompletableFuture<>();
             wrap(src, record);
-            List<CompletableFuture<Void>> done = new ArrayList<>();
+            List<PendingWrite> done = new ArrayList<>();
             while (!wrapping.isEmpty() && !wrapping.peekFirst().buf.hasRemaining()) {
-                CompletableFuture<Void> pr = wrapping.pollFirst().promise;
-                if (pr != null) {
-                    done.add(pr);
-                }
+                done.add(wrapping.pollFirst());
             }
-            if (!done.isEmpty()) {
-                record.whenComplete((ok, failure) -> {
-                    for (CompletableFuture<Void> pr : done) {
-                        if (failure == null) {
-                            pr.complete(null);
-                        } else {
-                            pr.completeExceptionally(failure);
-                        }
+            record.whenComplete((ok, failure) -> {
+                for (PendingWrite d : done) {
+                    counter.release(d.size);
+                    if (d.promise == null) {
+                        continue;
                     }
-                });
-            }
+                    if (failure == null) {
+                        d.promise.complete(null);
+                    } else {
+                        d.promise.completeExceptionally(failure);
+                    }
+                }
+                onRecordDone();
+            });
         }
         flushScheduled.set(false);
         if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
@@ -299,6 +313,14 @@ public final class TlsChannel implements Channel, ChannelHandler {
         }
         if (closeWhenDrained) {
             closeOutbound();
+        }
+    }
+
+    /** A record reached the kernel (or failed): resume wrapping if it waited for the window. */
+    private void onRecordDone() {
+        if (waitingForRaw && open) {
+            waitingForRaw = false;
+            loop.execute(this::flushFromLoop);
         }
     }
 
@@ -355,22 +377,6 @@ public final class TlsChannel implements Channel, ChannelHandler {
     }
 
     // ---------------------------------------------------------------- plaintext side (protocol)
-
-    @Override
-    public void write(ByteBuffer data, CompletableFuture<Void> promise) {
-        if (!open) {
-            failWrite(promise, null);
-            return;
-        }
-        outbound.add(new Pending(data, promise));
-        if (!open) {
-            failQueued(null);
-            return;
-        }
-        if (flushScheduled.compareAndSet(false, true)) {
-            loop.execute(this::flushFromLoop);
-        }
-    }
 
     @Override
     public boolean isOpen() {
@@ -431,17 +437,28 @@ public final class TlsChannel implements Channel, ChannelHandler {
         }
     }
 
-    private void failQueued(Throwable cause) {
-        Pending p;
+    @Override
+    protected void scheduleFlush() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(this::flushFromLoop);
+        }
+    }
+
+    @Override
+    protected void failQueued(Throwable cause) {
+        PendingWrite p;
         while ((p = wrapping.poll()) != null) {
+            counter.release(p.size);
             failWrite(p.promise, cause);
         }
         while ((p = outbound.poll()) != null) {
+            counter.release(p.size);
             failWrite(p.promise, cause);
         }
     }
 
-    private void failWrite(CompletableFuture<Void> promise, Throwable cause) {
+    @Override
+    protected void failWrite(CompletableFuture<Void> promise, Throwable cause) {
         if (promise != null) {
             String why = cause == null ? "" : ": " + cause.getMessage();
             promise.completeExceptionally(new IpcException("ECLOSED", "TLS connection "

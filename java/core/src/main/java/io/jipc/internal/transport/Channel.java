@@ -14,6 +14,39 @@ public interface Channel {
      */
     void write(ByteBuffer data, CompletableFuture<Void> promise);
 
+    /**
+     * Queues bytes to send if they fit under the high-water mark: when nothing is pending, or when the pending bytes
+     * plus these are at most {@code highWaterMark}. A closed channel accepts and fails the promise, as
+     * {@link #write} does.
+     *
+     * @param data the bytes, as for {@link #write}
+     * @param promise as for {@link #write}
+     * @param highWaterMark the mark in bytes
+     * @return true when queued (or failed as closed), false when over the mark (nothing queued, promise untouched)
+     */
+    boolean offer(ByteBuffer data, CompletableFuture<Void> promise, long highWaterMark);
+
+    /**
+     * @return bytes accepted by {@link #write} or {@link #offer} that have not yet reached the kernel or failed
+     */
+    long pendingBytes();
+
+    /**
+     * @param atMost pending byte count to wait for
+     * @return completes once {@link #pendingBytes()} is at most {@code atMost}, or the channel closed
+     */
+    CompletableFuture<Void> whenPendingAtMost(long atMost);
+
+    /**
+     * Drops queued frames the I/O thread has not started writing, oldest first, until at least {@code bytes} were
+     * dropped or none is left; each dropped frame's promise fails with {@code reason}. Thread-safe.
+     *
+     * @param bytes how many bytes to free
+     * @param reason the failure given to each dropped frame's promise
+     * @return the bytes dropped
+     */
+    long dropQueued(long bytes, java.util.function.Supplier<? extends Throwable> reason);
+
     /** @return true until closed */
     boolean isOpen();
 

@@ -61,7 +61,7 @@ public final class NioTransport implements Transport, Runnable {
     private final ByteBuffer datagramBuffer = ByteBuffer.allocate(DATAGRAM_BUFFER_BYTES);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
-    private final Pending[] copiedFrames = new Pending[IOV_MAX];
+    private final PendingWrite[] copiedFrames = new PendingWrite[IOV_MAX];
     private final int[] copiedBytes = new int[IOV_MAX];
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
@@ -322,6 +322,17 @@ public final class NioTransport implements Transport, Runnable {
         }
     }
 
+    /** Queues a channel for the end-of-turn flush unless a flush is already pending for it. */
+    private void requestFlush(Flushable channel, AtomicBoolean scheduled) {
+        if (scheduled.compareAndSet(false, true)) {
+            if (inLoop()) {
+                flushQueue.add(channel);
+            } else {
+                execute(() -> flushQueue.add(channel));
+            }
+        }
+    }
+
     private void flushAll() {
         Flushable c;
         while ((c = flushQueue.poll()) != null) {
@@ -366,15 +377,6 @@ public final class NioTransport implements Transport, Runnable {
         }
     }
 
-    private static final class Pending {
-        final ByteBuffer buf;
-        final CompletableFuture<Void> promise;
-
-        Pending(ByteBuffer buf, CompletableFuture<Void> promise) {
-            this.buf = buf;
-            this.promise = promise;
-        }
-    }
 
     private final class NioListener implements Listener {
         private final ServerSocketChannel ssc;
@@ -563,13 +565,7 @@ public final class NioTransport implements Transport, Runnable {
                 failQueued();
                 return;
             }
-            if (flushScheduled.compareAndSet(false, true)) {
-                if (inLoop()) {
-                    flushQueue.add(this);
-                } else {
-                    execute(() -> flushQueue.add(this));
-                }
-            }
+            requestFlush(this, flushScheduled);
         }
 
         @Override
@@ -662,10 +658,10 @@ public final class NioTransport implements Transport, Runnable {
         }
     }
 
-    private final class NioChannel implements Channel, Flushable {
-        private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
+    private final class NioChannel extends QueuedChannel implements Flushable {
         private final AtomicBoolean flushScheduled = new AtomicBoolean();
-        private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
+        /** Frames taken from {@link #outbound} for a write (some bytes copied): no longer droppable. */
+        private final ArrayDeque<PendingWrite> inflight = new ArrayDeque<>();
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
         private ChannelHandler handler;
         private SocketChannel ch;
@@ -784,26 +780,6 @@ public final class NioTransport implements Transport, Runnable {
             }
         }
 
-        @Override
-        public void write(ByteBuffer data, CompletableFuture<Void> promise) {
-            if (!open) {
-                failWrite(promise, null);
-                return;
-            }
-            outbound.add(new Pending(data, promise));
-            if (!open) {
-                failQueued(null);
-                return;
-            }
-            if (flushScheduled.compareAndSet(false, true)) {
-                if (inLoop()) {
-                    flushQueue.add(this);
-                } else {
-                    execute(() -> flushQueue.add(this));
-                }
-            }
-        }
-
         /**
          * Writes what is queued. {@code flushScheduled} stays set while this channel has a flush pending (queued, not
          * yet connected, or waiting for OP_WRITE), so writers from other threads enqueue without waking the loop.
@@ -826,24 +802,31 @@ public final class NioTransport implements Transport, Runnable {
         private void doWrite() {
             ByteBuffer out = writeBuffer;
             while (open) {
-                Pending p;
-                while (inflight.size() < IOV_MAX && (p = outbound.poll()) != null) {
-                    inflight.add(p);
-                }
                 out.clear();
                 int copied = 0;
-                for (Pending q : inflight) {
-                    ByteBuffer b = q.buf;
-                    if (copied > 0 && b.remaining() > out.remaining()) {
-                        break; // end this write on a frame boundary (node-ipc <= 12 parses only then)
+                boolean full = false;
+                for (PendingWrite q : inflight) {
+                    if (copied == IOV_MAX || (copied > 0 && q.buf.remaining() > out.remaining())) {
+                        full = true; // end this write on a frame boundary (node-ipc <= 12 parses only then)
+                        break;
                     }
-                    int n = Math.min(out.remaining(), b.remaining()); // a frame larger than the buffer goes in chunks
-                    out.put(out.position(), b, b.position(), n);
-                    out.position(out.position() + n);
-                    b.position(b.position() + n);
-                    copiedFrames[copied] = q;
-                    copiedBytes[copied] = n;
-                    copied++;
+                    copied = copyIn(q, out, copied);
+                }
+                // frames are taken from the queue only as they are copied, so the rest stay droppable (DROP_OLDEST)
+                PendingWrite p;
+                while (!full && copied < IOV_MAX && (p = outbound.peek()) != null) {
+                    if (copied > 0 && p.buf.remaining() > out.remaining()) {
+                        break;
+                    }
+                    p = outbound.poll(); // dropQueued may have taken the peeked one meanwhile
+                    if (p == null) {
+                        break;
+                    }
+                    inflight.add(p);
+                    if (copied > 0 && p.buf.remaining() > out.remaining()) {
+                        break; // a larger one than peeked: it starts the next write
+                    }
+                    copied = copyIn(p, out, copied);
                 }
                 out.flip();
                 if (!out.hasRemaining()) {
@@ -879,6 +862,18 @@ public final class NioTransport implements Transport, Runnable {
             }
         }
 
+        /** Copies what fits of one frame into the write buffer (a frame larger than the buffer goes in chunks). */
+        private int copyIn(PendingWrite q, ByteBuffer out, int copied) {
+            ByteBuffer b = q.buf;
+            int n = Math.min(out.remaining(), b.remaining());
+            out.put(out.position(), b, b.position(), n);
+            out.position(out.position() + n);
+            b.position(b.position() + n);
+            copiedFrames[copied] = q;
+            copiedBytes[copied] = n;
+            return copied + 1;
+        }
+
         /** Gives back the bytes copied but not written: the tail of the copy, walking the copied frames backwards. */
         private void unconsume(int unwritten, int copied) {
             for (int i = copied - 1; i >= 0 && unwritten > 0; i--) {
@@ -892,7 +887,8 @@ public final class NioTransport implements Transport, Runnable {
 
         private void completeWritten() {
             while (!inflight.isEmpty() && !inflight.peekFirst().buf.hasRemaining()) {
-                Pending done = inflight.pollFirst();
+                PendingWrite done = inflight.pollFirst();
+                counter.release(done.size);
                 if (done.promise != null) {
                     done.promise.complete(null);
                 }
@@ -955,25 +951,35 @@ public final class NioTransport implements Transport, Runnable {
                 drainTimer.cancel();
             }
             channels.remove(this);
-            Pending p;
+            PendingWrite p;
             while ((p = inflight.poll()) != null) {
+                counter.release(p.size);
                 failWrite(p.promise, cause);
             }
             failQueued(cause);
+            counter.close();
             closed.complete(null);
             if (handler != null) {
                 handler.onClose(cause);
             }
         }
 
-        private void failQueued(Throwable cause) {
-            Pending p;
+        @Override
+        protected void scheduleFlush() {
+            requestFlush(this, flushScheduled);
+        }
+
+        @Override
+        protected void failQueued(Throwable cause) {
+            PendingWrite p;
             while ((p = outbound.poll()) != null) {
+                counter.release(p.size);
                 failWrite(p.promise, cause);
             }
         }
 
-        private void failWrite(CompletableFuture<Void> promise, Throwable cause) {
+        @Override
+        protected void failWrite(CompletableFuture<Void> promise, Throwable cause) {
             if (promise != null) {
                 String why = cause == null ? "" : ": " + cause.getMessage();
                 promise.completeExceptionally(new IpcException("ECLOSED", "connection " + remote

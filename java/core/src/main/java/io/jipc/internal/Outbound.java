@@ -1,0 +1,93 @@
+package io.jipc.internal;
+
+import io.jipc.Backpressure;
+import io.jipc.IpcConfig;
+import io.jipc.IpcException;
+import io.jipc.internal.transport.Channel;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * The per-connection high-water mark: hands a frame to a channel under {@link IpcConfig#highWaterMarkBytes}, applying
+ * {@link IpcConfig#backpressure} when it does not fit.
+ */
+final class Outbound {
+    private Outbound() {
+    }
+
+    /**
+     * @param rt the runtime (config, I/O thread)
+     * @param ch the connection
+     * @param frame the encoded frame
+     * @param who names the connection in errors, e.g. "socket 2 (/tmp/app.world)"
+     * @param mayBlock false for broadcast: under BLOCK it fails instead of waiting
+     * @return completes when the frame reached the kernel, or fails with the reason
+     */
+    static CompletionStage<Void> send(IpcRuntime rt, Channel ch, ByteBuffer frame, Supplier<String> who,
+            boolean mayBlock) {
+        IpcConfig cfg = rt.config;
+        long mark = cfg.highWaterMarkBytes();
+        CompletableFuture<Void> promise = new CompletableFuture<>();
+        if (ch.offer(frame, promise, mark)) {
+            return promise;
+        }
+        int size = frame.remaining();
+        switch (cfg.backpressure()) {
+            case DROP_OLDEST: {
+                long need = ch.pendingBytes() + size - mark;
+                ch.dropQueued(need, () -> new IpcException("EBACKPRESSURE", "emit to " + who.get()
+                        + ": frame dropped for a newer one (backpressure DROP_OLDEST, highWaterMarkBytes " + mark
+                        + ")"));
+                if (ch.offer(frame, promise, mark)) {
+                    return promise;
+                }
+                return IpcRuntime.failed(full(ch, who, mark, size, cfg.backpressure(),
+                        "; what is queued is already being written, nothing left to drop"));
+            }
+            case BLOCK:
+                if (rt.inLoop()) {
+                    return IpcRuntime.failed(full(ch, who, mark, size, Backpressure.BLOCK,
+                            "; not waiting on the I/O thread (emit from another thread, or set an executor)"));
+                }
+                if (!mayBlock) {
+                    return IpcRuntime.failed(full(ch, who, mark, size, Backpressure.BLOCK,
+                            "; broadcast does not wait for one socket"));
+                }
+                return block(ch, frame, promise, who, mark, size);
+            default:
+                return IpcRuntime.failed(full(ch, who, mark, size, cfg.backpressure(), ""));
+        }
+    }
+
+    private static CompletionStage<Void> block(Channel ch, ByteBuffer frame, CompletableFuture<Void> promise,
+            Supplier<String> who, long mark, int size) {
+        while (true) {
+            try {
+                ch.whenPendingAtMost(Math.max(0, mark - size)).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return IpcRuntime.failed(full(ch, who, mark, size, Backpressure.BLOCK,
+                        "; interrupted while waiting"));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e); // never: the waiters are only ever completed normally
+            }
+            if (!ch.isOpen()) {
+                ch.write(frame, promise); // fails it as closed
+                return promise;
+            }
+            if (ch.offer(frame, promise, mark)) {
+                return promise;
+            }
+        }
+    }
+
+    private static IpcException full(Channel ch, Supplier<String> who, long mark, int size, Backpressure policy,
+            String detail) {
+        return new IpcException("EBACKPRESSURE", "emit to " + who.get() + ": " + ch.pendingBytes()
+                + " bytes queued, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
+                + " (the peer reads slower than this side writes; backpressure " + policy + ")" + detail);
+    }
+}
