@@ -1,5 +1,6 @@
 package io.jipc.bench;
 
+import io.jipc.Backpressure;
 import io.jipc.Ipc;
 import io.jipc.IpcClient;
 import io.jipc.IpcConfig;
@@ -101,7 +102,7 @@ record Endpoint(String transport, String dir, int port) {
      */
     IpcConfig clientConfig() {
         IpcConfig c = IpcConfig.defaults().id("jipcbench-client").stopRetrying(true).maxRetries(0)
-                .flushTimeout(Duration.ofSeconds(30));
+                .flushTimeout(Duration.ofSeconds(30)).backpressure(Backpressure.BLOCK); // a flood waits, never fails
         if (uds()) {
             c.socketRoot(dir);
         } else if (tls()) {

@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts them and emits {@code done} after the last one. The time runs from the first emit to {@code done}.
  * A warm-up run of {@code msgs / 5} precedes the measured run, on the same connection.
  *
- * <p>{@code emit} never blocks and the transport's outbound queue is unbounded, so a flood would queue every frame
- * in memory. The client therefore keeps at most {@code window} messages not yet written to the kernel: it holds the
- * future of every {@value #CHECKPOINT}th emit and joins the oldest when more than {@code window / CHECKPOINT} are
- * pending. {@code window = 0} removes the throttle (to measure the flood itself). Either way the largest number of
+ * <p>The client uses {@code Backpressure.BLOCK}, so a flood blocks the emitting thread at the high-water mark (8 MiB)
+ * instead of failing. On top of that the client keeps at most {@code window} messages not yet written to the
+ * kernel: it holds the future of every {@value #CHECKPOINT}th emit and joins the oldest when more than {@code window / CHECKPOINT} are
+ * pending. {@code window = 0} removes that throttle (then only the high-water mark bounds the queue). Either way the largest number of
  * emitted-but-unwritten messages seen ({@code maxQueued}, sampled at each checkpoint) and the peak heap use are
  * reported.
  */
