@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * false, silent false, maxConnections 100, retry 500 ms, maxRetries unlimited, stopRetrying false, unlink true,
  * readableAll false, writableAll false, interfaces none. jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
  * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none;
- * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s.
+ * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s, offlineQueue 0 (off).
  *
  * <p>Not thread-safe; configure it on one thread, then hand it to {@link Ipc#create(IpcConfig)}.
  */
@@ -238,6 +238,7 @@ public final class IpcConfig {
     private long highWaterMarkBytes = HIGH_WATER_MARK_BYTES_DEFAULT;
     private Backpressure backpressure = Backpressure.FAIL;
     private Duration partialFrameTimeout = PARTIAL_FRAME_TIMEOUT_DEFAULT;
+    private int offlineQueue;
 
     private IpcConfig() {
     }
@@ -277,6 +278,7 @@ public final class IpcConfig {
         c.highWaterMarkBytes = highWaterMarkBytes;
         c.backpressure = backpressure;
         c.partialFrameTimeout = partialFrameTimeout;
+        c.offlineQueue = offlineQueue;
         return c;
     }
 
@@ -302,6 +304,7 @@ public final class IpcConfig {
         require(maxConnections >= 1, "maxConnections", maxConnections, "must be at least 1");
         require(retry != null && !retry.isNegative(), "retry", retry, "must be zero or positive");
         require(maxRetries >= 0, "maxRetries", maxRetries, "must be zero or positive (0 = never retry)");
+        require(offlineQueue >= 0, "offlineQueue", offlineQueue, "must not be negative");
         require(maxFrameBytes >= 16, "maxFrameBytes", maxFrameBytes, "must be at least 16");
         require(flushTimeout != null && !flushTimeout.isNegative(), "flushTimeout", flushTimeout,
                 "must be zero or positive");
@@ -740,6 +743,26 @@ public final class IpcConfig {
     /** @return the partial-frame timeout (zero: off) */
     public Duration partialFrameTimeout() {
         return partialFrameTimeout;
+    }
+
+    /**
+     * @param maxMessages clients only: how many messages emitted while the client is reconnecting (after a lost
+     *     connection, waiting for the next attempt or making it) are kept, in order, and written once the connection
+     *     is back, before anything emitted later; each emit's CompletionStage completes when its message was
+     *     written after the reconnect. An emit beyond the bound fails at once with {@code EOVERFLOW}; messages still
+     *     kept when the client is destroyed (retries exhausted, stopRetrying, disconnect) fail with {@code ECLOSED}.
+     *     Default 0: off, emits while disconnected fail with {@code ENOTCONNECTED} as in node-ipc. Not applied before
+     *     the first connection, nor to UDP
+     * @return this
+     */
+    public IpcConfig offlineQueue(int maxMessages) {
+        this.offlineQueue = maxMessages;
+        return this;
+    }
+
+    /** @return the bound of a client's offline queue in messages (0: off) */
+    public int offlineQueue() {
+        return offlineQueue;
     }
 
     @Override

@@ -11,6 +11,8 @@ package io.jipc;
  * bytes reached the kernel), {@code EBACKPRESSURE} (the connection's outbound queue is at
  * {@link IpcConfig#highWaterMarkBytes}, or the frame was dropped by {@link Backpressure#DROP_OLDEST}),
  * {@code ETIMEDOUT} (also: a peer held an incomplete frame past {@link IpcConfig#partialFrameTimeout}),
+ * {@code ETRUNCATED} (a connection closed with part of a frame received),
+ * {@code EOVERFLOW} (a client's {@link IpcConfig#offlineQueue} is full),
  * {@code EDATA} (data that cannot be bound or serialised),
  * {@code ESTATE} (an operation not allowed in the current state).
  */

@@ -50,6 +50,13 @@ final class ClientImpl implements IpcClient, FrameSink {
     /** Emits made in the connectTo setup callback, before the first channel exists. */
     private final ArrayDeque<Queued> early = new ArrayDeque<>();
     private boolean awaitingReply;
+    /**
+     * config.offlineQueue: emits made while reconnecting, written when the connection is back. Guarded by itself,
+     * together with {@link #reconnecting} and the moves of {@link #state} to CONNECTED and DESTROYED.
+     */
+    private final ArrayDeque<Queued> offline = new ArrayDeque<>();
+    /** Set when a connection was lost and a retry is pending or under way; guarded by {@link #offline}. */
+    private boolean reconnecting;
     /** Bytes of the frames in {@link #syncQueue}, readable from any thread. */
     private final java.util.concurrent.atomic.AtomicLong syncQueuedBytes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -175,6 +182,20 @@ final class ClientImpl implements IpcClient, FrameSink {
     }
 
     private CompletionStage<Void> send(ByteBuffer frame, String what) {
+        if (cfg.offlineQueue() > 0) {
+            synchronized (offline) {
+                if (reconnecting && !explicitlyDisconnected && state != ConnectionState.DESTROYED) {
+                    if (offline.size() >= cfg.offlineQueue()) {
+                        return IpcRuntime.failed(new IpcException("EOVERFLOW", "emit '" + what + "' to " + id + " ("
+                                + IpcRuntime.describe(target) + "): reconnecting, and the offline queue already holds "
+                                + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")"));
+                    }
+                    CompletableFuture<Void> promise = new CompletableFuture<>();
+                    offline.add(new Queued(frame, promise));
+                    return promise;
+                }
+            }
+        }
         ConnectionState s = state;
         Channel ch = channel;
         if (ch == null && s == ConnectionState.CONNECTING && !cfg.sync()) {
@@ -281,7 +302,20 @@ final class ClientImpl implements IpcClient, FrameSink {
     }
 
     private void opened() {
-        state = ConnectionState.CONNECTED;
+        synchronized (offline) {
+            // what waited while reconnecting goes first; emits see CONNECTED (and write directly) only after this
+            Queued q;
+            while ((q = offline.poll()) != null) {
+                if (cfg.sync()) {
+                    syncQueuedBytes.addAndGet(q.frame.remaining());
+                    syncQueue.add(q);
+                } else {
+                    channel.write(q.frame, q.promise);
+                }
+            }
+            reconnecting = false;
+            state = ConnectionState.CONNECTED;
+        }
         retriesRemaining = cfg.maxRetries();
         fire("connect", null);
         if (cfg.sync()) {
@@ -339,6 +373,11 @@ final class ClientImpl implements IpcClient, FrameSink {
 
     private void closed(Throwable cause) {
         partial.cancel();
+        IpcException truncated = SocketImpl.truncated(decoder, stopped || explicitlyDisconnected,
+                () -> "client " + id + " (" + IpcRuntime.describe(target) + ")");
+        if (truncated != null) {
+            fire("error", rt.errorMessage(truncated));
+        }
         if (cause != null) {
             fire("error", rt.errorMessage(rt.osError("connect " + id, target, cause)));
         }
@@ -346,7 +385,10 @@ final class ClientImpl implements IpcClient, FrameSink {
             destroy(true);
             return;
         }
-        state = ConnectionState.DISCONNECTED;
+        synchronized (offline) {
+            reconnecting = true;
+            state = ConnectionState.DISCONNECTED;
+        }
         failSyncQueue();
         retryTimer = transport.schedule(() -> {
             if (explicitlyDisconnected) {
@@ -360,7 +402,18 @@ final class ClientImpl implements IpcClient, FrameSink {
 
     /** node-ipc: disconnect, then destroy; the client is then removed from {@code ipc.of}. */
     private void destroy(boolean fireDisconnect) {
-        state = ConnectionState.DESTROYED;
+        java.util.List<Queued> left;
+        synchronized (offline) {
+            state = ConnectionState.DESTROYED;
+            reconnecting = false;
+            left = new java.util.ArrayList<>(offline);
+            offline.clear();
+        }
+        for (Queued q : left) {
+            q.promise.completeExceptionally(new IpcException("ECLOSED", "emit to " + id + " ("
+                    + IpcRuntime.describe(target) + "): the client was destroyed while the message waited in the "
+                    + "offline queue"));
+        }
         rt.forget(id, this);
         failSyncQueue();
         if (fireDisconnect) {

@@ -1,6 +1,7 @@
 package io.jipc.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.ClientHandler;
 import io.jipc.IpcClient;
@@ -42,11 +43,14 @@ public final class IpcRuntime {
             "data", "start", "close");
 
     private static final System.Logger LOG = System.getLogger("io.jipc");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Deepest nesting of JSON arrays and objects accepted from a peer (Jackson's {@code maxNestingDepth}). */
+    static final int MAX_NESTING_DEPTH = 1000;
+    /** Longest JSON number, in characters, accepted from a peer (Jackson's {@code maxNumberLength}). */
+    static final int MAX_NUMBER_LENGTH = 1000;
 
     final IpcConfig config;
-    final ObjectMapper mapper = MAPPER;
-    final JsonFactory factory = MAPPER.getFactory();
+    final ObjectMapper mapper;
+    final JsonFactory factory;
     final byte[] delimiter;
     final Charset rawCharset;
     final JsonFrameEncoder encoder;
@@ -64,7 +68,23 @@ public final class IpcRuntime {
         this.forget = forget;
         this.delimiter = config.delimiter().getBytes(StandardCharsets.UTF_8);
         this.rawCharset = NodeEncoding.charset(config.encoding());
+        this.mapper = new ObjectMapper(JsonFactory.builder().streamReadConstraints(readConstraints(config)).build());
+        this.factory = mapper.getFactory();
         this.encoder = new JsonFrameEncoder(delimiter, mapper);
+    }
+
+    /**
+     * The limits every JSON text read from a peer is held to, set deliberately rather than left to Jackson's
+     * defaults (which change between versions): nesting depth {@value #MAX_NESTING_DEPTH}, number length
+     * {@value #MAX_NUMBER_LENGTH} characters, string length maxFrameBytes (a longer string cannot fit in a frame).
+     * Document length and token count stay unlimited: maxFrameBytes already bounds a frame.
+     *
+     * @param config the validated config
+     * @return the constraints for this instance's parsers
+     */
+    static StreamReadConstraints readConstraints(IpcConfig config) {
+        return StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(config.maxFrameBytes()).build();
     }
 
     /** @return the I/O transport, started on first use */

@@ -167,9 +167,11 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         long flushNanos = rt.config.flushTimeout().toNanos();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SocketImpl s : sockets) {
+            s.closedHere = true;
             closing.add(s.channel.closeAfterFlush(flushNanos));
         }
         for (SocketImpl s : handshaking) {
+            s.closedHere = true;
             s.channel.close(null);
         }
         if (requested instanceof UnixDomainSocketAddress) {

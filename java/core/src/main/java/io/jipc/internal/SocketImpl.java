@@ -24,6 +24,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
     private volatile String peerId;
     /** Set when a protocol error closes the connection: later frames of the same read are ignored. */
     private boolean stopped;
+    /** Set when this side closes the connection: a frame cut short by that is not the peer's truncation. */
+    volatile boolean closedHere;
 
     SocketImpl(ServerImpl server, Channel channel, String id) {
         this.server = server;
@@ -33,6 +35,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         this.decoder = rt.config.rawBuffer() ? null : rt.newDecoder();
         this.partial = new PartialFrameGuard(rt.transport(), rt.config.partialFrameTimeout(), this::describe, e -> {
             server.fire("error", rt.errorMessage(e), this);
+            closedHere = true;
             channel.close(null);
         });
         partial.reset(decoder);
@@ -94,6 +97,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
 
     @Override
     public CompletionStage<Void> close() {
+        closedHere = true;
         return channel.closeAfterFlush(rt.config.flushTimeout().toNanos());
     }
 
@@ -178,7 +182,22 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
     @Override
     public void onClose(Throwable cause) {
         partial.cancel();
+        IpcException truncated = truncated(decoder, stopped || closedHere, this::describe);
+        if (truncated != null) {
+            server.fire("error", rt.errorMessage(truncated), this);
+        }
         server.closed(this, cause);
+    }
+
+    /**
+     * @return an {@code ETRUNCATED} error when the connection closed with part of a frame received, else null
+     */
+    static IpcException truncated(JsonFrameDecoder decoder, boolean stopped, java.util.function.Supplier<String> who) {
+        if (decoder == null || stopped || decoder.isFinished() || decoder.pendingBytes() == 0) {
+            return null;
+        }
+        return new IpcException("ETRUNCATED", who.get() + ": connection closed inside a frame ("
+                + decoder.pendingBytes() + " bytes pending)");
     }
 
     @Override

@@ -1,0 +1,24 @@
+package io.jipc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.jipc.IpcConfig;
+import org.junit.jupiter.api.Test;
+
+/** The runtime's JSON limits are set deliberately, not left to Jackson's defaults. */
+class ReadConstraintsTest {
+    @Test
+    void shouldHoldPeersToExplicitJacksonLimits() {
+        IpcRuntime rt = new IpcRuntime(IpcConfig.defaults().maxFrameBytes(1234567).validate(), (id, c) -> { });
+        try {
+            StreamReadConstraints c = rt.factory.streamReadConstraints();
+            assertEquals(1000, c.getMaxNestingDepth());
+            assertEquals(1000, c.getMaxNumberLength());
+            assertEquals(1234567, c.getMaxStringLength());
+            assertEquals(c, rt.mapper.getFactory().streamReadConstraints());
+        } finally {
+            rt.close();
+        }
+    }
+}
