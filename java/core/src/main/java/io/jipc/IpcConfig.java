@@ -19,7 +19,8 @@ import java.util.concurrent.Executor;
  * <p>node-ipc option → default: appspace {@code "app."}, socketRoot {@code "/tmp/"}, id (host name), networkHost
  * {@code "localhost"}, networkPort 8000, encoding {@code "utf8"}, rawBuffer false, delimiter {@code "\f"}, sync
  * false, silent false, maxConnections 100, retry 500 ms, maxRetries unlimited, stopRetrying false, unlink true,
- * readableAll false, writableAll false, interfaces none. jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
+ * readableAll false, writableAll false (so a Unix socket file is owner-only, mode {@code 0600}), interfaces none.
+ * jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
  * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none;
  * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s, offlineQueue 0 (off).
  *
@@ -565,6 +566,12 @@ public final class IpcConfig {
     }
 
     /**
+     * A Unix socket file is owner-only by default: mode {@code 0600} is set right after bind, before anything is
+     * accepted, whatever the process umask, so other users cannot connect. {@code readableAll} adds read for group
+     * and others ({@code 0644}); {@link #writableAll(boolean)} adds write, which connecting needs ({@code 0622});
+     * both give {@code 0666}. If the mode cannot be set, {@link IpcServer#start()} fails rather than listen wider
+     * than configured. Not used for TCP, TLS or UDP.
+     *
      * @param readableAll make the socket file readable by all users
      * @return this
      */
@@ -579,6 +586,9 @@ public final class IpcConfig {
     }
 
     /**
+     * Widens the owner-only default mode ({@code 0600}, see {@link #readableAll(boolean)}) with write for group and
+     * others, which lets every local user connect.
+     *
      * @param writableAll make the socket file writable by all users (needed to connect)
      * @return this
      */

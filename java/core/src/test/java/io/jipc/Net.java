@@ -11,14 +11,28 @@ import java.time.Duration;
 enum Net {
     UNIX, TCP;
 
-    /** A temporary socketRoot ("/tmp/jipc-test-xxxx/"), short enough for sun_path. */
+    private static final java.util.List<Path> TEMP_ROOTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_ROOTS.forEach(Net::deleteTree)));
+    }
+
+    /** A temporary socketRoot ("/tmp/jipc-xxxx/"), short enough for sun_path; removed with its contents at exit. */
     static String tempSocketRoot() {
         try {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "jipc-");
-            dir.toFile().deleteOnExit();
+            TEMP_ROOTS.add(dir);
             return dir + "/";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort at exit
         }
     }
 

@@ -106,14 +106,25 @@ class SocketFileTest {
         assertEquals("first", got.poll(10, TimeUnit.SECONDS));
     }
 
-    @Test
-    void shouldWidenTheModeForReadableAllAndWritableAll() throws Exception {
+    private String modeOf(boolean readableAll, boolean writableAll) throws Exception {
         String root = Net.tempSocketRoot();
-        IpcServer server = ipc(Net.config("world", root).readableAll(true).writableAll(true)).serve();
+        IpcServer server = ipc(Net.config("world", root).readableAll(readableAll).writableAll(writableAll)).serve();
         server.start();
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(Path.of(root + "app.world"));
-        assertTrue(perms.contains(PosixFilePermission.OTHERS_READ), perms.toString());
-        assertTrue(perms.contains(PosixFilePermission.OTHERS_WRITE), perms.toString());
+        server.stop();
+        return java.nio.file.attribute.PosixFilePermissions.toString(perms);
+    }
+
+    @Test
+    void shouldMakeTheSocketFileOwnerOnlyByDefault() throws Exception {
+        assertEquals("rw-------", modeOf(false, false), "default mode, whatever the umask");
+    }
+
+    @Test
+    void shouldWidenTheModeForReadableAllAndWritableAll() throws Exception {
+        assertEquals("rw-r--r--", modeOf(true, false));
+        assertEquals("rw--w--w-", modeOf(false, true));
+        assertEquals("rw-rw-rw-", modeOf(true, true));
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,14 +71,12 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             }
         }
         try {
-            listener = transport.listen(address, BACKLOG, this);
+            listener = transport.listen(address, BACKLOG, this, address instanceof UnixDomainSocketAddress
+                    ? b -> applyModes(((UnixDomainSocketAddress) b).getPath()) : null);
         } catch (IOException e) {
             throw rt.osError("listen", requested, e);
         }
         bound = listener.localAddress();
-        if (address instanceof UnixDomainSocketAddress) {
-            applyModes(((UnixDomainSocketAddress) address).getPath());
-        }
         transport.execute(() -> rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
     }
 
@@ -131,25 +130,30 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
     }
 
-    private void applyModes(Path path) {
-        if (!rt.config.readableAll() && !rt.config.writableAll()) {
-            return;
+    /**
+     * Owner-only (0600) right after bind, before anything is accepted, whatever the umask; readableAll adds read
+     * and writableAll write (needed to connect) for group and others. A socket whose mode cannot be set is not
+     * served: the server fails to start rather than listen wider than configured.
+     */
+    private void applyModes(Path path) throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        if (rt.config.readableAll()) {
+            perms.add(PosixFilePermission.GROUP_READ);
+            perms.add(PosixFilePermission.OTHERS_READ);
+        }
+        if (rt.config.writableAll()) {
+            perms.add(PosixFilePermission.GROUP_WRITE);
+            perms.add(PosixFilePermission.OTHERS_WRITE);
         }
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
-            if (rt.config.readableAll()) {
-                perms.add(PosixFilePermission.OWNER_READ);
-                perms.add(PosixFilePermission.GROUP_READ);
-                perms.add(PosixFilePermission.OTHERS_READ);
-            }
-            if (rt.config.writableAll()) {
-                perms.add(PosixFilePermission.OWNER_WRITE);
-                perms.add(PosixFilePermission.GROUP_WRITE);
-                perms.add(PosixFilePermission.OTHERS_WRITE);
-            }
             Files.setPosixFilePermissions(path, perms);
         } catch (IOException | UnsupportedOperationException e) {
-            rt.log(System.Logger.Level.WARNING, "cannot set readableAll/writableAll on " + path + ": " + e);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // the bind made it; the listener is closed next, and a stale socket is replaced on the next start
+            }
+            throw new IOException("cannot set the mode of socket file " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -133,13 +133,17 @@ public final class NioTransport implements Transport, Runnable {
     }
 
     @Override
-    public Listener listen(SocketAddress address, int backlog, AcceptHandler handler) throws IOException {
+    public Listener listen(SocketAddress address, int backlog, AcceptHandler handler, BindHook afterBind)
+            throws IOException {
         ServerSocketChannel ssc = ServerSocketChannel.open(familyOf(address));
         try {
             if (!(address instanceof UnixDomainSocketAddress)) {
                 ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
             ssc.bind(address, backlog);
+            if (afterBind != null) {
+                afterBind.bound(ssc.getLocalAddress());
+            }
             ssc.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             closeQuietly(ssc);

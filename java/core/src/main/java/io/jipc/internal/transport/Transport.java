@@ -47,10 +47,23 @@ public interface Transport extends Executor, AutoCloseable {
      * @param address a UnixDomainSocketAddress or a resolved InetSocketAddress
      * @param backlog listen backlog
      * @param handler receives accepted channels
+     * @param afterBind run on the calling thread right after the bind, before anything is accepted (e.g. to set
+     *        the socket file's mode); if it throws, the listener is closed and the exception propagates; may be null
      * @return the listener
-     * @throws IOException when binding fails
+     * @throws IOException when binding fails or {@code afterBind} fails
      */
-    Listener listen(SocketAddress address, int backlog, AcceptHandler handler) throws IOException;
+    Listener listen(SocketAddress address, int backlog, AcceptHandler handler, BindHook afterBind)
+            throws IOException;
+
+    /** Work done between bind and the first accept. */
+    @FunctionalInterface
+    interface BindHook {
+        /**
+         * @param bound the address actually bound
+         * @throws IOException to abandon the listener
+         */
+        void bound(SocketAddress bound) throws IOException;
+    }
 
     /**
      * Starts a non-blocking connect; the outcome arrives on the I/O thread through the handler
