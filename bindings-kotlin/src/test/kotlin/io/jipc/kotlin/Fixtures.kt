@@ -20,6 +20,21 @@ internal fun deleteRoot(root: String) {
 
 internal fun openFds(): Int = Files.list(Path.of("/proc/self/fd")).use { it.count().toInt() }
 
+/**
+ * Asserts that no more descriptors are open than [baseline]. The JVM itself may open or close one meanwhile (class
+ * loading, unrelated streams), so this settles briefly and only a count above the baseline fails.
+ */
+internal fun assertNoMoreFdsThan(baseline: Int, message: String) {
+    var now = openFds()
+    var tries = 0
+    while (now > baseline && tries++ < 50) {
+        System.gc()
+        Thread.sleep(20)
+        now = openFds()
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(now <= baseline, "$message: $baseline before, $now after")
+}
+
 internal fun jipcThreads(): List<String> =
     Thread.getAllStackTraces().keys.filter { it.isAlive && it.name.startsWith("jipc-io") }.map { it.name }
 

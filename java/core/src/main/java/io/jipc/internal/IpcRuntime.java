@@ -221,6 +221,13 @@ public final class IpcRuntime {
         if (lower.contains("address already in use")) {
             return new IpcException("EADDRINUSE", where + ": address already in use", cause);
         }
+        if (lower.contains("broken pipe")) {
+            return new IpcException("EPIPE", where + ": broken pipe (the peer closed the connection)", cause);
+        }
+        if (lower.contains("too many open files")) {
+            return new IpcException("EMFILE", where + ": too many open files (the descriptor limit, ulimit -n, "
+                    + "is reached)", cause);
+        }
         if (lower.contains("reset")) {
             return new IpcException("ECONNRESET", where + ": connection reset by peer", cause);
         }
