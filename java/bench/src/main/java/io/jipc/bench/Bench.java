@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -jar jipc-bench.jar pingpong uds|tcp|udp|tls [iters=100000] [warmup=20000] [size=64] [--same-jvm]
  * java -jar jipc-bench.jar stream   uds|tcp|tls     [msgs=5000000] [size=64] [--window=16384] [--same-jvm]
+ * java -jar jipc-bench.jar broadcast uds|tcp        [clients=100] [msgs=200000] [size=64] [--window=1024]
+ * java -jar jipc-bench.jar scale    uds             [connections=10000]
  * </pre>
  *
  * <p>By default the server runs in a second JVM started from this one with the same classpath
@@ -41,7 +43,7 @@ public final class Bench {
      */
     public static void main(String[] args) throws Exception {
         boolean sameJvm = false;
-        int window = 16384;
+        Integer window = null;
         List<String> pos = new ArrayList<>();
         for (String a : args) {
             if ("--same-jvm".equals(a)) {
@@ -65,6 +67,10 @@ public final class Bench {
             BenchServer.runChild(transport(pos.get(1)), pos.size() > 2 ? pos.get(2) : "-");
             return;
         }
+        if ("scale-server".equals(mode)) {
+            Scale.runChild(pos.get(1));
+            return;
+        }
         String t = transport(pos.get(1));
         switch (mode) {
             case "pingpong": {
@@ -80,10 +86,27 @@ public final class Bench {
                     usage(2);
                 }
                 long msgs = pos.size() > 2 ? Long.parseLong(pos.get(2)) : 5_000_000L;
-                StreamBench sb = new StreamBench(msgs, intArg(pos, 3, 64), window);
+                StreamBench sb = new StreamBench(msgs, intArg(pos, 3, 64), window == null ? 16384 : window);
                 try (ServerHandle s = ServerHandle.start(t, sameJvm)) {
                     sb.run(s);
                 }
+                break;
+            }
+            case "broadcast": {
+                if (!"uds".equals(t) && !"tcp".equals(t)) {
+                    System.err.println("broadcast supports uds and tcp");
+                    usage(2);
+                }
+                long msgs = pos.size() > 3 ? Long.parseLong(pos.get(3)) : 200_000L;
+                new Fanout(intArg(pos, 2, 100), msgs, intArg(pos, 4, 64), window == null ? 1024 : window).run(t);
+                break;
+            }
+            case "scale": {
+                if (!"uds".equals(t)) {
+                    System.err.println("scale supports uds");
+                    usage(2);
+                }
+                new Scale(intArg(pos, 2, 10_000)).run();
                 break;
             }
             default:
@@ -111,6 +134,8 @@ public final class Bench {
                 + " [--same-jvm]\n"
                 + "       Bench stream   uds|tcp|tls [msgs=5000000] [size=64] [--window=16384 (0: unthrottled)]"
                 + " [--same-jvm]\n"
+                + "       Bench broadcast uds|tcp [clients=100] [msgs=200000] [size=64] [--window=1024]\n"
+                + "       Bench scale    uds [connections=10000]\n"
                 + "env JIPC_BENCH_SERVER_OPTS: extra JVM options for the server child process");
         System.exit(code);
     }

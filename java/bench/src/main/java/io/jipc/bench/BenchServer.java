@@ -69,6 +69,11 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /** @return the jipc server */
+    IpcServer server() {
+        return server;
+    }
+
     /** @return where the server listens */
     Endpoint endpoint() {
         return endpoint;

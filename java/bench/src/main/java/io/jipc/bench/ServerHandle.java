@@ -107,6 +107,17 @@ final class ServerHandle implements AutoCloseable {
         return new ServerHandle(ep, dir, null, p, pump);
     }
 
+    /**
+     * @return the server, when it runs in this JVM
+     * @throws IllegalStateException when it runs in a child JVM
+     */
+    io.jipc.IpcServer server() {
+        if (inProcess == null) {
+            throw new IllegalStateException("the server runs in a child JVM");
+        }
+        return inProcess.server();
+    }
+
     /** @return where the server listens */
     Endpoint endpoint() {
         return endpoint;
