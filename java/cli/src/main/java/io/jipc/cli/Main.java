@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The {@code jipc} command line: {@code demo}, {@code serve}, {@code emit} and {@code listen} over node-ipc's wire
- * format, printing one JSON object per line. {@code jipc --help} explains the commands.
+ * format, printing one JSON object per line; {@code bench} runs the end-to-end benchmarks
+ * ({@code io.jipc.bench.Bench}). {@code jipc --help} explains the commands.
  *
  * <p>Exit status: 0 success, 1 the command failed (connection error, timeout), 2 the command line is wrong.
  * {@link #run} runs a command in-process and returns the status; {@link #main} adds a shutdown hook so that SIGINT
@@ -31,8 +32,14 @@ public final class Main {
      * Runs the CLI and exits with its status.
      *
      * @param args the command line
+     * @throws Exception from {@code jipc bench} when a benchmark fails
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "bench".equals(args[0])) {
+            // the benchmark driver has its own command line and exits by itself
+            io.jipc.bench.Bench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: interrupt the command, which then closes its instance; wait for that, bounded

@@ -40,6 +40,7 @@ final class Usage {
             + "  serve     serve at an address and print every event (optionally echo or relay them)\n"
             + "  emit      connect, emit one event, optionally wait for replies, disconnect\n"
             + "  listen    connect and print every event received\n"
+            + "  bench     run the end-to-end benchmarks (ping-pong, stream, broadcast, scale; 'jipc bench --help')\n"
             + "\n"
             + "Output: one JSON object per line on stdout, e.g. {\"event\":\"message\",\"data\":\"hi\",\"socket\":\"1\"};\n"
             + "errors: one line on stderr. Exit status: 0 done, 1 failed (connection, timeout),\n"

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Summarises a suite.sh raw file: medians [min-max] across rounds, ratios per round, targets, JMH, chart.
+
+    python3 java/bench/summarize.py RAW [--md OUT.md] [--png OUT.png] [--jmh JMH.json]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+LINE = re.compile(r'^\[r(\w+) ([\w-]+)\] (.*)$')
+# label -> (section, system, transport, metric keys)
+SERIES = {
+    'c-pp-uds': ('rtt', 'C (2 procs)', 'UDS'), 'c-pp-tcp': ('rtt', 'C (2 procs)', 'TCP'),
+    'c-pp-udp': ('rtt', 'C (2 procs)', 'UDP'),
+    'jipc-pp-uds': ('rtt', 'jipc (2 JVMs)', 'UDS'), 'jipc-pp-tcp': ('rtt', 'jipc (2 JVMs)', 'TCP'),
+    'jipc-pp-udp': ('rtt', 'jipc (2 JVMs)', 'UDP'), 'jipc-pp-tls': ('rtt', 'jipc (2 JVMs)', 'TLS 1.3, mutual'),
+    'jdk-pp-uds': ('rtt', 'JDK blocking (1 JVM)', 'UDS'), 'jdk-pp-tcp': ('rtt', 'JDK blocking (1 JVM)', 'TCP'),
+    'netty-pp-uds': ('rtt', 'Netty epoll (1 JVM)', 'UDS'),
+    'nodeipc-pp-uds': ('rtt', 'node-ipc 9.2.9', 'UDS'), 'nodeipc-pp-tcp': ('rtt', 'node-ipc 9.2.9', 'TCP'),
+    'c-st1': ('oneway', 'C, 1 write/msg', 'UDS'), 'c-st64': ('oneway', 'C, 64 frames/write', 'UDS'),
+    'jipc-st-uds': ('oneway', 'jipc (2 JVMs)', 'UDS'), 'jipc-st-tcp': ('oneway', 'jipc (2 JVMs)', 'TCP'),
+    'jdk-st1': ('oneway', 'JDK, 1 write/msg', 'UDS'), 'jdk-st64': ('oneway', 'JDK, 64 frames/write', 'UDS'),
+    'netty-st1': ('oneway', 'Netty epoll, flush/msg', 'UDS'), 'netty-st64': ('oneway', 'Netty epoll, flush/64', 'UDS'),
+    'nodeipc-st-uds': ('oneway', 'node-ipc 9.2.9', 'UDS'),
+    'jipc-bc-uds': ('broadcast', 'jipc (1 JVM)', 'UDS'),
+    'jipc-scale': ('scale', 'jipc server', 'UDS'),
+}
+NUM = r'([0-9]+(?:\.[0-9]+)?)'
+
+
+def parse(raw):
+    """-> values[label][metric] = {round: value}"""
+    values = defaultdict(lambda: defaultdict(dict))
+    for line in open(raw, encoding='utf-8'):
+        m = LINE.match(line.rstrip('\n'))
+        if not m:
+            continue
+        rnd, label, text = m.groups()
+        if label not in SERIES or not re.match(r'^(C|JDK|node-ipc|Netty-epoll|jipc) ', text):
+            continue
+        for key, pat in (('median', r' median=' + NUM + ' us'), ('p99', r' p99=' + NUM + ' us'),
+                         ('msgs', NUM + r' msgs/s'), ('mbs', NUM + r' MB/s'),
+                         ('deliveries', NUM + r' deliveries/s'), ('heap_conn', r'heap ' + NUM + r' B/conn'),
+                         ('heap_total', r'\(' + NUM + r' MiB in all\)'), ('rss_conn', r'RSS ' + NUM + r' B/conn')):
+            v = re.search(pat, text)
+            if v:
+                values[label][key][rnd] = float(v.group(1))
+    return values
+
+
+def stat(d):
+    if not d:
+        return None
+    vs = sorted(d.values())
+    return statistics.median(vs), vs[0], vs[-1]
+
+
+def fmt(x, kind):
+    if kind == 'rate':
+        return f'{x / 1e6:.2f}M' if x >= 1e6 else (f'{x / 1e3:.0f}k' if x >= 1e3 else f'{x:.0f}')
+    if kind == 'x':
+        return f'{x:.2f}x'
+    return f'{x:.1f}'
+
+
+def cell(d, kind):
+    s = stat(d)
+    if s is None:
+        return '-'
+    return f'{fmt(s[0], kind)} [{fmt(s[1], kind)}-{fmt(s[2], kind)}]'
+
+
+def ratio(num, den, invert=False):
+    """Per-round ratio num/den (or den/num), as a {round: value} dict."""
+    out = {}
+    for r, v in num.items():
+        if r in den and den[r] > 0 and v > 0:
+            out[r] = den[r] / v if invert else v / den[r]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('raw')
+    ap.add_argument('--md')
+    ap.add_argument('--png')
+    ap.add_argument('--jmh')
+    a = ap.parse_args()
+    v = parse(a.raw)
+    rounds = sorted({r for lab in v.values() for d in lab.values() for r in d})
+    md = [f'Source: `{os.path.basename(a.raw)}`, {len(rounds)} round(s) interleaved; each cell is the median across '
+          'rounds [min-max]; ratios are computed per round, then summarised the same way. 64-byte payloads. '
+          'Ratios to C: jipc / C for times (lower is better) and for rates (higher is better); '
+          '"x node-ipc": how many times better than node-ipc.', '']
+
+    md += ['### Ping-pong round trip', '',
+           '| system | transport | RTT median µs | RTT p99 µs | vs C (median) | x node-ipc (median) |',
+           '|---|---|---|---|---|---|']
+    c_of = {'UDS': 'c-pp-uds', 'TCP': 'c-pp-tcp', 'UDP': 'c-pp-udp'}
+    n_of = {'UDS': 'nodeipc-pp-uds', 'TCP': 'nodeipc-pp-tcp'}
+    for label, (sec, system, tr) in SERIES.items():
+        if sec != 'rtt' or label not in v:
+            continue
+        med = v[label]['median']
+        vs_c = cell(ratio(med, v[c_of[tr]]['median']), 'x') if tr in c_of and not label.startswith('c-') else '-'
+        vs_n = (cell(ratio(med, v[n_of[tr]]['median'], invert=True), 'x')
+                if tr in n_of and not label.startswith('nodeipc') else '-')
+        md.append(f'| {system} | {tr} | {cell(med, "us")} | {cell(v[label]["p99"], "us")} | {vs_c} | {vs_n} |')
+
+    md += ['', '### One-way throughput (the receiver decodes every message)', '',
+           '| system | transport | msgs/s | MB/s | vs C 64 frames/write | x node-ipc |', '|---|---|---|---|---|---|']
+    for label, (sec, system, tr) in SERIES.items():
+        if sec != 'oneway' or label not in v:
+            continue
+        msgs = v[label]['msgs']
+        vs_c = cell(ratio(msgs, v['c-st64']['msgs']), 'x') if label != 'c-st64' else '-'
+        vs_n = cell(ratio(msgs, v['nodeipc-st-uds']['msgs']), 'x') if label != 'nodeipc-st-uds' else '-'
+        md.append(f'| {system} | {tr} | {cell(msgs, "rate")} | {cell(v[label]["mbs"], "us")} | {vs_c} | {vs_n} |')
+
+    if 'jipc-bc-uds' in v or 'jipc-scale' in v:
+        md += ['', '### Broadcast fan-out and connection scale', '', '| measure | value |', '|---|---|']
+        if 'jipc-bc-uds' in v:
+            md.append(f'| jipc broadcast, UDS: deliveries/s | {cell(v["jipc-bc-uds"]["deliveries"], "rate")} |')
+        if 'jipc-scale' in v:
+            s = v['jipc-scale']
+            md.append(f'| jipc idle UDS connections: heap in all, MiB | {cell(s["heap_total"], "us")} |')
+            md.append(f'| jipc idle UDS connections: heap per connection, bytes | {cell(s["heap_conn"], "us")} |')
+            md.append(f'| jipc idle UDS connections: RSS per connection, bytes | {cell(s["rss_conn"], "us")} |')
+
+    # targets of the performance issue
+    def med(label, key, num=None):
+        d = v.get(label, {}).get(key, {})
+        if num is not None:
+            d = ratio(v.get(num[0], {}).get(num[1], {}), d)
+        s = stat(d)
+        return None if s is None else s[0]
+    targets = [
+        ('UDS ping-pong RTT vs C', med('c-pp-uds', 'median', ('jipc-pp-uds', 'median')), '<=', 1.2, 'x'),
+        ('TCP ping-pong RTT vs C', med('c-pp-tcp', 'median', ('jipc-pp-tcp', 'median')), '<=', 1.2, 'x'),
+        ('one-way JSON vs C batched', med('c-st64', 'msgs', ('jipc-st-uds', 'msgs')), '>=', 0.25, 'x'),
+        ('broadcast deliveries/s (100 clients)', med('jipc-bc-uds', 'deliveries'), '>=', 2e6, 'rate'),
+        ('heap for the idle connections, MiB', med('jipc-scale', 'heap_total'), '<=', 64, 'us'),
+    ]
+    md += ['', '### Targets', '', '| measure | target | measured (median) | |', '|---|---|---|---|']
+    for name, val, op, goal, kind in targets:
+        if val is None:
+            md.append(f'| {name} | {op} {fmt(goal, kind)} | - | not run |')
+            continue
+        ok = val <= goal if op == '<=' else val >= goal
+        md.append(f'| {name} | {op} {fmt(goal, kind)} | {fmt(val, kind)} | {"met" if ok else "missed"} |')
+
+    if a.jmh and os.path.exists(a.jmh):
+        rows = json.load(open(a.jmh, encoding='utf-8'))
+        md += ['', '### JMH: codec cost per message (one fork; `-prof gc`)', '',
+               '| benchmark | params | ns/op | ± | bytes allocated/op |', '|---|---|---|---|---|']
+        for r in rows:
+            p = r['primaryMetric']
+            alloc = r.get('secondaryMetrics', {}).get('gc.alloc.rate.norm', {}).get('score')
+            params = ', '.join(f'{k}={x}' for k, x in sorted(r.get('params', {}).items()))
+            err = p.get('scoreError')
+            err = f'{err:.1f}' if isinstance(err, (int, float)) and err == err else '-'
+            md.append(f'| {r["benchmark"].split(".", 3)[-1]} | {params} | {p["score"]:.1f} | {err} | '
+                      f'{"-" if alloc is None else f"{alloc:.0f}"} |')
+
+    text = '\n'.join(md) + '\n'
+    print(text)
+    if a.md:
+        with open(a.md, 'w', encoding='utf-8') as f:
+            f.write(f'# Benchmark suite: {os.path.basename(a.raw)}\n\n' + text)
+    if a.png:
+        chart(v, a.png)
+
+
+def chart(v, png):
+    if shutil.which('gnuplot') is None:
+        print('summarize.py: gnuplot not found (apt-get install gnuplot-nox): no chart', file=sys.stderr)
+        return
+    rtt = [(SERIES[lab][1] + ' ' + SERIES[lab][2], stat(v[lab]['median'])) for lab in SERIES
+           if SERIES[lab][0] == 'rtt' and SERIES[lab][2] == 'UDS' and lab in v and v[lab]['median']]
+    one = [(SERIES[lab][1], stat(v[lab]['msgs'])) for lab in SERIES
+           if SERIES[lab][0] == 'oneway' and SERIES[lab][2] == 'UDS' and lab in v and v[lab]['msgs']]
+    with tempfile.TemporaryDirectory() as d:
+        for name, rows, scale in (('rtt', rtt, 1), ('one', one, 1e6)):
+            with open(os.path.join(d, name + '.dat'), 'w', encoding='utf-8') as f:
+                for label, (m, lo, hi) in rows:
+                    f.write(f'"{label}" {m / scale} {lo / scale} {hi / scale}\n')
+        script = f'''
+set terminal pngcairo size 1200,520 font ",10"
+set output "{png}"
+set multiplot layout 1,2 title "Unix-domain socket, 64-byte messages: median across rounds, bars min-max"
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.6 border -1
+set boxwidth 0.8
+set xtics rotate by -35 left
+set grid ytics
+set key off
+set title "ping-pong RTT, µs (lower is better)"
+set yrange [0:*]
+plot "{d}/rtt.dat" using 2:3:4:xtic(1) lc rgb "#4477aa"
+set title "one-way, million msgs/s, log scale (higher is better)"
+set logscale y
+set yrange [*:*]
+plot "{d}/one.dat" using 2:3:4:xtic(1) lc rgb "#228833"
+unset multiplot
+'''
+        subprocess.run(['gnuplot'], input=script, text=True, check=True)
+    print(f'chart: {png}')
+
+
+if __name__ == '__main__':
+    main()
