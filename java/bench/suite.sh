@@ -52,6 +52,9 @@ if want nodeipc; then
 fi
 if want netty; then
   (cd "$TMP/netty" && mvn -q -B package -DskipTests >&2)
+  # our broadcast counterpart for Netty (peers/netty/NettyBroadcast.java), compiled against those jars
+  mkdir -p "$TMP/netty-bc"
+  javac -d "$TMP/netty-bc" -cp "$TMP/netty/target/lib/*" "$HERE/peers/netty/NettyBroadcast.java"
 fi
 NCP="$TMP/netty/target/classes:$TMP/netty/target/lib/*"
 
@@ -115,6 +118,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
     run netty-pp-uds "$JAVA" -cp "$NCP" NettyUdsBench pingpong "$PP" "$PPW"
     run netty-st1 "$JAVA" -cp "$NCP" NettyUdsBench stream "$NETTY_ST" 1
     run netty-st64 "$JAVA" -cp "$NCP" NettyUdsBench stream "$NETTY_ST" 64
+    run netty-bc-uds "$JAVA" -cp "$TMP/netty-bc:$TMP/netty/target/lib/*" NettyBroadcast "$BC_CLIENTS" "$BC_MSGS"
   fi
 done
 if [ "$JMH" = 1 ]; then

@@ -30,6 +30,7 @@ SERIES = {
     'netty-st1': ('oneway', 'Netty epoll, flush/msg', 'UDS'), 'netty-st64': ('oneway', 'Netty epoll, flush/64', 'UDS'),
     'nodeipc-st-uds': ('oneway', 'node-ipc 9.2.9', 'UDS'),
     'jipc-bc-uds': ('broadcast', 'jipc (1 JVM)', 'UDS'),
+    'netty-bc-uds': ('broadcast', 'Netty epoll ChannelGroup (1 JVM)', 'UDS'),
     'jipc-scale': ('scale', 'jipc server', 'UDS'),
 }
 NUM = r'([0-9]+(?:\.[0-9]+)?)'
@@ -128,6 +129,12 @@ def main():
         md += ['', '### Broadcast fan-out and connection scale', '', '| measure | value |', '|---|---|']
         if 'jipc-bc-uds' in v:
             md.append(f'| jipc broadcast, UDS: deliveries/s | {cell(v["jipc-bc-uds"]["deliveries"], "rate")} |')
+        if 'netty-bc-uds' in v:
+            md.append(f'| Netty epoll broadcast (ChannelGroup.writeAndFlush), UDS: deliveries/s | '
+                      f'{cell(v["netty-bc-uds"]["deliveries"], "rate")} |')
+        if 'jipc-bc-uds' in v and 'netty-bc-uds' in v:
+            md.append(f'| jipc / Netty broadcast deliveries/s | '
+                      f'{cell(ratio(v["jipc-bc-uds"]["deliveries"], v["netty-bc-uds"]["deliveries"]), "x")} |')
         if 'jipc-scale' in v:
             s = v['jipc-scale']
             md.append(f'| jipc idle UDS connections: heap in all, MiB | {cell(s["heap_total"], "us")} |')
@@ -146,6 +153,8 @@ def main():
         ('TCP ping-pong RTT vs C', med('c-pp-tcp', 'median', ('jipc-pp-tcp', 'median')), '<=', 1.2, 'x'),
         ('one-way JSON vs C batched', med('c-st64', 'msgs', ('jipc-st-uds', 'msgs')), '>=', 0.25, 'x'),
         ('broadcast deliveries/s (100 clients)', med('jipc-bc-uds', 'deliveries'), '>=', 2e6, 'rate'),
+        ('broadcast vs Netty doing the same', med('netty-bc-uds', 'deliveries', ('jipc-bc-uds', 'deliveries')), '>=',
+         1.0, 'x'),
         ('heap for the idle connections, MiB', med('jipc-scale', 'heap_total'), '<=', 64, 'us'),
     ]
     md += ['', '### Targets', '', '| measure | target | measured (median) | |', '|---|---|---|---|']
