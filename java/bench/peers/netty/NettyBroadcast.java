@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Broadcast fan-out with Netty's native epoll Unix-domain server: the counterpart of {@code jipc bench broadcast}
@@ -93,7 +94,7 @@ public final class NettyBroadcast {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         for (long i = 0; i < n; i++) {
             while (base + i - readers.min() >= window) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(20_000); // park, not spin: the event loop needs the core
             }
             ByteBuf buf = Unpooled.wrappedBuffer(frameText.getBytes(StandardCharsets.UTF_8));
             group.writeAndFlush(buf).addListener(f -> {
@@ -111,7 +112,7 @@ public final class NettyBroadcast {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("readers got " + readers.min() + " of " + target);
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(20_000);
         }
         return target;
     }

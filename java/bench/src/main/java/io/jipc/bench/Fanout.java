@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Broadcast fan-out: one jipc server, {@code clients} connections ({@link RawReaders}, one thread), the server
@@ -88,7 +89,8 @@ final class Fanout {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         for (long i = 0; i < n; i++) {
             while (base + i - readers.minFrames() >= window) {
-                Thread.onSpinWait();
+                // park, not spin: on a 2-core machine a spinning driver takes the core the server needs
+                LockSupport.parkNanos(20_000);
                 check(failed);
             }
             server.broadcast("message", payload).whenComplete((v, e) -> {
@@ -105,7 +107,7 @@ final class Fanout {
                 throw new IllegalStateException("readers got " + readers.minFrames() + " of " + target
                         + " frames within 120 s");
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(20_000);
         }
         check(failed);
         return target;
