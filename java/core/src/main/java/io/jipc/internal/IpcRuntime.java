@@ -303,8 +303,10 @@ public final class IpcRuntime {
                 b.setData(Value.newBuilder().setStructValue((Struct) data));
             } else if (data instanceof ListValue) {
                 b.setData(Value.newBuilder().setListValue((ListValue) data));
-            } else if (data instanceof com.google.protobuf.Message) {
-                com.google.protobuf.Message m = (com.google.protobuf.Message) data;
+            } else if (data instanceof com.google.protobuf.Message
+                    || data instanceof com.google.protobuf.Message.Builder) {
+                com.google.protobuf.Message m = data instanceof com.google.protobuf.Message.Builder
+                        ? ((com.google.protobuf.Message.Builder) data).build() : (com.google.protobuf.Message) data;
                 Protos.register(m);
                 b.setTyped(Any.pack(m));
             } else if (data instanceof byte[]) {
