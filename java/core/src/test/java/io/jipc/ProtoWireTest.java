@@ -287,6 +287,18 @@ class ProtoWireTest {
     }
 
     @Test
+    void shouldDetectTheCodecInsideTls() throws Exception {
+        IpcServer server = ipc(Net.config("world", "/tmp/").tls(TlsTest.serverTls())).serveNet("127.0.0.1", 0);
+        server.on("ask", (d, s) -> d.reply("tls:" + d.asText()));
+        server.start();
+        for (Wire wire : List.of(Wire.PROTO, Wire.JSON)) {
+            IpcClient c = ipc(Net.config("c" + wire, "/tmp/").tls(TlsTest.clientTls()).wire(wire)).connectToNet("world",
+                    "127.0.0.1", Net.port(server));
+            assertEquals("tls:" + wire, await(c.request("ask", wire.name())).asText());
+        }
+    }
+
+    @Test
     void shouldWaitForTheCodecBeforeTheServerSpeaksFirst() throws Exception {
         String root = Net.tempSocketRoot();
         IpcServer server = ipc(Net.config("world", root)).serve();
