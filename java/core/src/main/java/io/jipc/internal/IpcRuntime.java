@@ -264,6 +264,12 @@ public final class IpcRuntime {
         if (type == null) {
             throw new IpcException("EDATA", "emit: type must not be null");
         }
+        if (errCode == null) {
+            byte[] simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
+            if (simple != null) {
+                return ByteBuffer.wrap(simple);
+            }
+        }
         Envelope.Builder b = Envelope.newBuilder().setType(type).setId(id).setRe(re);
         if (errCode != null) {
             b.setError(io.jipc.proto.v1.Error.newBuilder().setCode(errCode).setMessage(errMessage));
