@@ -41,8 +41,9 @@
 #define JIPC_PATH_MAX 108
 
 /*
- * An address, 128 bytes. INET: 4 address bytes, INET6: 16, UNIX: the path bytes without a terminating NUL (an
- * abstract-namespace name starts with a NUL byte). Integers in native byte order; port in host order.
+ * An address, exactly 128 bytes (arrays of them are indexed by the Java side with that stride). INET: 4 address
+ * bytes, INET6: 16, UNIX: the path bytes without a terminating NUL (an abstract-namespace name starts with a NUL
+ * byte). Integers in native byte order; port in host order.
  */
 struct jipc_addr {
     int32_t family;
@@ -50,7 +51,9 @@ struct jipc_addr {
     int32_t len;
     uint8_t bytes[JIPC_PATH_MAX];
     int32_t scope_id;
+    int32_t reserved;
 };
+_Static_assert(sizeof(struct jipc_addr) == 128, "struct jipc_addr is 128 bytes");
 
 /* One ready event as jipc_poll_wait writes it: 16 bytes. */
 struct jipc_event {
@@ -58,6 +61,7 @@ struct jipc_event {
     int32_t events;
     int32_t reserved;
 };
+_Static_assert(sizeof(struct jipc_event) == 16, "struct jipc_event is 16 bytes");
 
 /* --- jipc_errno.c --- */
 /* Version of the C layer's ABI; the Java side refuses a library with another. */

@@ -276,6 +276,12 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             channel.close(null);
             return REFUSED;
         }
+        IpcException refused = PeerCheck.refusal(rt.config, requested, channel);
+        if (refused != null) {
+            rt.fireServer(handlers, "error", rt.errorMessage(refused), null);
+            channel.close(null);
+            return REFUSED;
+        }
         String id = Long.toString(socketIds.incrementAndGet());
         io.jipc.internal.tls.TlsSetup t = tls;
         if (t == null) {

@@ -57,6 +57,11 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
     }
 
     @Override
+    public Optional<io.jipc.PeerCredentials> peerCredentials() {
+        return Optional.ofNullable(channel.peerCredentials());
+    }
+
+    @Override
     public boolean isOpen() {
         return channel.isOpen();
     }
