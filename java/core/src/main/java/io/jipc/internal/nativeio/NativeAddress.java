@@ -67,6 +67,9 @@ final class NativeAddress {
         }
         if (a instanceof UnixDomainSocketAddress) {
             byte[] path = ((UnixDomainSocketAddress) a).getPath().toString().getBytes(PATH_CHARSET);
+            if (path.length > 1 && path[0] == '@') {
+                path[0] = 0; // "@name": Linux's abstract namespace, addressed by a leading NUL byte
+            }
             if (path.length == 0 || path.length >= PATH_MAX) {
                 throw new java.io.IOException("Unix socket path " + (path.length == 0 ? "is empty" : "is "
                         + path.length + " bytes, longer than the " + (PATH_MAX - 1) + " the OS allows: " + a));
@@ -100,6 +103,9 @@ final class NativeAddress {
         if (family == AF_UNIX) {
             byte[] path = new byte[Math.max(0, Math.min(len, PATH_MAX))];
             buf.get(offset + OFF_BYTES, path);
+            if (path.length > 0 && path[0] == 0) {
+                path[0] = '@';
+            }
             return UnixDomainSocketAddress.of(new String(path, PATH_CHARSET));
         }
         return readInet(buf, offset);

@@ -85,6 +85,9 @@ public final class NioTransport extends LoopTransport {
     @Override
     public Listener listen(SocketAddress address, int backlog, AcceptHandler handler, BindHook afterBind)
             throws IOException {
+        if (UnixAddresses.isAbstract(address)) {
+            throw UnixAddresses.unsupported("listen", address);
+        }
         ServerSocketChannel ssc = ServerSocketChannel.open(familyOf(address));
         try {
             if (!(address instanceof UnixDomainSocketAddress)) {
@@ -496,6 +499,10 @@ public final class NioTransport extends LoopTransport {
             }
             if (shuttingDown) {
                 close(new IOException("the jipc I/O thread is shutting down"));
+                return;
+            }
+            if (UnixAddresses.isAbstract(remote)) {
+                close(UnixAddresses.unsupported("connect", remote));
                 return;
             }
             try {
