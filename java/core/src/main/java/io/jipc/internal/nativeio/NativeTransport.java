@@ -80,6 +80,9 @@ public final class NativeTransport extends LoopTransport {
     private int nextSlot;
     private int generation;
     private DatagramBuffers datagramBuffers;
+    /** Guards the wakeup descriptor: a late wakeup must not write to a closed fd the OS has since reused. */
+    private final Object wakeLock = new Object();
+    private boolean released;
 
     /** @return true when libjipc loaded for this platform */
     public static boolean isAvailable() {
@@ -170,7 +173,11 @@ public final class NativeTransport extends LoopTransport {
 
     @Override
     protected void wakeup() {
-        NativeIo.LIB.jipc_wakeup_signal(wfd);
+        synchronized (wakeLock) {
+            if (!released) {
+                NativeIo.LIB.jipc_wakeup_signal(wfd);
+            }
+        }
     }
 
     @Override
@@ -193,7 +200,10 @@ public final class NativeTransport extends LoopTransport {
 
     @Override
     protected void releaseLoop() {
-        NativeIo.close(wfd);
+        synchronized (wakeLock) {
+            released = true;
+            NativeIo.close(wfd);
+        }
         NativeIo.close(pfd);
     }
 
