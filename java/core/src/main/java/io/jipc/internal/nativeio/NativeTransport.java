@@ -100,7 +100,8 @@ public final class NativeTransport extends LoopTransport {
         int w;
         try {
             w = NativeIo.wakeupCreate();
-            NativeIo.pollCtl(pfd, CTL_ADD, w, POLL_IN, WAKEUP_TOKEN);
+            // the descriptor to poll for a wakeup handle is the backend's business (an eventfd is its own)
+            NativeIo.pollCtl(pfd, CTL_ADD, NativeIo.LIB.jipc_wakeup_fd(w), POLL_IN, WAKEUP_TOKEN);
         } catch (IOException e) {
             NativeIo.close(pfd);
             throw e;
