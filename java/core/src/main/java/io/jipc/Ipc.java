@@ -80,7 +80,8 @@ public final class Ipc implements AutoCloseable {
     /**
      * Makes a Unix socket server at a path: node-ipc's {@code ipc.serve(path)}.
      *
-     * @param path the socket file path
+     * @param path the socket file path; on Linux with the native transport, {@code @name} is a socket in the abstract
+     *     namespace (no file, no modes; the NIO transport refuses it with {@code ENOTSUP})
      * @return the server
      * @throws IpcException ({@code ESTATE}) when this instance already has a listening server
      */
@@ -212,7 +213,7 @@ public final class Ipc implements AutoCloseable {
      * {@code ipc.connectTo(id, path, callback)}.
      *
      * @param id key for {@link #of(String)}
-     * @param path the socket file path
+     * @param path the socket file path, or {@code @name} for the abstract namespace (as for {@link #serve(String)})
      * @param setup called with the new client before it connects, or null
      * @return the client
      */

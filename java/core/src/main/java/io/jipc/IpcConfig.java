@@ -249,6 +249,8 @@ public final class IpcConfig {
     private Wire wire = Wire.AUTO;
     private Duration wireDetectTimeout = WIRE_DETECT_TIMEOUT_DEFAULT;
     private Duration requestTimeout = REQUEST_TIMEOUT_DEFAULT;
+    private Transport transport = Transport.AUTO;
+    private java.util.Set<Integer> allowedUids = java.util.Set.of();
 
     private IpcConfig() {
     }
@@ -292,6 +294,8 @@ public final class IpcConfig {
         c.wire = wire;
         c.wireDetectTimeout = wireDetectTimeout;
         c.requestTimeout = requestTimeout;
+        c.transport = transport;
+        c.allowedUids = allowedUids;
         return c;
     }
 
@@ -323,6 +327,7 @@ public final class IpcConfig {
                 "must be zero or positive");
         require(highWaterMarkBytes >= 1, "highWaterMarkBytes", highWaterMarkBytes, "must be at least 1");
         require(backpressure != null, "backpressure", backpressure, "must not be null");
+        require(transport != null, "transport", transport, "must not be null");
         require(partialFrameTimeout != null && !partialFrameTimeout.isNegative(), "partialFrameTimeout",
                 partialFrameTimeout, "must be zero (off) or positive");
         require(wire != null, "wire", wire, "must not be null");
@@ -838,6 +843,43 @@ public final class IpcConfig {
     /** @return the default request timeout */
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * @param transport the socket implementation (default {@link Transport#AUTO}: native when available, else NIO);
+     *     the system property {@code jipc.transport} overrides it
+     * @return this
+     */
+    public IpcConfig transport(Transport transport) {
+        this.transport = transport;
+        return this;
+    }
+
+    /** @return the configured transport choice */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * @param uids servers on Unix sockets only: accept connections only from processes running as one of these user
+     *     ids (the peer's {@code SO_PEERCRED}, see {@link IpcSocket#peerCredentials()}); any other connection is
+     *     closed at once and reported as a server {@code error} ({@code EPERM}) naming its uid, with no
+     *     {@code connect}. None given (the default): every uid the socket file's mode lets in. Not applied to TCP,
+     *     TLS or UDP servers
+     * @return this
+     */
+    public IpcConfig allowedUids(int... uids) {
+        java.util.Set<Integer> set = new java.util.TreeSet<>();
+        for (int uid : uids) {
+            set.add(uid);
+        }
+        this.allowedUids = java.util.Collections.unmodifiableSet(set);
+        return this;
+    }
+
+    /** @return the user ids a Unix-socket server accepts (empty: any) */
+    public java.util.Set<Integer> allowedUids() {
+        return allowedUids;
     }
 
     @Override

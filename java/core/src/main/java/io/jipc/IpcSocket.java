@@ -28,6 +28,16 @@ public interface IpcSocket {
     /** @return the peer's address (a {@code UnixDomainSocketAddress} or an {@code InetSocketAddress}) */
     SocketAddress remoteAddress();
 
+    /**
+     * The peer's user, group and process ids, read from the kernel when the connection was accepted.
+     *
+     * @return the credentials on Unix-domain sockets; empty for TCP, TLS and UDP peers and for implementations
+     *     outside jipc
+     */
+    default Optional<PeerCredentials> peerCredentials() {
+        return Optional.empty();
+    }
+
     /** @return true until the connection closed */
     boolean isOpen();
 

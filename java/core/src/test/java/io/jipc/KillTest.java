@@ -42,8 +42,8 @@ class KillTest {
     /** Starts {@link Child} in a new JVM and waits for its first line (its "ready" signal). */
     private Process child(String expectedPrefix, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                Child.class.getName()));
+                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Djipc.transport=" + System.getProperty("jipc.transport", "auto"),
+                "-cp", System.getProperty("java.class.path"), Child.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         children.add(p);

@@ -12,7 +12,8 @@ enum Command {
             ServeCommand::run),
     EMIT(1, 2, "TYPE", join(Setup.VALUED, Set.of("--wait", "--count", "--timeout")), Setup.FLAGS, EmitCommand::run),
     LISTEN(0, 0, "", join(Setup.VALUED, Set.of("--count", "--timeout", "--events")), Setup.FLAGS,
-            ListenCommand::run);
+            ListenCommand::run),
+    INFO(0, 0, "", Set.of("--transport"), Set.of(), InfoCommand::run);
 
     /** What runs a command; returns the exit status. */
     @FunctionalInterface

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The {@code jipc} command line: {@code demo}, {@code serve}, {@code emit} and {@code listen} over node-ipc's wire
- * format, printing one JSON object per line; {@code bench} runs the end-to-end benchmarks
- * ({@code io.jipc.bench.Bench}). {@code jipc --help} explains the commands.
+ * format, and {@code info} (version and transport), printing one JSON object per line; {@code bench} runs the
+ * end-to-end benchmarks ({@code io.jipc.bench.Bench}). {@code jipc --help} explains the commands.
  *
  * <p>Exit status: 0 success, 1 the command failed (connection error, timeout), 2 the command line is wrong.
  * {@link #run} runs a command in-process and returns the status; {@link #main} adds a shutdown hook so that SIGINT
@@ -83,7 +83,7 @@ public final class Main {
             if ("--help".equals(first) || "-h".equals(first) || "help".equals(first)) {
                 Command about = list.size() > 1 ? Command.of(list.get(1)) : null;
                 if (list.size() > 1 && about == null) {
-                    throw new UsageException("unknown command " + list.get(1) + " (commands: demo, serve, emit, listen)");
+                    throw new UsageException("unknown command " + list.get(1) + " (commands: demo, serve, emit, listen, info)");
                 }
                 o.text(about == null ? Usage.GENERAL : Usage.of(about));
                 return 0;
@@ -91,7 +91,7 @@ public final class Main {
             command = Command.of(first);
             if (command == null) {
                 throw new UsageException((first.startsWith("-") ? "unknown option " : "unknown command ") + first
-                        + " (commands: demo, serve, emit, listen; run 'jipc --help')");
+                        + " (commands: demo, serve, emit, listen, info; run 'jipc --help')");
             }
             Options options = Options.parse(command, list.subList(1, list.size()));
             if (options.help()) {

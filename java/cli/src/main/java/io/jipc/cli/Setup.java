@@ -8,7 +8,8 @@ import java.util.Set;
 final class Setup {
     /** Options with a value shared by serve, emit and listen. */
     static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--delimiter",
-            "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted", "--wire");
+            "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted", "--wire",
+            "--transport");
     /** Flags shared by serve, emit and listen. */
     static final Set<String> FLAGS = Set.of("--raw", "--silent", "--request-cert", "--no-reject-unauthorized");
 
@@ -39,7 +40,8 @@ final class Setup {
     }
 
     private static IpcConfig common(Options o) {
-        IpcConfig c = IpcConfig.defaults().id(DEFAULT_ID).silent(o.flag("--silent")).rawBuffer(o.flag("--raw"));
+        IpcConfig c = IpcConfig.defaults().id(DEFAULT_ID).silent(o.flag("--silent")).rawBuffer(o.flag("--raw"))
+                .transport(transport(o));
         if (o.has("--delimiter")) {
             c.delimiter(Escapes.unescape("--delimiter", o.value("--delimiter")));
         }
@@ -83,6 +85,23 @@ final class Setup {
             c.tls(t);
         }
         return c;
+    }
+
+    /**
+     * @param o the options
+     * @return the --transport choice ({@code auto} when absent)
+     * @throws UsageException for a value other than auto, nio or native
+     */
+    static io.jipc.Transport transport(Options o) {
+        String v = o.value("--transport");
+        if (v == null) {
+            return io.jipc.Transport.AUTO;
+        }
+        try {
+            return io.jipc.Transport.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --transport needs auto, nio or native, not '" + v + "'");
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ final class Usage {
             + "  --wire json|proto|auto  codec (proto/README.md): serve defaults to auto (node-ipc JSON and protobuf\n"
             + "                        clients on one socket), emit and listen to json\n"
             + "  --silent              no jipc log messages\n"
+            + "  --transport T         auto (default: native when libjipc is available, else nio), nio or native\n"
             + "  --help, -h            this help\n";
 
     static final String GENERAL = ""
@@ -42,6 +43,7 @@ final class Usage {
             + "  serve     serve at an address and print every event (optionally echo or relay them)\n"
             + "  emit      connect, emit one event, optionally wait for replies, disconnect\n"
             + "  listen    connect and print every event received\n"
+            + "  info      print the version and the transport this JVM uses (and why)\n"
             + "  bench     run the end-to-end benchmarks (ping-pong, stream, broadcast, scale; 'jipc bench --help')\n"
             + "\n"
             + "Output: one JSON object per line on stdout, e.g. {\"event\":\"message\",\"data\":\"hi\",\"socket\":\"1\"};\n"
@@ -112,6 +114,14 @@ final class Usage {
             + "\n"
             + ADDRESS + "\n" + COMMON;
 
+    static final String INFO = ""
+            + "Usage: jipc info [--transport auto|nio|native]\n"
+            + "\n"
+            + "Prints one line: {\"event\":\"info\",\"version\":V,\"java\":J,\"platform\":P,\"transport\":T,\n"
+            + "\"reason\":WHY,\"nativeAvailable\":B} and, when the native transport cannot be used,\n"
+            + "\"nativeUnavailable\":CAUSE. -Djipc.transport=... overrides --transport. Exits 1 when native is forced\n"
+            + "but unavailable.\n";
+
     /** @return the help of a command */
     static String of(Command command) {
         switch (command) {
@@ -123,6 +133,8 @@ final class Usage {
                 return EMIT;
             case LISTEN:
                 return LISTEN;
+            case INFO:
+                return INFO;
             default:
                 throw new IllegalArgumentException(command.toString());
         }

@@ -23,7 +23,6 @@ import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 import io.jipc.internal.codec.JsonFrameEncoder;
 import io.jipc.internal.codec.RawJson;
-import io.jipc.internal.transport.NioTransport;
 import io.jipc.internal.transport.Transport;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -101,7 +100,11 @@ public final class IpcRuntime {
             throw new IpcException("ESTATE", "this Ipc is closed");
         }
         if (transport == null) {
-            transport = NioTransport.start("jipc-io-" + config.id(), config.silent());
+            TransportSelection choice = TransportSelection.choose(config.transport());
+            transport = choice.start("jipc-io-" + config.id(), config.silent());
+            if (!config.silent() && TransportSelection.firstAnnouncement()) {
+                log(System.Logger.Level.INFO, "jipc transport: " + choice); // once per JVM
+            }
         }
         return transport;
     }

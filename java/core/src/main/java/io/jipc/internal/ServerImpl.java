@@ -58,9 +58,11 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
         Transport transport = rt.transport();
         SocketAddress address = requested;
-        if (address instanceof UnixDomainSocketAddress) {
+        boolean file = address instanceof UnixDomainSocketAddress
+                && !io.jipc.internal.transport.UnixAddresses.isAbstract(address); // "@name": no file
+        if (file) {
             prepareSocketPath(((UnixDomainSocketAddress) address).getPath());
-        } else {
+        } else if (!(address instanceof UnixDomainSocketAddress)) {
             InetSocketAddress inet = (InetSocketAddress) address;
             if (inet.isUnresolved()) {
                 address = new InetSocketAddress(inet.getHostString(), inet.getPort());
@@ -71,7 +73,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             }
         }
         try {
-            listener = transport.listen(address, BACKLOG, this, address instanceof UnixDomainSocketAddress
+            listener = transport.listen(address, BACKLOG, this, file
                     ? b -> applyModes(((UnixDomainSocketAddress) b).getPath()) : null);
         } catch (IOException e) {
             throw rt.osError("listen", requested, e);
@@ -178,7 +180,8 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             s.closedHere = true;
             s.channel.close(null);
         }
-        if (requested instanceof UnixDomainSocketAddress) {
+        if (requested instanceof UnixDomainSocketAddress
+                && !io.jipc.internal.transport.UnixAddresses.isAbstract(requested)) {
             Path path = ((UnixDomainSocketAddress) requested).getPath();
             try {
                 if (isSocket(path)) {
@@ -282,6 +285,12 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         if (sockets.size() >= rt.config.maxConnections()) {
             rt.log(System.Logger.Level.WARNING, "maxConnections (" + rt.config.maxConnections()
                     + ") reached: closing the new connection from " + channel.remoteAddress());
+            channel.close(null);
+            return REFUSED;
+        }
+        IpcException refused = PeerCheck.refusal(rt.config, requested, channel);
+        if (refused != null) {
+            rt.fireServer(handlers, "error", rt.errorMessage(refused), null);
             channel.close(null);
             return REFUSED;
         }

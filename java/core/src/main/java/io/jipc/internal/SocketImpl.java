@@ -80,6 +80,11 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     }
 
     @Override
+    public Optional<io.jipc.PeerCredentials> peerCredentials() {
+        return Optional.ofNullable(channel.peerCredentials());
+    }
+
+    @Override
     public boolean isOpen() {
         return channel.isOpen();
     }

@@ -47,6 +47,14 @@ public interface Channel {
      */
     long dropQueued(long bytes, java.util.function.Supplier<? extends Throwable> reason);
 
+    /**
+     * @return the peer's credentials, read when a Unix-domain connection was accepted; null for TCP, for connecting
+     *     channels and when the OS would not say
+     */
+    default io.jipc.PeerCredentials peerCredentials() {
+        return null;
+    }
+
     /** @return true until closed */
     boolean isOpen();
 

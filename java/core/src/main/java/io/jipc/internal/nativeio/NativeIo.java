@@ -1,0 +1,136 @@
+package io.jipc.internal.nativeio;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import jnr.ffi.Pointer;
+
+/**
+ * Thin wrappers over {@link LibJipc}: each returns the call's non-negative result or throws an {@link IOException}
+ * naming the system call and the OS's message ({@link ConnectException} for ECONNREFUSED and
+ * {@link NoRouteToHostException} for EHOSTUNREACH/ENETUNREACH, as the JDK does, so the same error mapping applies to
+ * both transports). No raw {@code -errno} escapes, except {@code EAGAIN}/{@code EINPROGRESS}, which the hot calls
+ * report as values. Used only with the library loaded.
+ */
+final class NativeIo {
+    /** How many entries {@code jipc_errnos} fills, in this order. */
+    static final int ERRNO_COUNT = 13;
+
+    static final LibJipc LIB;
+    static final jnr.ffi.Runtime RUNTIME;
+    static final int EAGAIN;
+    static final int EINPROGRESS;
+    static final int EINTR;
+    static final int ECONNREFUSED;
+    static final int ENOENT;
+    static final int EHOSTUNREACH;
+    static final int ENETUNREACH;
+    static final int ETIMEDOUT;
+    static final int EPIPE;
+    static final int ECONNRESET;
+    static final int EMSGSIZE;
+    static final int EBADF;
+    static final int EINVAL;
+
+    private static final ConcurrentHashMap<Integer, String> MESSAGES = new ConcurrentHashMap<>();
+
+    static {
+        NativeLibrary.Loaded loaded = NativeLibrary.loaded();
+        if (loaded.lib == null) {
+            throw new IllegalStateException("libjipc is not available: " + loaded.cause);
+        }
+        LIB = loaded.lib;
+        RUNTIME = jnr.ffi.Runtime.getRuntime(LIB);
+        int[] e = loaded.errnos;
+        EAGAIN = e[0];
+        EINPROGRESS = e[1];
+        EINTR = e[2];
+        ECONNREFUSED = e[3];
+        ENOENT = e[4];
+        EHOSTUNREACH = e[5];
+        ENETUNREACH = e[6];
+        ETIMEDOUT = e[7];
+        EPIPE = e[8];
+        ECONNRESET = e[9];
+        EMSGSIZE = e[10];
+        EBADF = e[11];
+        EINVAL = e[12];
+    }
+
+    private NativeIo() {
+    }
+
+    /**
+     * @param direct a direct buffer the caller keeps referenced for as long as the pointer is used
+     * @return a pointer to its first byte
+     */
+    static Pointer pointer(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        return Pointer.wrap(RUNTIME, Pointer.wrap(RUNTIME, direct).address());
+    }
+
+    /** @return the OS's text for an errno (cached) */
+    static String message(int errno) {
+        return MESSAGES.computeIfAbsent(errno, n -> {
+            byte[] buf = new byte[256];
+            int len = LIB.jipc_strerror(n, buf, buf.length);
+            return len > 0 ? new String(buf, 0, len, StandardCharsets.UTF_8) : "errno " + n;
+        });
+    }
+
+    /**
+     * @param syscall the failed system call
+     * @param errno its errno (positive)
+     * @param detail what it was applied to (an address), or null
+     * @return the exception to throw
+     */
+    static IOException error(String syscall, int errno, String detail) {
+        String text = syscall + (detail == null ? "" : " " + detail) + ": " + message(errno);
+        if (errno == ECONNREFUSED) {
+            return new ConnectException(text);
+        }
+        if (errno == EHOSTUNREACH || errno == ENETUNREACH) {
+            return new NoRouteToHostException(text);
+        }
+        return new NativeIoException(syscall, errno, text);
+    }
+
+    /**
+     * @param syscall the system call
+     * @param rc a libjipc result
+     * @param detail what it was applied to, or null
+     * @return rc when {@code >= 0}
+     * @throws IOException otherwise
+     */
+    static int check(String syscall, int rc, String detail) throws IOException {
+        if (rc < 0) {
+            throw error(syscall, -rc, detail);
+        }
+        return rc;
+    }
+
+    static int pollCreate() throws IOException {
+        return check("epoll_create1", LIB.jipc_poll_create(), null);
+    }
+
+    static void pollCtl(int pfd, int op, int fd, int events, long token) throws IOException {
+        check("epoll_ctl", LIB.jipc_poll_ctl(pfd, op, fd, events, token), null);
+    }
+
+    static int wakeupCreate() throws IOException {
+        return check("eventfd", LIB.jipc_wakeup_create(), null);
+    }
+
+    static int socket(int family, int type) throws IOException {
+        return check("socket", LIB.jipc_socket(family, type), null);
+    }
+
+    static void close(int fd) {
+        LIB.jipc_close(fd); // nothing to do with a failed close: the descriptor is released either way
+    }
+}

@@ -1,0 +1,901 @@
+package io.jipc.internal.nativeio;
+
+import io.jipc.IpcException;
+import io.jipc.internal.transport.ChannelHandler;
+import io.jipc.internal.transport.FrameWriter;
+import io.jipc.internal.transport.LoopChannel;
+import io.jipc.internal.transport.LoopTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jnr.ffi.Pointer;
+
+/**
+ * The native transport: libjipc's epoll loop on the loop of {@link LoopTransport}, for Unix-domain and TCP streams
+ * and UDP. All protocol logic stays in Java; the write path, drain-then-close and backpressure are
+ * {@link LoopChannel}'s, shared with the NIO transport.
+ *
+ * <p>Calls into C are few and coarse: one {@code jipc_poll_wait} per turn returns every ready event into a direct
+ * buffer this class owns; reads go into one reused direct buffer; a channel's queued frames go out in one
+ * {@code jipc_write} of the loop's write buffer; datagrams move in batches ({@code recvmmsg}/{@code sendmmsg}).
+ * Nothing is allocated per message on the native side.
+ *
+ * <p>Use {@link #isAvailable()} before {@link #start}; when it is false, {@link #unavailabilityCause()} says why.
+ */
+public final class NativeTransport extends LoopTransport {
+    private static final int POLL_IN = 1;
+    private static final int POLL_OUT = 2;
+    private static final int CTL_ADD = 0;
+    private static final int CTL_MOD = 1;
+    private static final int CTL_DEL = 2;
+    private static final int STREAM = 1;
+    private static final int DGRAM = 2;
+    private static final int EVENT_BYTES = 16;
+    private static final int MAX_EVENTS = 256;
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final int WRITE_BUFFER_BYTES = 256 * 1024;
+    private static final int MAX_READS_PER_TURN = 16;
+    private static final int MAX_ACCEPTS_PER_TURN = 64;
+    private static final long ACCEPT_PAUSE_MS = 100;
+    /** Largest UDP payload over IPv6 (65535 - 8); IPv4's is smaller, so one slot fits both. */
+    private static final int DATAGRAM_SLOT_BYTES = 64 * 1024;
+    /** Datagrams per recvmmsg and per sendmmsg. */
+    private static final int DATAGRAM_BATCH = 16;
+    private static final long WAKEUP_TOKEN = -1;
+
+    private final int pfd;
+    private final int wfd;
+    private final ByteBuffer events = ByteBuffer.allocateDirect(MAX_EVENTS * EVENT_BYTES).order(ByteOrder.nativeOrder());
+    private final Pointer eventsPtr;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final Pointer readPtr;
+    private final FrameWriter writer = new FrameWriter(WRITE_BUFFER_BYTES);
+    private final Pointer writePtr;
+    /** Scratch address for calls made on the I/O thread. */
+    private final ByteBuffer addr = NativeAddress.allocate();
+    private final Pointer addrPtr;
+    /** uid, gid, pid of an accepted Unix-domain peer. */
+    private final ByteBuffer cred = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder());
+    private final Pointer credPtr;
+    private final Set<NativeChannel> channels = new HashSet<>();
+    private final Set<NativeListener> listeners = new HashSet<>();
+    private final Set<NativeDatagram> datagrams = new HashSet<>();
+    /** Registered sockets by token index; a token's upper half is a generation, so a stale event finds nothing. */
+    private Registered[] slots = new Registered[64];
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+    private int nextSlot;
+    private int generation;
+    private DatagramBuffers datagramBuffers;
+    /** Guards the wakeup descriptor: a late wakeup must not write to a closed fd the OS has since reused. */
+    private final Object wakeLock = new Object();
+    private boolean released;
+
+    /** @return true when libjipc loaded for this platform */
+    public static boolean isAvailable() {
+        return NativeLibrary.isAvailable();
+    }
+
+    /** @return why the native transport cannot be used, or null when it can */
+    public static String unavailabilityCause() {
+        return NativeLibrary.unavailabilityCause();
+    }
+
+    private NativeTransport(String name, boolean silent) throws IOException {
+        super(name, silent);
+        this.pfd = NativeIo.pollCreate();
+        int w;
+        try {
+            w = NativeIo.wakeupCreate();
+            // the descriptor to poll for a wakeup handle is the backend's business (an eventfd is its own)
+            NativeIo.pollCtl(pfd, CTL_ADD, NativeIo.LIB.jipc_wakeup_fd(w), POLL_IN, WAKEUP_TOKEN);
+        } catch (IOException e) {
+            NativeIo.close(pfd);
+            throw e;
+        }
+        this.wfd = w;
+        this.eventsPtr = NativeIo.pointer(events);
+        this.readPtr = NativeIo.pointer(readBuffer);
+        this.writePtr = NativeIo.pointer(writer.buffer());
+        this.addrPtr = NativeIo.pointer(addr);
+        this.credPtr = NativeIo.pointer(cred);
+    }
+
+    /**
+     * Creates the poller and starts the I/O thread.
+     *
+     * @param name thread name prefix
+     * @param silent true to suppress log output
+     * @return the running transport
+     * @throws IpcException when libjipc is unavailable or the poller cannot be created
+     */
+    public static NativeTransport start(String name, boolean silent) {
+        if (!isAvailable()) {
+            throw new IpcException("ENOTSUP", "the native transport is unavailable: " + unavailabilityCause());
+        }
+        try {
+            NativeTransport t = new NativeTransport(name, silent);
+            t.startThread();
+            return t;
+        } catch (IOException e) {
+            throw new IpcException("EIO", "cannot start the jipc native I/O thread: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    // ---- the loop ----
+
+    @Override
+    protected void poll(long timeoutMs) throws IOException {
+        int n = NativeIo.LIB.jipc_poll_wait(pfd, eventsPtr, MAX_EVENTS,
+                (int) Math.min(timeoutMs, Integer.MAX_VALUE));
+        if (n < 0) {
+            if (-n == NativeIo.EINTR) {
+                return;
+            }
+            throw NativeIo.error("epoll_wait", -n, null);
+        }
+        for (int i = 0; i < n; i++) {
+            long token = events.getLong(i * EVENT_BYTES);
+            int ready = events.getInt(i * EVENT_BYTES + 8);
+            if (token == WAKEUP_TOKEN) {
+                NativeIo.LIB.jipc_wakeup_drain(wfd);
+                continue;
+            }
+            Registered r = lookup(token);
+            if (r == null) {
+                continue; // closed earlier in this batch
+            }
+            try {
+                r.onReady(ready);
+            } catch (Throwable t) {
+                log(System.Logger.Level.ERROR, "unexpected failure handling " + r + ": " + t);
+                r.onFailure(t);
+            }
+        }
+    }
+
+    @Override
+    protected void wakeup() {
+        synchronized (wakeLock) {
+            if (!released) {
+                NativeIo.LIB.jipc_wakeup_signal(wfd);
+            }
+        }
+    }
+
+    @Override
+    protected void closeAll() {
+        for (NativeListener l : new ArrayList<>(listeners)) {
+            l.close();
+        }
+        for (NativeChannel c : new ArrayList<>(channels)) {
+            c.close(null);
+        }
+        for (NativeDatagram d : new ArrayList<>(datagrams)) {
+            d.close();
+        }
+    }
+
+    @Override
+    protected boolean isIdle() {
+        return channels.isEmpty() && listeners.isEmpty() && datagrams.isEmpty();
+    }
+
+    @Override
+    protected void releaseLoop() {
+        synchronized (wakeLock) {
+            released = true;
+            NativeIo.close(wfd);
+        }
+        NativeIo.close(pfd);
+    }
+
+    // ---- registration (I/O thread) ----
+
+    /** A socket known to the poller. */
+    private abstract static class Registered {
+        int fd = -1;
+        long token;
+        int interest;
+
+        abstract void onReady(int ready);
+
+        /** @param t what a handler threw while this socket's events were handled */
+        void onFailure(Throwable t) {
+            // listeners and datagram sockets stay open; channels close
+        }
+    }
+
+    private void register(Registered r, int interest) throws IOException {
+        int index;
+        if (freeCount > 0) {
+            index = freeSlots[--freeCount];
+        } else {
+            if (nextSlot == slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
+                freeSlots = Arrays.copyOf(freeSlots, slots.length);
+            }
+            index = nextSlot++;
+        }
+        generation = (generation + 1) & 0x7fffffff;
+        long token = ((long) generation << 32) | index;
+        try {
+            NativeIo.pollCtl(pfd, CTL_ADD, r.fd, interest, token);
+        } catch (IOException e) {
+            freeSlots[freeCount++] = index;
+            throw e;
+        }
+        r.token = token;
+        r.interest = interest;
+        slots[index] = r;
+    }
+
+    private void interest(Registered r, int interest) throws IOException {
+        if (r.interest != interest) {
+            NativeIo.pollCtl(pfd, CTL_MOD, r.fd, interest, r.token);
+            r.interest = interest;
+        }
+    }
+
+    private Registered lookup(long token) {
+        int index = (int) token;
+        if (index < 0 || index >= nextSlot) {
+            return null;
+        }
+        Registered r = slots[index];
+        return r != null && r.token == token ? r : null;
+    }
+
+    /** Stops polling a socket and closes it. */
+    private void unregister(Registered r) {
+        if (r.fd < 0) {
+            return;
+        }
+        Registered cur = lookup(r.token);
+        if (cur == r) {
+            NativeIo.LIB.jipc_poll_ctl(pfd, CTL_DEL, r.fd, 0, 0);
+            int index = (int) r.token;
+            slots[index] = null;
+            freeSlots[freeCount++] = index;
+        }
+        NativeIo.close(r.fd);
+        r.fd = -1;
+    }
+
+    // ---- listeners ----
+
+    @Override
+    public Listener listen(SocketAddress address, int backlog, AcceptHandler handler, BindHook afterBind)
+            throws IOException {
+        ByteBuffer a = NativeAddress.allocate();
+        Pointer ap = NativeIo.pointer(a);
+        NativeAddress.write(address, a);
+        String where = describe(address);
+        int fd = NativeIo.socket(NativeAddress.family(address), STREAM);
+        SocketAddress local;
+        try {
+            if (!(address instanceof UnixDomainSocketAddress)) {
+                NativeIo.check("setsockopt(SO_REUSEADDR)", NativeIo.LIB.jipc_set_reuseaddr(fd, 1), where);
+            }
+            NativeIo.check("bind", NativeIo.LIB.jipc_bind(fd, ap), where);
+            NativeIo.check("listen", NativeIo.LIB.jipc_listen(fd, backlog), where);
+            NativeIo.check("getsockname", NativeIo.LIB.jipc_local_addr(fd, ap), where);
+            local = address instanceof UnixDomainSocketAddress ? address : NativeAddress.read(a, 0);
+            if (afterBind != null) {
+                afterBind.bound(local);
+            }
+        } catch (IOException | RuntimeException e) {
+            NativeIo.close(fd);
+            throw e;
+        }
+        NativeListener listener = new NativeListener(fd, local, handler);
+        try {
+            runAndWait(listener::register);
+        } catch (IOException e) {
+            NativeIo.close(fd);
+            throw e;
+        }
+        return listener;
+    }
+
+    private final class NativeListener extends Registered implements Listener {
+        private final SocketAddress local;
+        private final AcceptHandler handler;
+        private final boolean unix;
+        private boolean closed;
+
+        NativeListener(int fd, SocketAddress local, AcceptHandler handler) {
+            this.fd = fd;
+            this.local = local;
+            this.handler = handler;
+            this.unix = local instanceof UnixDomainSocketAddress;
+        }
+
+        void register() {
+            try {
+                NativeTransport.this.register(this, POLL_IN);
+                listeners.add(this);
+            } catch (IOException e) {
+                throw new IpcException("EIO", "cannot register listener " + local + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        void onReady(int ready) {
+            for (int i = 0; i < MAX_ACCEPTS_PER_TURN && !closed; i++) {
+                int c = NativeIo.LIB.jipc_accept(fd, addrPtr);
+                if (c < 0) {
+                    if (-c == NativeIo.EAGAIN) {
+                        return;
+                    }
+                    // typically EMFILE: stop accepting for a moment instead of spinning on a ready socket
+                    pause();
+                    handler.onAcceptError(NativeIo.error("accept", -c, describe(local)));
+                    return;
+                }
+                SocketAddress peer = unix ? UnixDomainSocketAddress.of("") : NativeAddress.read(addr, 0);
+                NativeChannel ch = new NativeChannel(null, peer, unix);
+                try {
+                    ch.adopt(c);
+                } catch (IOException e) {
+                    NativeIo.close(c);
+                    handler.onAcceptError(e);
+                    continue;
+                }
+                ch.accepted(handler);
+            }
+        }
+
+        private void pause() {
+            try {
+                interest(this, 0);
+            } catch (IOException e) {
+                return; // cannot pause: the next turn retries the accept
+            }
+            schedule(() -> {
+                if (!closed) {
+                    try {
+                        interest(this, POLL_IN);
+                    } catch (IOException e) {
+                        log(System.Logger.Level.ERROR, "cannot resume accepting on " + local + ": " + e.getMessage());
+                    }
+                }
+            }, ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            if (!inLoop()) {
+                try {
+                    runAndWait(this::close);
+                } catch (IOException e) {
+                    closeDirectly();
+                }
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            closed = true;
+            unregister(this);
+            listeners.remove(this);
+        }
+
+        /** The loop is gone: nothing polls the socket any more. */
+        private void closeDirectly() {
+            if (!closed) {
+                closed = true;
+                NativeIo.close(fd);
+                fd = -1;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "listener " + local;
+        }
+    }
+
+    // ---- stream channels ----
+
+    @Override
+    public io.jipc.internal.transport.Channel connect(SocketAddress remote, SocketAddress local,
+            ChannelHandler handler) {
+        NativeChannel c = new NativeChannel(handler, remote, remote instanceof UnixDomainSocketAddress);
+        // always deferred, so the caller holds the channel before any handler callback arrives
+        execute(() -> c.startConnect(local));
+        return c;
+    }
+
+    private final class NativeChannel extends LoopChannel {
+        private final Registered reg = new Registered() {
+            @Override
+            void onReady(int ready) {
+                NativeChannel.this.onReady(ready);
+            }
+
+            @Override
+            void onFailure(Throwable t) {
+                close(t);
+            }
+
+            @Override
+            public String toString() {
+                return NativeChannel.this.toString();
+            }
+        };
+        private final boolean unix;
+        private boolean connecting;
+
+        NativeChannel(ChannelHandler handler, SocketAddress remote, boolean unix) {
+            super(NativeTransport.this, writer, handler, remote);
+            this.unix = unix;
+        }
+
+        void accepted(AcceptHandler by) {
+            handler = by.onAccept(this);
+            finishOpen();
+        }
+
+        void adopt(int fd) throws IOException {
+            reg.fd = fd;
+            if (!unix) {
+                NativeIo.check("setsockopt(TCP_NODELAY)", NativeIo.LIB.jipc_set_tcp_nodelay(fd, 1), null);
+            } else if (NativeIo.LIB.jipc_peer_cred(fd, credPtr) == 0) {
+                credentials = new io.jipc.PeerCredentials(cred.getInt(0), cred.getInt(4), cred.getInt(8));
+            }
+            register(reg, POLL_IN);
+            channels.add(this);
+        }
+
+        void startConnect(SocketAddress local) {
+            if (!isOpen()) {
+                return;
+            }
+            if (shuttingDown) {
+                close(new IOException("the jipc I/O thread is shutting down"));
+                return;
+            }
+            try {
+                SocketAddress target = remote;
+                if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
+                    InetSocketAddress u = (InetSocketAddress) target;
+                    target = new InetSocketAddress(u.getHostString(), u.getPort());
+                    if (((InetSocketAddress) target).isUnresolved()) {
+                        throw new java.net.UnknownHostException(u.getHostString());
+                    }
+                }
+                String where = describe(target);
+                reg.fd = NativeIo.socket(NativeAddress.family(target), STREAM);
+                channels.add(this);
+                if (!unix) {
+                    NativeIo.check("setsockopt(TCP_NODELAY)", NativeIo.LIB.jipc_set_tcp_nodelay(reg.fd, 1), where);
+                }
+                if (local != null) {
+                    NativeAddress.write(local, addr);
+                    NativeIo.check("bind", NativeIo.LIB.jipc_bind(reg.fd, addrPtr), describe(local));
+                }
+                NativeAddress.write(target, addr);
+                int rc = NativeIo.check("connect", NativeIo.LIB.jipc_connect(reg.fd, addrPtr), where);
+                if (rc == 0) {
+                    register(reg, POLL_IN);
+                    finishOpen();
+                } else {
+                    connecting = true;
+                    register(reg, POLL_OUT);
+                }
+            } catch (IOException e) {
+                close(e);
+            }
+        }
+
+        void onReady(int ready) {
+            if (connecting) {
+                int rc = NativeIo.LIB.jipc_connect_result(reg.fd);
+                if (rc < 0) {
+                    close(NativeIo.error("connect", -rc, describe(remote)));
+                    return;
+                }
+                connecting = false;
+                try {
+                    interest(reg, POLL_IN);
+                } catch (IOException e) {
+                    close(e);
+                    return;
+                }
+                finishOpen();
+                return;
+            }
+            if ((ready & POLL_OUT) != 0) {
+                onWritable();
+            }
+            if (isOpen() && (ready & ~POLL_OUT) != 0) {
+                doRead();
+            }
+        }
+
+        private void doRead() {
+            ByteBuffer buf = readBuffer;
+            for (int i = 0; i < MAX_READS_PER_TURN && isOpen(); i++) {
+                long n = NativeIo.LIB.jipc_read(reg.fd, readPtr, READ_BUFFER_BYTES);
+                if (n < 0) {
+                    if (-n != NativeIo.EAGAIN) {
+                        close(NativeIo.error("read", (int) -n, null));
+                    }
+                    return;
+                }
+                if (n == 0) {
+                    close(null);
+                    return;
+                }
+                buf.clear().limit((int) n);
+                handler.onData(buf);
+                if (n < READ_BUFFER_BYTES) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        protected void kernelWrite(ByteBuffer out) throws IOException {
+            // the write buffer is always written from its start (FrameWriter.fill flips it)
+            long n = NativeIo.LIB.jipc_write(reg.fd, writePtr, out.remaining());
+            if (n < 0) {
+                if (-n == NativeIo.EAGAIN) {
+                    return;
+                }
+                throw NativeIo.error("write", (int) -n, null);
+            }
+            out.position((int) n);
+        }
+
+        @Override
+        protected boolean writeBlocked() {
+            return (reg.interest & POLL_OUT) != 0;
+        }
+
+        @Override
+        protected void setWriteBlocked(boolean on) {
+            try {
+                interest(reg, on ? POLL_IN | POLL_OUT : POLL_IN);
+            } catch (IOException e) {
+                close(e);
+            }
+        }
+
+        @Override
+        protected void release() {
+            unregister(reg);
+            channels.remove(this);
+        }
+    }
+
+    // ---- datagrams ----
+
+    /** Direct memory for batched datagrams, made when the first UDP socket is bound. */
+    private static final class DatagramBuffers {
+        final ByteBuffer data = ByteBuffer.allocateDirect(DATAGRAM_BATCH * DATAGRAM_SLOT_BYTES);
+        final Pointer dataPtr = NativeIo.pointer(data);
+        final ByteBuffer addrs = ByteBuffer.allocateDirect(DATAGRAM_BATCH * NativeAddress.SIZE)
+                .order(ByteOrder.nativeOrder());
+        final Pointer addrsPtr = NativeIo.pointer(addrs);
+        final ByteBuffer lens = ByteBuffer.allocateDirect(DATAGRAM_BATCH * 4).order(ByteOrder.nativeOrder());
+        final Pointer lensPtr = NativeIo.pointer(lens);
+        /** Heap, so the decoder can scan whole datagrams in place. */
+        final ByteBuffer heap = ByteBuffer.allocate(DATAGRAM_SLOT_BYTES);
+        final ByteBuffer one = NativeAddress.allocate();
+    }
+
+    @Override
+    public DatagramEndpoint bindDatagram(InetSocketAddress local, ProtocolFamily family, DatagramHandler handler)
+            throws IOException {
+        ByteBuffer a = NativeAddress.allocate();
+        Pointer ap = NativeIo.pointer(a);
+        InetSocketAddress bindTo = local;
+        // NIO binds an INET6 socket to an IPv4 wildcard as ::, so do the same here
+        if (family == StandardProtocolFamily.INET6 && !(local.getAddress() instanceof java.net.Inet6Address)) {
+            bindTo = new InetSocketAddress(java.net.InetAddress.getByName("::"), local.getPort());
+        }
+        NativeAddress.write(bindTo, a);
+        int fd = NativeIo.socket(family == StandardProtocolFamily.INET6 ? NativeAddress.AF_INET6
+                : NativeAddress.AF_INET, DGRAM);
+        InetSocketAddress bound;
+        try {
+            NativeIo.check("bind", NativeIo.LIB.jipc_bind(fd, ap), describe(local));
+            NativeIo.check("getsockname", NativeIo.LIB.jipc_local_addr(fd, ap), describe(local));
+            bound = NativeAddress.readInet(a, 0);
+        } catch (IOException | RuntimeException e) {
+            NativeIo.close(fd);
+            throw e;
+        }
+        NativeDatagram d = new NativeDatagram(fd, bound, handler);
+        try {
+            runAndWait(d::register);
+        } catch (IOException e) {
+            NativeIo.close(fd);
+            throw e;
+        }
+        return d;
+    }
+
+    private static final class OutDatagram {
+        final ByteBuffer buf;
+        final InetSocketAddress target;
+        final CompletableFuture<Void> promise;
+
+        OutDatagram(ByteBuffer buf, InetSocketAddress target, CompletableFuture<Void> promise) {
+            this.buf = buf;
+            this.target = target;
+            this.promise = promise;
+        }
+    }
+
+    /**
+     * A UDP socket: receives up to {@link #DATAGRAM_BATCH} datagrams per {@code recvmmsg}, sends queued datagrams at
+     * the end of the turn (or when writable again) up to {@link #DATAGRAM_BATCH} per {@code sendmmsg}.
+     */
+    private final class NativeDatagram extends Registered implements DatagramEndpoint, Flushable {
+        private final InetSocketAddress local;
+        private final DatagramHandler handler;
+        private final ConcurrentLinkedQueue<OutDatagram> outbound = new ConcurrentLinkedQueue<>();
+        private final OutDatagram[] batch = new OutDatagram[DATAGRAM_BATCH];
+        private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        private volatile boolean open = true;
+
+        NativeDatagram(int fd, InetSocketAddress local, DatagramHandler handler) {
+            this.fd = fd;
+            this.local = local;
+            this.handler = handler;
+        }
+
+        void register() {
+            try {
+                if (datagramBuffers == null) {
+                    datagramBuffers = new DatagramBuffers();
+                }
+                NativeTransport.this.register(this, POLL_IN);
+                datagrams.add(this);
+            } catch (IOException e) {
+                throw new IpcException("EIO", "cannot register datagram socket " + local + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        void onReady(int ready) {
+            if ((ready & POLL_OUT) != 0) {
+                try {
+                    interest(this, POLL_IN);
+                } catch (IOException e) {
+                    handler.onReceiveError(e);
+                }
+                doFlush();
+            }
+            if (open && (ready & ~POLL_OUT) != 0) {
+                doReceive();
+            }
+        }
+
+        private void doReceive() {
+            DatagramBuffers b = datagramBuffers;
+            int n = NativeIo.LIB.jipc_recvmmsg(fd, b.dataPtr, DATAGRAM_SLOT_BYTES, b.addrsPtr, b.lensPtr,
+                    DATAGRAM_BATCH);
+            if (n < 0) {
+                if (-n != NativeIo.EAGAIN) {
+                    handler.onReceiveError(NativeIo.error("recvmmsg", -n, describe(local)));
+                }
+                return;
+            }
+            for (int i = 0; i < n && open; i++) {
+                int len = b.lens.getInt(i * 4);
+                InetSocketAddress from = NativeAddress.readInet(b.addrs, i * NativeAddress.SIZE);
+                if (len < 0) {
+                    handler.onReceiveError(NativeIo.error("recvmmsg", -len, "from " + describe(from)));
+                    continue;
+                }
+                ByteBuffer heap = b.heap;
+                heap.clear();
+                heap.put(0, b.data, i * DATAGRAM_SLOT_BYTES, len);
+                heap.limit(len);
+                handler.onDatagram(heap, from);
+            }
+        }
+
+        @Override
+        public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
+            if (!open) {
+                failSend(promise, target, null);
+                return;
+            }
+            outbound.add(new OutDatagram(datagram, target, promise));
+            if (!open) {
+                failQueued();
+                return;
+            }
+            requestFlush(this, flushScheduled);
+        }
+
+        @Override
+        public void flush() {
+            if (!open || (interest & POLL_OUT) != 0) {
+                return; // waiting for writability: that path sends
+            }
+            doFlush();
+        }
+
+        /** Sends queued datagrams in batches until the queue is empty or the kernel's send buffer is full. */
+        private void doFlush() {
+            DatagramBuffers b = datagramBuffers;
+            while (open) {
+                int count = 0;
+                int off = 0;
+                OutDatagram p;
+                while (count < DATAGRAM_BATCH && (p = outbound.peek()) != null) {
+                    int len = p.buf.remaining();
+                    if (len > DATAGRAM_SLOT_BYTES || p.target.isUnresolved()) {
+                        if (count > 0) {
+                            break; // send the batch first; this one fails alone next round
+                        }
+                        outbound.poll();
+                        failSend(p.promise, p.target, new IOException(p.target.isUnresolved()
+                                ? "unresolved address" : "Message too long"));
+                        continue;
+                    }
+                    if (off + len > b.data.capacity()) {
+                        break;
+                    }
+                    try {
+                        NativeAddress.write(p.target, b.one);
+                    } catch (IOException e) {
+                        outbound.poll();
+                        failSend(p.promise, p.target, e);
+                        continue;
+                    }
+                    b.addrs.put(count * NativeAddress.SIZE, b.one, 0, NativeAddress.SIZE);
+                    b.data.put(off, p.buf, p.buf.position(), len);
+                    b.lens.putInt(count * 4, len);
+                    off += len;
+                    batch[count++] = outbound.poll();
+                }
+                if (count == 0) {
+                    flushScheduled.set(false);
+                    if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+                        continue; // a sender raced with the reset
+                    }
+                    return;
+                }
+                int sent = NativeIo.LIB.jipc_sendmmsg(fd, b.dataPtr, b.lensPtr, b.addrsPtr, count);
+                if (sent < 0 && -sent == NativeIo.EAGAIN) {
+                    requeue(0, count);
+                    try {
+                        interest(this, POLL_IN | POLL_OUT);
+                    } catch (IOException e) {
+                        handler.onReceiveError(e);
+                    }
+                    return;
+                }
+                if (sent < 0) {
+                    // the first datagram failed: it alone fails, the rest go round again
+                    failSend(batch[0].promise, batch[0].target, NativeIo.error("sendmmsg", -sent,
+                            "to " + describe(batch[0].target)));
+                    sent = 1;
+                } else {
+                    for (int i = 0; i < sent; i++) {
+                        if (batch[i].promise != null) {
+                            batch[i].promise.complete(null);
+                        }
+                    }
+                }
+                requeue(sent, count);
+            }
+        }
+
+        /** Puts batch[from..count) back at the head of the queue, in order. */
+        private void requeue(int from, int count) {
+            if (from < count) {
+                ArrayList<OutDatagram> rest = new ArrayList<>(count - from + outbound.size());
+                rest.addAll(Arrays.asList(batch).subList(from, count));
+                OutDatagram p;
+                while ((p = outbound.poll()) != null) {
+                    rest.add(p);
+                }
+                outbound.addAll(rest);
+            }
+            Arrays.fill(batch, 0, count, null);
+        }
+
+        private void failQueued() {
+            OutDatagram p;
+            while ((p = outbound.poll()) != null) {
+                failSend(p.promise, p.target, null);
+            }
+        }
+
+        private void failSend(CompletableFuture<Void> promise, InetSocketAddress target, Throwable cause) {
+            if (promise == null) {
+                return;
+            }
+            if (cause == null) {
+                promise.completeExceptionally(new IpcException("ECLOSED", "send to " + target
+                        + ": the UDP socket " + local + " closed before the datagram was sent"));
+                return;
+            }
+            String msg = String.valueOf(cause.getMessage());
+            boolean tooBig = msg.toLowerCase(java.util.Locale.ROOT).contains("too long");
+            promise.completeExceptionally(new IpcException(tooBig ? "EMSGSIZE" : "EIO", "send to " + target
+                    + " from " + local + ": " + msg, cause));
+        }
+
+        @Override
+        public void close() {
+            if (!inLoop()) {
+                try {
+                    runAndWait(this::close);
+                } catch (IOException e) {
+                    if (open) {
+                        open = false;
+                        NativeIo.close(fd);
+                        fd = -1;
+                    }
+                }
+                return;
+            }
+            if (!open) {
+                return;
+            }
+            open = false;
+            unregister(this);
+            datagrams.remove(this);
+            failQueued();
+        }
+
+        @Override
+        public String toString() {
+            return "datagram socket " + local;
+        }
+    }
+
+    private static String describe(SocketAddress a) {
+        if (a instanceof UnixDomainSocketAddress) {
+            return ((UnixDomainSocketAddress) a).getPath().toString();
+        }
+        if (a instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) a;
+            String host = inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

@@ -1,0 +1,2 @@
+/** The native transport: libjipc (epoll, in C) called through jnr-ffi, and the loader that finds it. */
+package io.jipc.internal.nativeio;

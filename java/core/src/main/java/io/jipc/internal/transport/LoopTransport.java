@@ -1,0 +1,283 @@
+package io.jipc.internal.transport;
+
+import io.jipc.internal.loop.Cancellable;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every single-threaded transport shares, whatever it polls with (a JDK {@code Selector} or native epoll): the
+ * I/O thread, its task queue with at most one wakeup per turn, timers, the end-of-turn flush queue, and shutdown.
+ *
+ * <p>Each loop turn: {@link #poll} (without blocking when tasks wait), run queued tasks, run due timers, then flush
+ * every channel that was written to during the turn. Writes from other threads enqueue and wake the poller at most
+ * once per turn.
+ */
+public abstract class LoopTransport implements Transport, Runnable {
+    private static final System.Logger LOG = System.getLogger("io.jipc.transport");
+    private static final AtomicLong THREAD_IDS = new AtomicLong();
+
+    private final Thread thread;
+    private final boolean silent;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupArmed = new AtomicBoolean();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ArrayDeque<Flushable> flushQueue = new ArrayDeque<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Set once {@link #close} was called: no new sockets; the loop ends once everything is closed. */
+    protected volatile boolean shuttingDown;
+    private long timerSeq;
+
+    /**
+     * @param name thread name prefix
+     * @param silent true to suppress log output
+     */
+    protected LoopTransport(String name, boolean silent) {
+        this.silent = silent;
+        this.thread = new Thread(this, name + "-" + THREAD_IDS.incrementAndGet());
+    }
+
+    /** Starts the I/O thread (once, after construction). */
+    protected final void startThread() {
+        thread.start();
+    }
+
+    /**
+     * Waits for readiness and handles what is ready.
+     *
+     * @param timeoutMs 0: do not block; -1: until woken; else at most this long
+     * @throws IOException when polling itself fails (ends the loop)
+     */
+    protected abstract void poll(long timeoutMs) throws IOException;
+
+    /** Interrupts a blocked {@link #poll} from another thread. */
+    protected abstract void wakeup();
+
+    /** Closes every listener, channel and datagram endpoint (on the I/O thread, at shutdown). */
+    protected abstract void closeAll();
+
+    /** @return true when no socket is left open */
+    protected abstract boolean isIdle();
+
+    /** Releases the poller (on the I/O thread, as the loop ends). */
+    protected abstract void releaseLoop();
+
+    @Override
+    public final boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public final void execute(Runnable task) {
+        tasks.add(task);
+        if (wakeupArmed.getAndSet(false)) {
+            wakeup();
+        }
+    }
+
+    @Override
+    public final Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        Timer t = new Timer(System.nanoTime() + unit.toNanos(delay), task);
+        if (inLoop()) {
+            t.seq = timerSeq++;
+            timers.add(t);
+        } else {
+            execute(() -> {
+                t.seq = timerSeq++;
+                timers.add(t);
+            });
+        }
+        return t;
+    }
+
+    /**
+     * Runs a task on the I/O thread and waits for it (runs it directly when already there).
+     *
+     * @param task the task
+     * @throws IOException when the loop is shut down, does not answer, or the task threw
+     */
+    protected final void runAndWait(Runnable task) throws IOException {
+        if (inLoop()) {
+            task.run();
+            return;
+        }
+        if (shuttingDown) {
+            throw new IOException("the jipc I/O thread is shut down");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the jipc I/O thread did not answer within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the jipc I/O thread", e);
+        }
+    }
+
+    @Override
+    public final void close() {
+        if (!shuttingDown) {
+            shuttingDown = true;
+            execute(this::closeAll);
+        }
+        if (!inLoop()) {
+            try {
+                terminated.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log(System.Logger.Level.WARNING, "jipc I/O thread did not stop within 30 s");
+            }
+        }
+    }
+
+    @Override
+    public final void run() {
+        try {
+            while (true) {
+                long timeoutMs = nextTimerDelayMs();
+                wakeupArmed.set(true);
+                if (!tasks.isEmpty() || shuttingDown) {
+                    wakeupArmed.set(false);
+                    poll(0);
+                } else {
+                    poll(timeoutMs < 0 ? -1 : Math.max(1, timeoutMs));
+                }
+                wakeupArmed.set(false);
+                runTasks();
+                runTimers();
+                flushAll();
+                if (shuttingDown && tasks.isEmpty() && isIdle()) {
+                    break;
+                }
+            }
+        } catch (Throwable t) {
+            log(System.Logger.Level.ERROR, "jipc I/O thread failed: " + t);
+        } finally {
+            releaseLoop();
+            terminated.complete(null);
+        }
+    }
+
+    private void runTasks() {
+        // run at most what is queued now, so tasks that queue tasks cannot starve I/O
+        int n = tasks.size();
+        for (int i = 0; i < n; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                break;
+            }
+            try {
+                r.run();
+            } catch (Throwable t) {
+                log(System.Logger.Level.ERROR, "jipc task failed: " + t);
+            }
+        }
+    }
+
+    private long nextTimerDelayMs() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        if (t == null) {
+            return -1;
+        }
+        long ns = t.deadline - System.nanoTime();
+        return ns <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(ns + 999_999);
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
+            timers.poll();
+            if (!t.cancelled) {
+                t.cancelled = true;
+                try {
+                    t.task.run();
+                } catch (Throwable e) {
+                    log(System.Logger.Level.ERROR, "jipc timer task failed: " + e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Queues something for the end-of-turn flush unless a flush is already pending for it.
+     *
+     * @param channel what to flush
+     * @param scheduled its "flush pending" flag
+     */
+    protected final void requestFlush(Flushable channel, AtomicBoolean scheduled) {
+        if (scheduled.compareAndSet(false, true)) {
+            if (inLoop()) {
+                flushQueue.add(channel);
+            } else {
+                execute(() -> flushQueue.add(channel));
+            }
+        }
+    }
+
+    private void flushAll() {
+        Flushable c;
+        while ((c = flushQueue.poll()) != null) {
+            c.flush();
+        }
+    }
+
+    /**
+     * @param level the level
+     * @param msg the text, dropped when the transport is silent
+     */
+    protected final void log(System.Logger.Level level, String msg) {
+        if (!silent) {
+            LOG.log(level, msg);
+        }
+    }
+
+    /** Something with queued output, flushed at the end of the loop turn. */
+    public interface Flushable {
+        /** Writes what is queued, as far as the kernel takes it. */
+        void flush();
+    }
+
+    private static final class Timer implements Cancellable, Comparable<Timer> {
+        final long deadline;
+        final Runnable task;
+        long seq;
+        volatile boolean cancelled;
+
+        Timer(long deadline, Runnable task) {
+            this.deadline = deadline;
+            this.task = task;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}
