@@ -259,7 +259,12 @@ class Connection {
     receive(chunk) {
         if (this.failed) return;
         try {
-            for (const envelope of this.decoder.push(chunk)) this.dispatch(envelope);
+            const envelopes = this.decoder.push(chunk);
+            if (this.number !== undefined && !this.decoder.needPreamble && !peer.connections.has(this.number)) {
+                peer.connections.set(this.number, this); // a server's connection counts once its preamble is valid
+                out({event: 'connect', socket: this.number});
+            }
+            for (const envelope of envelopes) this.dispatch(envelope);
         } catch (e) {
             if (!(e instanceof ProtocolError)) throw e;
             this.failed = true;
@@ -316,10 +321,7 @@ const peer = {
         const where = opts.transport === 'unix' ? {path: opts.path} : {host: opts.host, port: Number(opts.port)};
         if (opts.role === 'server') {
             this.server = net.createServer((socket) => {
-                const number = this.nextNumber++;
-                const connection = new Connection(socket, number, true);
-                this.connections.set(number, connection);
-                out({event: 'connect', socket: number});
+                new Connection(socket, this.nextNumber++, true);
             });
             this.server.on('error', (e) => {
                 out({event: 'fatal', message: e.message});
