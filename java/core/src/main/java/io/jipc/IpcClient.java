@@ -1,5 +1,7 @@
 package io.jipc;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -115,4 +117,49 @@ public interface IpcClient {
      * @return completes once closed
      */
     CompletionStage<Void> disconnect();
+
+    /**
+     * Sends a request and waits for the peer's reply (beyond node-ipc; {@code proto/README.md} section 6). The peer
+     * answers with {@link Message#reply(Object)}; a node-ipc peer sees an ordinary event and never answers.
+     *
+     * @param type event type
+     * @param data as for {@code emit}
+     * @param timeout how long to wait for the reply; null: {@link IpcConfig#requestTimeout}
+     * @return completes with the reply; fails with {@code ETIMEDOUT} (no reply in time), {@code ECLOSED} (the
+     *     connection closed first), {@code EREMOTE} (the peer answered with an error, e.g. {@code ENOHANDLER}), or
+     *     the failure of the send
+     */
+    default CompletionStage<Message> request(String type, Object data, Duration timeout) {
+        return CompletableFuture.failedFuture(new IpcException("ENOTSUP", "request '" + type
+                + "': not supported by " + getClass().getName()));
+    }
+
+    /**
+     * {@link #request(String, Object, Duration)} with {@link IpcConfig#requestTimeout}.
+     *
+     * @param type event type
+     * @param data as for {@code emit}
+     * @return as {@link #request(String, Object, Duration)}
+     */
+    default CompletionStage<Message> request(String type, Object data) {
+        return request(type, data, null);
+    }
+
+    /**
+     * Adds a handler that receives the data bound to a type: a generated protobuf message class (a typed payload is
+     * unpacked; JSON data is read as its proto3 JSON form), or a record/POJO as {@link Message#as(Class)}. Data that
+     * does not fit is an {@code error} event ({@code EHANDLER} caused by {@code EDATA}). Remove it with
+     * {@link #off(String)}.
+     *
+     * @param <T> the data type
+     * @param type event type
+     * @param dataType the class to bind the data to
+     * @param handler receives the bound data and the message (for {@link Message#reply(Object)})
+     * @return this client
+     */
+    default <T> IpcClient on(String type, Class<T> dataType, TypedClientHandler<T> handler) {
+        java.util.Objects.requireNonNull(dataType, "dataType");
+        java.util.Objects.requireNonNull(handler, "handler");
+        return on(type, (ClientHandler) msg -> handler.onMessage(msg.as(dataType), msg));
+    }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.Executor;
  * readableAll false, writableAll false (so a Unix socket file is owner-only, mode {@code 0600}), interfaces none.
  * jipc additions: maxFrameBytes 16 MiB, flushTimeout 5 s,
  * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none;
- * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s, offlineQueue 0 (off).
+ * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s, offlineQueue 0 (off),
+ * wire {@link Wire#AUTO} (servers detect JSON or protobuf per connection; clients speak JSON), wireDetectTimeout
+ * 200 ms, requestTimeout 30 s.
  *
  * <p>Not thread-safe; configure it on one thread, then hand it to {@link Ipc#create(IpcConfig)}.
  */
@@ -43,6 +45,10 @@ public final class IpcConfig {
     public static final long HIGH_WATER_MARK_BYTES_DEFAULT = 8L * 1024 * 1024;
     /** Default {@link #partialFrameTimeout(Duration)}: 30 s. */
     public static final Duration PARTIAL_FRAME_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+    /** Default {@link #wireDetectTimeout(Duration)}: 200 ms. */
+    public static final Duration WIRE_DETECT_TIMEOUT_DEFAULT = Duration.ofMillis(200);
+    /** Default {@link #requestTimeout(Duration)}: 30 s. */
+    public static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 
     /**
      * node-ipc's {@code interface} option: the local end of a client connection ({@code net.connect} options).
@@ -240,6 +246,9 @@ public final class IpcConfig {
     private Backpressure backpressure = Backpressure.FAIL;
     private Duration partialFrameTimeout = PARTIAL_FRAME_TIMEOUT_DEFAULT;
     private int offlineQueue;
+    private Wire wire = Wire.AUTO;
+    private Duration wireDetectTimeout = WIRE_DETECT_TIMEOUT_DEFAULT;
+    private Duration requestTimeout = REQUEST_TIMEOUT_DEFAULT;
 
     private IpcConfig() {
     }
@@ -280,6 +289,9 @@ public final class IpcConfig {
         c.backpressure = backpressure;
         c.partialFrameTimeout = partialFrameTimeout;
         c.offlineQueue = offlineQueue;
+        c.wire = wire;
+        c.wireDetectTimeout = wireDetectTimeout;
+        c.requestTimeout = requestTimeout;
         return c;
     }
 
@@ -313,6 +325,11 @@ public final class IpcConfig {
         require(backpressure != null, "backpressure", backpressure, "must not be null");
         require(partialFrameTimeout != null && !partialFrameTimeout.isNegative(), "partialFrameTimeout",
                 partialFrameTimeout, "must be zero (off) or positive");
+        require(wire != null, "wire", wire, "must not be null");
+        require(wireDetectTimeout != null && !wireDetectTimeout.isNegative() && !wireDetectTimeout.isZero(),
+                "wireDetectTimeout", wireDetectTimeout, "must be positive");
+        require(requestTimeout != null && !requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout",
+                requestTimeout, "must be positive");
         if (interfaces != null) {
             require(interfaces.localPort() >= 0 && interfaces.localPort() <= 65535, "interfaces.localPort",
                     interfaces.localPort(), "must be 0..65535");
@@ -773,6 +790,54 @@ public final class IpcConfig {
     /** @return the bound of a client's offline queue in messages (0: off) */
     public int offlineQueue() {
         return offlineQueue;
+    }
+
+    /**
+     * @param wire the codec ({@code proto/README.md}): servers default to {@link Wire#AUTO} (JSON and protobuf
+     *     clients on one socket, chosen per connection); a client speaks {@link Wire#PROTO} only when set so,
+     *     otherwise node-ipc's JSON. UDP servers accept both in AUTO and answer each peer in its own codec; PROTO
+     *     also makes the codec for addresses not heard from. Ignored in rawBuffer mode
+     * @return this
+     */
+    public IpcConfig wire(Wire wire) {
+        this.wire = wire;
+        return this;
+    }
+
+    /** @return the wire codec setting (default {@link Wire#AUTO}) */
+    public Wire wire() {
+        return wire;
+    }
+
+    /**
+     * @param wireDetectTimeout AUTO servers: how long emits to a new connection wait for the client's first byte to
+     *     decide the codec (a protobuf client sends its preamble at once); after that the connection is JSON, as for a
+     *     node-ipc client that waits for the server to speak first (default 200 ms)
+     * @return this
+     */
+    public IpcConfig wireDetectTimeout(Duration wireDetectTimeout) {
+        this.wireDetectTimeout = wireDetectTimeout;
+        return this;
+    }
+
+    /** @return the AUTO codec detection timeout */
+    public Duration wireDetectTimeout() {
+        return wireDetectTimeout;
+    }
+
+    /**
+     * @param requestTimeout how long {@code request(type, data)} waits for the reply before failing with
+     *     {@code ETIMEDOUT} (default 30 s)
+     * @return this
+     */
+    public IpcConfig requestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+        return this;
+    }
+
+    /** @return the default request timeout */
+    public Duration requestTimeout() {
+        return requestTimeout;
     }
 
     @Override

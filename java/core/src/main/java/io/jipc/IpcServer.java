@@ -104,4 +104,22 @@ public interface IpcServer {
 
     /** @return a snapshot of the connected sockets, in accept order (UDP: the remembered peers, in order heard from) */
     List<IpcSocket> sockets();
+
+    /**
+     * Adds a handler that receives the data bound to a type: a generated protobuf message class (a typed payload is
+     * unpacked; JSON data is read as its proto3 JSON form), or a record/POJO as {@link Message#as(Class)}. Data that
+     * does not fit is an {@code error} event ({@code EHANDLER} caused by {@code EDATA}). Remove it with
+     * {@link #off(String)}.
+     *
+     * @param <T> the data type
+     * @param type event type
+     * @param dataType the class to bind the data to
+     * @param handler receives the bound data, the message (for {@link Message#reply(Object)}) and the socket
+     * @return this server
+     */
+    default <T> IpcServer on(String type, Class<T> dataType, TypedServerHandler<T> handler) {
+        java.util.Objects.requireNonNull(dataType, "dataType");
+        java.util.Objects.requireNonNull(handler, "handler");
+        return on(type, (ServerHandler) (msg, socket) -> handler.onMessage(msg.as(dataType), msg, socket));
+    }
 }

@@ -2,6 +2,8 @@ package io.jipc;
 
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -65,4 +67,31 @@ public interface IpcSocket {
      * @return completes once closed
      */
     CompletionStage<Void> close();
+
+    /**
+     * Sends a request and waits for the peer's reply (beyond node-ipc; {@code proto/README.md} section 6). The peer
+     * answers with {@link Message#reply(Object)}; a node-ipc peer sees an ordinary event and never answers.
+     *
+     * @param type event type
+     * @param data as for {@code emit}
+     * @param timeout how long to wait for the reply; null: {@link IpcConfig#requestTimeout}
+     * @return completes with the reply; fails with {@code ETIMEDOUT} (no reply in time), {@code ECLOSED} (the
+     *     connection closed first), {@code EREMOTE} (the peer answered with an error, e.g. {@code ENOHANDLER}), or
+     *     the failure of the send
+     */
+    default CompletionStage<Message> request(String type, Object data, Duration timeout) {
+        return CompletableFuture.failedFuture(new IpcException("ENOTSUP", "request '" + type
+                + "': not supported by " + getClass().getName()));
+    }
+
+    /**
+     * {@link #request(String, Object, Duration)} with {@link IpcConfig#requestTimeout}.
+     *
+     * @param type event type
+     * @param data as for {@code emit}
+     * @return as {@link #request(String, Object, Duration)}
+     */
+    default CompletionStage<Message> request(String type, Object data) {
+        return request(type, data, null);
+    }
 }

@@ -3,6 +3,8 @@ package io.jipc;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The data of one received event: node-ipc's {@code data} argument, decoded lazily.
@@ -13,7 +15,16 @@ import java.util.Optional;
  * {@code {"message":...,"code":...}} and {@link #error()}; rawBuffer {@code data} events carry the received chunk
  * in {@link #bytes()}.
  *
- * <p>Instances are immutable and may be kept and read from any thread.
+ * <p>A message looks the same whichever codec brought it ({@link Wire#JSON} or {@link Wire#PROTO}): protobuf
+ * {@code data} is shown as the same JSON. A typed protobuf payload is read with {@link #as(Class)} given its
+ * generated class (in JSON mode the same class reads its proto3 JSON form from {@code data}); opaque bytes with
+ * {@link #bytes()}.
+ *
+ * <p>A request ({@link #isRequest()}, sent with {@code request(type, data)} by a jipc peer) is answered once with
+ * {@link #reply(Object)} or {@link #replyError(String, String)}, from any thread, now or later. A request nobody
+ * handles is answered with error {@code ENOHANDLER}; one whose handler throws before replying with {@code EHANDLER}.
+ *
+ * <p>Instances are immutable (apart from the reply) and may be kept and read from any thread.
  */
 public interface Message {
     /** @return the event type (node-ipc's frame {@code type}) */
@@ -35,7 +46,9 @@ public interface Message {
      * Binds the data to a type.
      *
      * @param <T> the target type
-     * @param type a record, POJO, {@code Map}, {@code String}, ... anything Jackson can read
+     * @param type a record, POJO, {@code Map}, {@code String}, ... anything Jackson can read; or a generated protobuf
+     *     message class: a typed payload is unpacked (its type must match), JSON data is read as that message's
+     *     proto3 JSON form
      * @return the bound value
      * @throws IpcException (code {@code EDATA}) naming the type when the data does not fit it
      */
@@ -51,9 +64,42 @@ public interface Message {
      */
     <T> T as(TypeReference<T> type);
 
-    /** @return the data's exact bytes: UTF-8 JSON text for frames, the received chunk in rawBuffer mode (a copy) */
+    /**
+     * @return the data's exact bytes (a copy): UTF-8 JSON text for frames, the received chunk in rawBuffer mode, the
+     *     bytes of an opaque protobuf payload, the binary encoding of a typed one
+     */
     byte[] bytes();
 
     /** @return the error carried by an {@code error} event, empty for every other event */
     Optional<IpcException> error();
+
+    /** @return true for a request that expects a {@link #reply(Object)} */
+    default boolean isRequest() {
+        return false;
+    }
+
+    /**
+     * Answers this request (once). The reply goes back on the connection the request came on, in its codec.
+     *
+     * @param data the reply's data, as for {@code emit} (null: none)
+     * @return completes when the reply reached the kernel; fails with {@code ESTATE} when this is not a request or
+     *     was answered already, or with the send's failure
+     */
+    default CompletionStage<Void> reply(Object data) {
+        return CompletableFuture.failedFuture(new IpcException("ESTATE", "reply to '" + type()
+                + "': not a request"));
+    }
+
+    /**
+     * Answers this request (once) with a failure: the requester's stage fails with {@code EREMOTE} naming this code
+     * and message.
+     *
+     * @param code a short code, e.g. {@code EINVAL}
+     * @param message what went wrong
+     * @return as {@link #reply(Object)}
+     */
+    default CompletionStage<Void> replyError(String code, String message) {
+        return CompletableFuture.failedFuture(new IpcException("ESTATE", "reply to '" + type()
+                + "': not a request"));
+    }
 }

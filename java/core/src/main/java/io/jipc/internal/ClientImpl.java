@@ -6,8 +6,12 @@ import io.jipc.IpcClient;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.SignalHandler;
+import io.jipc.Message;
+import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.codec.ProtoFrameDecoder;
+import io.jipc.proto.v1.Envelope;
 import io.jipc.internal.loop.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
@@ -15,6 +19,7 @@ import io.jipc.internal.transport.Transport;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * dispatches them. Connection state changes happen on the I/O thread only; {@code state} and {@code channel} are
  * volatile so other threads can read them.
  */
-final class ClientImpl implements IpcClient, FrameSink {
+final class ClientImpl implements IpcClient, FrameSink, Replier {
     private final IpcRuntime rt;
     private final IpcConfig cfg;
     private final String id;
@@ -43,7 +48,10 @@ final class ClientImpl implements IpcClient, FrameSink {
     // I/O thread only:
     private int retriesRemaining;
     private Cancellable retryTimer;
-    private JsonFrameDecoder decoder;
+    private FrameDecoder decoder;
+    /** What this client speaks: JSON unless config.wire is PROTO. */
+    private final Codec codec;
+    private final PendingRequests pending = new PendingRequests();
     private final PartialFrameGuard partial;
     private boolean stopped;
     private final ArrayDeque<Queued> syncQueue = new ArrayDeque<>();
@@ -78,6 +86,7 @@ final class ClientImpl implements IpcClient, FrameSink {
         this.transport = rt.transport();
         this.retriesRemaining = cfg.maxRetries();
         this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
+        this.codec = rt.clientCodec();
         this.partial = new PartialFrameGuard(transport, cfg.partialFrameTimeout(),
                 () -> id + " (" + IpcRuntime.describe(target) + ")", e -> {
                     fire("error", rt.errorMessage(e));
@@ -97,7 +106,8 @@ final class ClientImpl implements IpcClient, FrameSink {
     private void connectNow() {
         state = ConnectionState.CONNECTING;
         stopped = false;
-        decoder = cfg.rawBuffer() ? null : rt.newDecoder();
+        decoder = cfg.rawBuffer() ? null : codec == Codec.PROTO
+                ? new ProtoFrameDecoder(cfg.maxFrameBytes(), false) : rt.newDecoder();
         partial.reset(decoder);
         SocketAddress local = null;
         if (cfg.interfaces() != null && target instanceof InetSocketAddress) {
@@ -116,6 +126,10 @@ final class ClientImpl implements IpcClient, FrameSink {
                     tls.clientEngine(t.getHostString(), t.getPort()), target, attempt);
             secure.attach(transport.connect(target, local, secure));
             ch = secure;
+        }
+        if (codec == Codec.PROTO) {
+            // the preamble goes first on every connection, before anything queued or emitted (proto/README.md 3.1)
+            ch.write(ByteBuffer.wrap(ProtoFrameDecoder.preamble()), new CompletableFuture<>());
         }
         synchronized (early) {
             if (current == attempt && channel != ch) {
@@ -169,7 +183,46 @@ final class ClientImpl implements IpcClient, FrameSink {
     public CompletionStage<Void> emit(String type, Object data) {
         ByteBuffer frame;
         try {
-            frame = rt.encode(type, data);
+            frame = codec == Codec.JSON ? rt.encode(type, data) : rt.encode(codec, false, type, data, 0, 0, null, null);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        return send(frame, type);
+    }
+
+    @Override
+    public CompletionStage<Message> request(String type, Object data, Duration timeout) {
+        if (cfg.rawBuffer()) {
+            return IpcRuntime.failed(new IpcException("ESTATE", "request '" + type + "': not available in rawBuffer "
+                    + "mode"));
+        }
+        ByteBuffer frame;
+        long rid = pending.nextId();
+        try {
+            frame = rt.encode(codec, false, type, data, rid, 0, null, null);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        java.util.concurrent.CompletableFuture<Message> reply = pending.add(rid, type, timeout == null
+                ? cfg.requestTimeout() : timeout, transport, this::describe);
+        send(frame, type).whenComplete((v, e) -> {
+            if (e != null) {
+                pending.fail(rid, e);
+            }
+        });
+        return reply;
+    }
+
+    private String describe() {
+        return "client " + id + " (" + IpcRuntime.describe(target) + ")";
+    }
+
+    @Override
+    public CompletionStage<Void> sendReply(String type, long re, Object data, String errorCode,
+            String errorMessage) {
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(codec, false, type, data, 0, re, errorCode, errorMessage);
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
@@ -359,8 +412,60 @@ final class ClientImpl implements IpcClient, FrameSink {
     }
 
     @Override
+    public void onFrame(String type, byte[] data, long rid, long re, byte[] error) {
+        if (stopped) {
+            return;
+        }
+        if (re != 0) {
+            partial.frameCompleted();
+            if (error != null) {
+                String[] err = rt.errorOf(error);
+                pending.completeWithError(re, err[0], err[1], this::describe);
+            } else {
+                pending.complete(re, JsonMessage.ofJson(type, data, rt.mapper));
+            }
+            return;
+        }
+        if (rid == 0) {
+            onFrame(type, data);
+            return;
+        }
+        partial.frameCompleted();
+        if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            protocolError("server sent the built-in event name '" + type
+                    + "' (set allowReservedEvents to accept it)", "ERESERVED");
+            return;
+        }
+        fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid));
+    }
+
+    @Override
+    public void onEnvelope(Envelope env) {
+        if (stopped) {
+            return;
+        }
+        partial.frameCompleted();
+        if (env.getRe() != 0) {
+            if (env.hasError()) {
+                pending.completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(),
+                        this::describe);
+            } else {
+                pending.complete(env.getRe(), JsonMessage.ofEnvelope(env, rt.mapper, null, false));
+            }
+            return;
+        }
+        String type = env.getType();
+        if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            protocolError("server sent the built-in event name '" + type
+                    + "' (set allowReservedEvents to accept it)", "ERESERVED");
+            return;
+        }
+        fire(type, JsonMessage.ofEnvelope(env, rt.mapper, this, true));
+    }
+
+    @Override
     public boolean onMalformed(String reason) {
-        return protocolError(reason, reason.contains("maxFrameBytes") ? "EFRAMETOOLARGE" : "EMALFORMED");
+        return protocolError(reason, FrameSink.codeOf(reason));
     }
 
     private boolean protocolError(String reason, String code) {
@@ -371,8 +476,14 @@ final class ClientImpl implements IpcClient, FrameSink {
         return skip;
     }
 
+    private IpcException closedBeforeReply(String type) {
+        return new IpcException("ECLOSED", "request '" + type + "' to " + describe()
+                + ": the connection closed before the reply");
+    }
+
     private void closed(Throwable cause) {
         partial.cancel();
+        pending.failAll(this::closedBeforeReply);
         IpcException truncated = SocketImpl.truncated(decoder, stopped || explicitlyDisconnected,
                 () -> "client " + id + " (" + IpcRuntime.describe(target) + ")");
         if (truncated != null) {
@@ -415,6 +526,7 @@ final class ClientImpl implements IpcClient, FrameSink {
                     + "offline queue"));
         }
         rt.forget(id, this);
+        pending.failAll(this::closedBeforeReply);
         failSyncQueue();
         if (fireDisconnect) {
             fire("disconnect", null);

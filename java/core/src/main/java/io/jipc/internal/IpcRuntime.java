@@ -12,7 +12,15 @@ import io.jipc.IpcSocket;
 import io.jipc.Message;
 import io.jipc.ServerHandler;
 import io.jipc.SignalHandler;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.jipc.internal.codec.Codec;
 import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.proto.v1.Envelope;
 import io.jipc.internal.codec.JsonFrameEncoder;
 import io.jipc.internal.codec.RawJson;
 import io.jipc.internal.transport.NioTransport;
@@ -171,6 +179,37 @@ public final class IpcRuntime {
         return new JsonFrameDecoder(delimiter, config.maxFrameBytes(), factory);
     }
 
+    /** @return the decoder of an accepted connection for the configured wire mode (null in rawBuffer mode) */
+    io.jipc.internal.codec.FrameDecoder newServerDecoder() {
+        if (config.rawBuffer()) {
+            return null;
+        }
+        switch (config.wire()) {
+            case JSON:
+                return newDecoder();
+            case PROTO:
+                return new io.jipc.internal.codec.ProtoFrameDecoder(config.maxFrameBytes(), true);
+            default:
+                return new io.jipc.internal.codec.AutoFrameDecoder(this::newDecoder, config.maxFrameBytes());
+        }
+    }
+
+    /** @return the codec a client (or a UDP server, towards peers not heard from) speaks */
+    Codec clientCodec() {
+        return config.wire() == io.jipc.Wire.PROTO && !config.rawBuffer() ? Codec.PROTO : Codec.JSON;
+    }
+
+    /** Reads a JSON-mode "error" value's code and message. */
+    String[] errorOf(byte[] json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = mapper.readTree(json);
+            String code = n.path("code").asText("");
+            return new String[] {code.isEmpty() ? "EREMOTE" : code, n.path("message").asText("")};
+        } catch (java.io.IOException e) {
+            return new String[] {"EREMOTE", "unreadable error: " + new String(json, StandardCharsets.UTF_8)};
+        }
+    }
+
     /** Encodes an emit as the bytes to write: a JSON frame, or in rawBuffer mode the type as text. */
     ByteBuffer encode(String type, Object data) {
         if (type == null) {
@@ -183,12 +222,140 @@ public final class IpcRuntime {
         if (data instanceof JsonMessage) {
             JsonMessage m = (JsonMessage) data;
             wire = m.isRaw() ? m.asText() : (m.jsonBytes() == null ? null : new RawJson(m.jsonBytes()));
+        } else if (data instanceof com.google.protobuf.MessageOrBuilder) {
+            // a protobuf message travels as its proto3 JSON form in JSON mode (Value/Struct/ListValue: plain JSON)
+            if (data instanceof com.google.protobuf.Message) {
+                Protos.register((com.google.protobuf.Message) data);
+            }
+            wire = new RawJson(Protos.toJson((com.google.protobuf.MessageOrBuilder) data, factory));
         }
         try {
             return ByteBuffer.wrap(encoder.encode(type, wire));
         } catch (IllegalArgumentException e) {
             throw new IpcException("EDATA", "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Encodes a message for one codec.
+     *
+     * @param codec the connection's codec
+     * @param datagram true for a UDP datagram (proto: preamble first)
+     * @param type event type
+     * @param data the data, as for emit
+     * @param id request id, 0 for none
+     * @param re id replied to, 0 for none
+     * @param errCode error code of a failed reply, or null
+     * @param errMessage its message
+     * @return the bytes to write
+     * @throws IpcException ({@code EDATA}) when the data cannot be written
+     */
+    ByteBuffer encode(Codec codec, boolean datagram, String type, Object data, long id, long re, String errCode,
+            String errMessage) {
+        if (config.rawBuffer()) {
+            return encode(type, data);
+        }
+        if (codec == Codec.JSON) {
+            if (id == 0 && re == 0) {
+                return encode(type, data);
+            }
+            return ByteBuffer.wrap(jsonWithKeys(type, errCode != null ? null : data, id, re, errCode, errMessage));
+        }
+        if (type == null) {
+            throw new IpcException("EDATA", "emit: type must not be null");
+        }
+        Envelope.Builder b = Envelope.newBuilder().setType(type).setId(id).setRe(re);
+        if (errCode != null) {
+            b.setError(io.jipc.proto.v1.Error.newBuilder().setCode(errCode).setMessage(errMessage));
+        } else {
+            setPayload(b, type, data);
+        }
+        return ByteBuffer.wrap(ProtoCodec.frame(b.build(), datagram));
+    }
+
+    private static final Value EMPTY_OBJECT = Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build();
+
+    private void setPayload(Envelope.Builder b, String type, Object data) {
+        try {
+            if (data == null) {
+                b.setData(EMPTY_OBJECT); // node-ipc sends {} for undefined; so do we, in both codecs
+            } else if (data instanceof JsonMessage) {
+                JsonMessage m = (JsonMessage) data;
+                if (m.typedPayload() != null) {
+                    b.setTyped(m.typedPayload());
+                } else if (m.opaquePayload() != null) {
+                    b.setOpaque(ByteString.copyFrom(m.opaquePayload()));
+                } else if (m.isRaw()) {
+                    b.setData(Value.newBuilder().setStringValue(m.asText()));
+                } else {
+                    Value v = m.protoValue();
+                    b.setData(v == null ? EMPTY_OBJECT : v);
+                }
+            } else if (data instanceof String) {
+                b.setData(Value.newBuilder().setStringValue((String) data));
+            } else if (data instanceof Boolean) {
+                b.setData(Value.newBuilder().setBoolValue((Boolean) data));
+            } else if (data instanceof Number && !(data instanceof java.math.BigDecimal)) {
+                b.setData(ProtoCodec.number(((Number) data).doubleValue()));
+            } else if (data instanceof Value) {
+                b.setData((Value) data);
+            } else if (data instanceof Struct) {
+                b.setData(Value.newBuilder().setStructValue((Struct) data));
+            } else if (data instanceof ListValue) {
+                b.setData(Value.newBuilder().setListValue((ListValue) data));
+            } else if (data instanceof com.google.protobuf.Message) {
+                com.google.protobuf.Message m = (com.google.protobuf.Message) data;
+                Protos.register(m);
+                b.setTyped(Any.pack(m));
+            } else if (data instanceof byte[]) {
+                b.setOpaque(ByteString.copyFrom((byte[]) data));
+            } else if (data instanceof com.fasterxml.jackson.databind.JsonNode) {
+                b.setData(ProtoCodec.toValue((com.fasterxml.jackson.databind.JsonNode) data));
+            } else {
+                b.setData(ProtoCodec.toValue(mapper.valueToTree(data)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
+        }
+    }
+
+    private static final byte[] ID_KEY = ",\"id\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RE_KEY = ",\"re\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** A JSON frame with jipc's request/response keys after type and data ({@code proto/README.md}, JSON mode). */
+    private byte[] jsonWithKeys(String type, Object data, long id, long re, String errCode, String errMessage) {
+        byte[] plain = encode(type, errCode != null ? null : data).array();
+        int close = plain.length - delimiter.length - 1; // the envelope's closing brace
+        byte[] head = plain;
+        int headLen = close;
+        if (errCode != null) {
+            // a failed reply has no data: drop the ,"data":{} the encoder wrote for null
+            byte[] dataKey = ",\"data\":{}".getBytes(StandardCharsets.US_ASCII);
+            headLen = close - dataKey.length;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length + 64);
+        out.write(head, 0, headLen);
+        if (id != 0) {
+            out.writeBytes(ID_KEY);
+            out.writeBytes(Long.toString(id).getBytes(StandardCharsets.US_ASCII));
+        }
+        if (re != 0) {
+            out.writeBytes(RE_KEY);
+            out.writeBytes(Long.toString(re).getBytes(StandardCharsets.US_ASCII));
+        }
+        if (errCode != null) {
+            java.util.Map<String, String> err = new java.util.LinkedHashMap<>();
+            err.put("code", errCode);
+            err.put("message", errMessage);
+            byte[] e = encoder.encode("x", err);
+            // {"type":"x","data":{...}}<delim> : take the data value
+            int from = "{\"type\":\"x\",\"data\":".length();
+            out.writeBytes(",\"error\":".getBytes(StandardCharsets.US_ASCII));
+            out.write(e, from, e.length - delimiter.length - 1 - from);
+        }
+        out.write('}');
+        out.writeBytes(delimiter);
+        return out.toByteArray();
     }
 
     static <T> CompletionStage<T> failed(IpcException e) {
@@ -260,6 +427,7 @@ public final class IpcRuntime {
             if ("error".equals(type)) {
                 logUnhandled(msg);
             }
+            noHandler(type, msg);
             return;
         }
         for (Object h : list) {
@@ -287,6 +455,7 @@ public final class IpcRuntime {
                 ((SignalHandler) h).onSignal();
             }
         } catch (RuntimeException | Error e) {
+            handlerThrew(msg, e);
             IpcException err = handlerFailed(type, e);
             if (err != null) {
                 fireClient(handlers, "error", errorMessage(err));
@@ -302,6 +471,7 @@ public final class IpcRuntime {
             if ("error".equals(type)) {
                 logUnhandled(msg);
             }
+            noHandler(type, msg);
             return;
         }
         for (Object h : list) {
@@ -325,6 +495,7 @@ public final class IpcRuntime {
         try {
             h.onMessage(msg, socket);
         } catch (RuntimeException | Error e) {
+            handlerThrew(msg, e);
             IpcException err = handlerFailed(type, e);
             if (err != null) {
                 fireServer(handlers, "error", errorMessage(err), socket);
@@ -339,6 +510,20 @@ public final class IpcRuntime {
             return null;
         }
         return new IpcException("EHANDLER", "handler for '" + type + "' threw " + e, e);
+    }
+
+    /** A request nobody handles is answered with ENOHANDLER rather than left to time out. */
+    private static void noHandler(String type, Message msg) {
+        if (msg.isRequest()) {
+            msg.replyError("ENOHANDLER", "no handler for '" + type + "'");
+        }
+    }
+
+    /** A request whose handler threw before answering is answered with EHANDLER. */
+    private static void handlerThrew(Message msg, Throwable e) {
+        if (msg instanceof JsonMessage && msg.isRequest() && !((JsonMessage) msg).replied()) {
+            msg.replyError("EHANDLER", "the handler threw " + e);
+        }
     }
 
     private void logUnhandled(Message msg) {

@@ -4,29 +4,55 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.google.protobuf.Any;
+import com.google.protobuf.Value;
 import io.jipc.IpcException;
 import io.jipc.Message;
+import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.proto.v1.Envelope;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A received event's data held as the bytes of its JSON text (or a raw chunk), parsed on demand. */
+/**
+ * A received event's data held as the bytes of its JSON text (or a raw chunk), parsed on demand; or, from a protobuf
+ * peer, as its {@code Value} (shown as the same JSON, made on demand), typed payload or opaque bytes.
+ */
 public final class JsonMessage implements Message {
     private final String type;
-    private final byte[] data;
+    /** JSON text (or raw chunk); for a protobuf Value or typed payload made on first use. */
+    private volatile byte[] data;
     private final ObjectMapper mapper;
     private final Charset rawCharset;
     private final IpcException error;
     private volatile JsonNode tree;
+    // protobuf payloads (at most one set)
+    private final Value value;
+    private final Any typed;
+    private final byte[] opaque;
+    // request: where and how to answer
+    private final Replier replier;
+    private final long requestId;
+    private final AtomicBoolean replied;
 
-    private JsonMessage(String type, byte[] data, ObjectMapper mapper, Charset rawCharset, IpcException error) {
+    private JsonMessage(String type, byte[] data, ObjectMapper mapper, Charset rawCharset, IpcException error,
+            Value value, Any typed, byte[] opaque, Replier replier, long requestId) {
         this.type = type;
         this.data = data;
         this.mapper = mapper;
         this.rawCharset = rawCharset;
         this.error = error;
+        this.value = value;
+        this.typed = typed;
+        this.opaque = opaque;
+        this.replier = requestId != 0 ? replier : null;
+        this.requestId = this.replier != null ? requestId : 0;
+        this.replied = this.replier != null ? new AtomicBoolean() : null;
     }
 
     /**
@@ -36,7 +62,47 @@ public final class JsonMessage implements Message {
      * @return the message
      */
     public static JsonMessage ofJson(String type, byte[] json, ObjectMapper mapper) {
-        return new JsonMessage(type, json, mapper, null, null);
+        return new JsonMessage(type, json, mapper, null, null, null, null, null, null, 0);
+    }
+
+    /**
+     * @param type event type
+     * @param json UTF-8 JSON text of the data, or null when absent (not copied)
+     * @param mapper for lazy parsing
+     * @param replier the connection to answer on
+     * @param requestId the request's id; 0 for an ordinary event
+     * @return the message
+     */
+    static JsonMessage ofJson(String type, byte[] json, ObjectMapper mapper, Replier replier, long requestId) {
+        return new JsonMessage(type, json, mapper, null, null, null, null, null, replier, requestId);
+    }
+
+    /**
+     * @param env a received envelope
+     * @param mapper for lazy parsing
+     * @param replier the connection to answer on (requests)
+     * @param requests whether the envelope's id makes it a request (false on UDP)
+     * @return the message
+     */
+    static JsonMessage ofEnvelope(Envelope env, ObjectMapper mapper, Replier replier, boolean requests) {
+        Value v = null;
+        Any t = null;
+        byte[] o = null;
+        switch (env.getPayloadCase()) {
+            case DATA:
+                v = env.getData();
+                break;
+            case TYPED:
+                t = env.getTyped();
+                break;
+            case OPAQUE:
+                o = env.getOpaque().toByteArray();
+                break;
+            default:
+                break;
+        }
+        return new JsonMessage(env.getType(), null, mapper, null, null, v, t, o, replier,
+                requests ? env.getId() : 0);
     }
 
     /**
@@ -46,7 +112,7 @@ public final class JsonMessage implements Message {
      * @return a {@code data} message
      */
     public static JsonMessage ofRaw(byte[] chunk, Charset charset, ObjectMapper mapper) {
-        return new JsonMessage("data", chunk, mapper, charset, null);
+        return new JsonMessage("data", chunk, mapper, charset, null, null, null, null, null, 0);
     }
 
     /**
@@ -62,17 +128,65 @@ public final class JsonMessage implements Message {
         } catch (IOException e) {
             json = null;
         }
-        return new JsonMessage("error", json, mapper, null, error);
+        return new JsonMessage("error", json, mapper, null, error, null, null, null, null, 0);
+    }
+
+    /** @return the JSON text of the data, made from a protobuf payload on first use; null when absent */
+    private byte[] text() {
+        byte[] d = data;
+        if (d == null) {
+            if (value != null) {
+                d = ProtoCodec.toJson(value);
+            } else if (typed != null) {
+                d = Protos.typedToJson(typed, type, mapper.getFactory());
+            } else if (opaque != null) {
+                try {
+                    d = mapper.writeValueAsBytes(opaque); // base64, as Jackson writes byte[] in JSON mode
+                } catch (IOException e) {
+                    throw new IpcException("EDATA", "event '" + type + "': " + e.getMessage(), e);
+                }
+            } else {
+                return null;
+            }
+            data = d;
+        }
+        return d;
     }
 
     /** @return the JSON bytes (not copied) or null; for relaying */
     byte[] jsonBytes() {
-        return rawCharset == null ? data : null;
+        return rawCharset == null ? text() : null;
     }
 
     /** @return true for a rawBuffer chunk */
     boolean isRaw() {
         return rawCharset != null;
+    }
+
+    /** @return the typed payload, or null */
+    Any typedPayload() {
+        return typed;
+    }
+
+    /** @return the opaque payload (not copied), or null */
+    byte[] opaquePayload() {
+        return opaque;
+    }
+
+    /** @return the data as a protobuf Value (for relaying to a protobuf peer); null when absent */
+    Value protoValue() {
+        if (value != null) {
+            return value;
+        }
+        byte[] d = text();
+        if (d == null) {
+            return null;
+        }
+        try {
+            return ProtoCodec.jsonToValue(d, mapper.getFactory());
+        } catch (IOException e) {
+            throw new IpcException("EDATA", "event '" + type + "': data is not valid JSON: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -82,34 +196,38 @@ public final class JsonMessage implements Message {
 
     @Override
     public boolean hasData() {
-        return data != null;
+        return data != null || value != null || typed != null || opaque != null;
     }
 
     @Override
     public String asText() {
-        if (data == null) {
+        if (!hasData()) {
             return "";
         }
         if (rawCharset != null) {
             return new String(data, rawCharset);
         }
-        if (data.length > 0 && data[0] == '"') {
+        if (value != null && value.hasStringValue()) {
+            return value.getStringValue();
+        }
+        byte[] d = text();
+        if (d.length > 0 && d[0] == '"') {
             return as(String.class);
         }
-        return new String(data, StandardCharsets.UTF_8);
+        return new String(d, StandardCharsets.UTF_8);
     }
 
     @Override
     public JsonNode json() {
         JsonNode t = tree;
         if (t == null) {
-            if (data == null) {
+            if (!hasData()) {
                 t = MissingNode.getInstance();
             } else if (rawCharset != null) {
                 t = mapper.getNodeFactory().binaryNode(data);
             } else {
                 try {
-                    t = mapper.readTree(data);
+                    t = mapper.readTree(text());
                 } catch (IOException e) {
                     throw new IpcException("EDATA", "event '" + type + "': data is not valid JSON: " + e.getMessage(),
                             e);
@@ -122,14 +240,25 @@ public final class JsonMessage implements Message {
 
     @Override
     public <T> T as(Class<T> target) {
-        if (data == null) {
+        if (!hasData()) {
             return null;
         }
         if (rawCharset != null && target == String.class) {
             return target.cast(asText());
         }
+        if (Protos.isProto(target)) {
+            if (typed != null) {
+                return Protos.unpack(typed, target, type);
+            }
+            if (rawCharset == null && opaque == null) {
+                return Protos.fromJson(text(), target, type);
+            }
+        }
+        if (opaque != null && target == byte[].class) {
+            return target.cast(opaque.clone());
+        }
         try {
-            return mapper.readValue(data, target);
+            return mapper.readValue(text(), target);
         } catch (IOException e) {
             throw new IpcException("EDATA", "event '" + type + "': cannot read data as " + target.getName() + ": "
                     + e.getMessage(), e);
@@ -138,11 +267,11 @@ public final class JsonMessage implements Message {
 
     @Override
     public <T> T as(TypeReference<T> target) {
-        if (data == null) {
+        if (!hasData()) {
             return null;
         }
         try {
-            return mapper.readValue(data, target);
+            return mapper.readValue(text(), target);
         } catch (IOException e) {
             throw new IpcException("EDATA", "event '" + type + "': cannot read data as " + target.getType() + ": "
                     + e.getMessage(), e);
@@ -151,7 +280,14 @@ public final class JsonMessage implements Message {
 
     @Override
     public byte[] bytes() {
-        return data == null ? new byte[0] : Arrays.copyOf(data, data.length);
+        if (opaque != null) {
+            return opaque.clone();
+        }
+        if (typed != null) {
+            return typed.getValue().toByteArray();
+        }
+        byte[] d = text();
+        return d == null ? new byte[0] : Arrays.copyOf(d, d.length);
     }
 
     @Override
@@ -160,10 +296,53 @@ public final class JsonMessage implements Message {
     }
 
     @Override
+    public boolean isRequest() {
+        return replier != null;
+    }
+
+    /** @return true when this request was answered (or is not a request) */
+    boolean replied() {
+        return replied == null || replied.get();
+    }
+
+    @Override
+    public CompletionStage<Void> reply(Object data) {
+        return answer(data, null, null);
+    }
+
+    @Override
+    public CompletionStage<Void> replyError(String code, String message) {
+        if (code == null || code.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("code must not be empty"));
+        }
+        return answer(null, code, message == null ? "" : message);
+    }
+
+    private CompletionStage<Void> answer(Object data, String code, String message) {
+        if (replier == null) {
+            return Message.super.reply(data);
+        }
+        if (!replied.compareAndSet(false, true)) {
+            return CompletableFuture.failedFuture(new IpcException("ESTATE", "reply to '" + type + "' (request "
+                    + requestId + "): already answered"));
+        }
+        return replier.sendReply(type, requestId, data, code, message);
+    }
+
+    @Override
     public String toString() {
-        if (data == null) {
+        if (!hasData()) {
             return type + ": (no data)";
         }
-        return type + ": " + (rawCharset != null ? data.length + " raw bytes" : new String(data, StandardCharsets.UTF_8));
+        if (rawCharset != null) {
+            return type + ": " + data.length + " raw bytes";
+        }
+        if (opaque != null) {
+            return type + ": " + opaque.length + " opaque bytes";
+        }
+        if (typed != null && data == null) {
+            return type + ": typed " + typed.getTypeUrl();
+        }
+        return type + ": " + new String(text(), StandardCharsets.UTF_8);
     }
 }

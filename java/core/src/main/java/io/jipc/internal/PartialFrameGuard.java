@@ -1,7 +1,7 @@
 package io.jipc.internal;
 
 import io.jipc.IpcException;
-import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.loop.Cancellable;
 import io.jipc.internal.transport.Transport;
 import java.time.Duration;
@@ -14,14 +14,14 @@ import java.util.function.Supplier;
  * completed since the timer was armed, a timer of {@link io.jipc.IpcConfig#partialFrameTimeout} runs; it is re-armed
  * whenever a frame completes and cancelled when nothing is pending. When it fires with bytes still pending, the
  * connection gets an {@code ETIMEDOUT} error. Used from the I/O thread only; reads the decoder only through its
- * public {@link JsonFrameDecoder#pendingBytes()}.
+ * public {@link FrameDecoder#pendingBytes()}.
  */
 final class PartialFrameGuard {
     private final Transport loop;
     private final long timeoutNanos;
     private final Supplier<String> who;
     private final Consumer<IpcException> onTimeout;
-    private JsonFrameDecoder decoder;
+    private FrameDecoder decoder;
     private Cancellable timer;
     private boolean frameSeen;
 
@@ -39,7 +39,7 @@ final class PartialFrameGuard {
     }
 
     /** @param decoder the decoder of the (new) connection; disarms any timer of an earlier one */
-    void reset(JsonFrameDecoder decoder) {
+    void reset(FrameDecoder decoder) {
         cancel();
         this.decoder = decoder;
     }
@@ -59,13 +59,13 @@ final class PartialFrameGuard {
             cancel();
         } else if (timer == null || frameSeen) {
             cancel();
-            JsonFrameDecoder armedFor = decoder;
+            FrameDecoder armedFor = decoder;
             timer = loop.schedule(() -> fire(armedFor), timeoutNanos, TimeUnit.NANOSECONDS);
         }
         frameSeen = false;
     }
 
-    private void fire(JsonFrameDecoder armedFor) {
+    private void fire(FrameDecoder armedFor) {
         timer = null;
         if (armedFor != decoder || decoder.isFinished() || decoder.pendingBytes() == 0) {
             return;

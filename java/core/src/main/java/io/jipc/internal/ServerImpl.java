@@ -249,16 +249,25 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
 
     @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
-        ByteBuffer frame;
+        // encoded once per codec in use (JSON and protobuf clients may share this server), on first need
+        Outgoing out = new Outgoing(rt, type, data, 0);
+        Object[] targets = sockets.toArray();
         try {
-            frame = rt.encode(type, data);
+            if (targets.length == 0) {
+                out.get(io.jipc.internal.codec.Codec.JSON, false); // reports data that cannot be written
+            }
+            for (Object t : targets) {
+                io.jipc.internal.codec.Codec c = ((SocketImpl) t).codec();
+                if (c != null) {
+                    out.get(c, false); // fail at once, before anything is sent, when the data cannot be written
+                }
+            }
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
-        Object[] targets = sockets.toArray();
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            all[i] = ((SocketImpl) targets[i]).send(frame.duplicate(), false).toCompletableFuture();
+            all[i] = ((SocketImpl) targets[i]).send(out, false).toCompletableFuture();
         }
         return CompletableFuture.allOf(all);
     }

@@ -2,25 +2,43 @@ package io.jipc.internal;
 
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
+import io.jipc.Message;
+import io.jipc.internal.codec.AutoFrameDecoder;
+import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.codec.ProtoFrameDecoder;
+import io.jipc.internal.loop.Cancellable;
+import io.jipc.proto.v1.Envelope;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /** One accepted connection of a {@link ServerImpl}: decodes its frames and dispatches them to the server's handlers. */
-final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
+final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier {
     private static final byte[] ID_KEY = {'"', 'i', 'd', '"'};
 
     private final ServerImpl server;
     private final IpcRuntime rt;
     final Channel channel;
     private final String id;
-    private final JsonFrameDecoder decoder;
+    private final FrameDecoder decoder;
     private final PartialFrameGuard partial;
+    /** The connection's codec; null while an AUTO server waits for the client's first byte. */
+    private volatile Codec codec;
+    /** Emits made while the codec is unknown (guarded by this); null once it is known. */
+    private List<Deferred> deferred;
+    /** AUTO: decides JSON when the client stays silent (I/O thread). */
+    private Cancellable detectTimer;
+    private final PendingRequests pending = new PendingRequests();
     private volatile String peerId;
     /** Set when a protocol error closes the connection: later frames of the same read are ignored. */
     private boolean stopped;
@@ -32,7 +50,12 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         this.rt = server.rt;
         this.channel = channel;
         this.id = id;
-        this.decoder = rt.config.rawBuffer() ? null : rt.newDecoder();
+        this.decoder = rt.newServerDecoder();
+        if (decoder instanceof AutoFrameDecoder) {
+            deferred = new ArrayList<>();
+        } else {
+            codec = decoder instanceof ProtoFrameDecoder ? Codec.PROTO : Codec.JSON;
+        }
         this.partial = new PartialFrameGuard(rt.transport(), rt.config.partialFrameTimeout(), this::describe, e -> {
             server.fire("error", rt.errorMessage(e), this);
             closedHere = true;
@@ -61,11 +84,128 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         return channel.isOpen();
     }
 
+    private static final class Deferred {
+        final Outgoing out;
+        final CompletableFuture<Void> promise = new CompletableFuture<>();
+        final boolean mayBlock;
+
+        Deferred(Outgoing out, boolean mayBlock) {
+            this.out = out;
+            this.mayBlock = mayBlock;
+        }
+    }
+
     @Override
     public CompletionStage<Void> emit(String type, Object data) {
+        Codec c = codec;
+        if (c == null) {
+            return send(new Outgoing(rt, type, data, 0), true);
+        }
         ByteBuffer frame;
         try {
-            frame = rt.encode(type, data);
+            frame = c == Codec.JSON ? rt.encode(type, data) : rt.encode(c, false, type, data, 0, 0, null, null);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        return send(frame, true);
+    }
+
+    /**
+     * Sends a message encoded for this connection's codec (broadcast shares one {@link Outgoing} between sockets);
+     * waits for the codec when it is not known yet.
+     */
+    CompletionStage<Void> send(Outgoing out, boolean mayBlock) {
+        Codec c = codec;
+        if (c == null) {
+            synchronized (this) {
+                if (deferred != null) {
+                    Deferred d = new Deferred(out, mayBlock);
+                    deferred.add(d);
+                    return d.promise;
+                }
+                c = codec;
+            }
+        }
+        ByteBuffer frame;
+        try {
+            frame = out.get(c, false);
+        } catch (IpcException e) {
+            return IpcRuntime.failed(e);
+        }
+        return send(frame, mayBlock);
+    }
+
+    /** @return the codec, or null while undecided */
+    Codec codec() {
+        return codec;
+    }
+
+    @Override
+    public void onCodec(Codec chosen) {
+        List<Deferred> q;
+        synchronized (this) {
+            if (codec != null) {
+                return;
+            }
+            codec = chosen;
+            q = deferred;
+            deferred = null;
+        }
+        if (detectTimer != null) {
+            detectTimer.cancel();
+            detectTimer = null;
+        }
+        for (Deferred d : q) {
+            ByteBuffer frame;
+            try {
+                frame = d.out.get(chosen, false);
+            } catch (IpcException e) {
+                d.promise.completeExceptionally(e);
+                continue;
+            }
+            send(frame, d.mayBlock).whenComplete((v, e) -> {
+                if (e != null) {
+                    d.promise.completeExceptionally(e);
+                } else {
+                    d.promise.complete(null);
+                }
+            });
+        }
+    }
+
+    @Override
+    public CompletionStage<Message> request(String type, Object data, Duration timeout) {
+        if (rt.config.rawBuffer()) {
+            return IpcRuntime.failed(new IpcException("ESTATE", "request '" + type + "': not available in rawBuffer "
+                    + "mode"));
+        }
+        long rid = pending.nextId();
+        CompletableFuture<Message> reply = pending.add(rid, type, timeout == null ? rt.config.requestTimeout()
+                : timeout, rt.transport(), this::describe);
+        if (!channel.isOpen()) {
+            pending.fail(rid, closedBeforeReply(type));
+            return reply;
+        }
+        send(new Outgoing(rt, type, data, rid), true).whenComplete((v, e) -> {
+            if (e != null) {
+                pending.fail(rid, e);
+            }
+        });
+        return reply;
+    }
+
+    private IpcException closedBeforeReply(String type) {
+        return new IpcException("ECLOSED", "request '" + type + "' to " + describe()
+                + ": the connection closed before the reply");
+    }
+
+    @Override
+    public CompletionStage<Void> sendReply(String type, long re, Object data, String errorCode,
+            String errorMessage) {
+        Codec c = codec;
+        ByteBuffer frame;
+        try {
+            frame = rt.encode(c == null ? Codec.JSON : c, false, type, data, 0, re, errorCode, errorMessage);
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
@@ -103,6 +243,14 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
 
     @Override
     public void onOpen(Channel ch) {
+        if (codec == null) {
+            detectTimer = rt.transport().schedule(() -> {
+                detectTimer = null;
+                if (codec == null && decoder instanceof AutoFrameDecoder) {
+                    onCodec(((AutoFrameDecoder) decoder).decide(Codec.JSON));
+                }
+            }, rt.config.wireDetectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
         server.opened(this);
     }
 
@@ -141,6 +289,68 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
         server.fire(type, JsonMessage.ofJson(type, data, rt.mapper), this);
     }
 
+    @Override
+    public void onFrame(String type, byte[] data, long rid, long re, byte[] error) {
+        if (stopped) {
+            return;
+        }
+        if (re != 0) {
+            partial.frameCompleted();
+            if (error != null) {
+                String[] err = rt.errorOf(error);
+                pending.completeWithError(re, err[0], err[1], this::describe);
+            } else {
+                pending.complete(re, JsonMessage.ofJson(type, data, rt.mapper));
+            }
+            return;
+        }
+        if (rid == 0) {
+            onFrame(type, data);
+            return;
+        }
+        partial.frameCompleted();
+        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                    "ERESERVED");
+            return;
+        }
+        if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
+            rememberPeerId(data);
+        }
+        server.fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid), this);
+    }
+
+    @Override
+    public void onEnvelope(Envelope env) {
+        if (stopped) {
+            return;
+        }
+        partial.frameCompleted();
+        String type = env.getType();
+        if (env.getRe() != 0) {
+            if (env.hasError()) {
+                pending.completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(),
+                        this::describe);
+            } else {
+                pending.complete(env.getRe(), JsonMessage.ofEnvelope(env, rt.mapper, null, false));
+            }
+            return;
+        }
+        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                    "ERESERVED");
+            return;
+        }
+        JsonMessage msg = JsonMessage.ofEnvelope(env, rt.mapper, this, true);
+        if (env.hasData() && env.getData().hasStructValue()) {
+            com.google.protobuf.Value pid = env.getData().getStructValue().getFieldsOrDefault("id", null);
+            if (pid != null && pid.hasStringValue() && !pid.getStringValue().isEmpty()) {
+                peerId = pid.getStringValue();
+            }
+        }
+        server.fire(type, msg, this);
+    }
+
     private void rememberPeerId(byte[] data) {
         try {
             com.fasterxml.jackson.databind.JsonNode node = rt.mapper.readTree(data).get("id");
@@ -167,7 +377,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
 
     @Override
     public boolean onMalformed(String reason) {
-        return onMalformed(reason, reason.contains("maxFrameBytes") ? "EFRAMETOOLARGE" : "EMALFORMED");
+        return onMalformed(reason, FrameSink.codeOf(reason));
     }
 
     private boolean onMalformed(String reason, String code) {
@@ -182,6 +392,25 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
     @Override
     public void onClose(Throwable cause) {
         partial.cancel();
+        if (detectTimer != null) {
+            detectTimer.cancel();
+            detectTimer = null;
+        }
+        List<Deferred> q;
+        synchronized (this) {
+            q = deferred;
+            deferred = null;
+            if (codec == null) {
+                codec = Codec.JSON;
+            }
+        }
+        if (q != null) {
+            for (Deferred d : q) {
+                d.promise.completeExceptionally(new IpcException("ECLOSED", "emit '" + d.out.type + "' to "
+                        + describe() + ": the connection closed before the client's codec was known"));
+            }
+        }
+        pending.failAll(this::closedBeforeReply);
         IpcException truncated = truncated(decoder, stopped || closedHere, this::describe);
         if (truncated != null) {
             server.fire("error", rt.errorMessage(truncated), this);
@@ -192,7 +421,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink {
     /**
      * @return an {@code ETRUNCATED} error when the connection closed with part of a frame received, else null
      */
-    static IpcException truncated(JsonFrameDecoder decoder, boolean stopped, java.util.function.Supplier<String> who) {
+    static IpcException truncated(FrameDecoder decoder, boolean stopped, java.util.function.Supplier<String> who) {
         if (decoder == null || stopped || decoder.isFinished() || decoder.pendingBytes() == 0) {
             return null;
         }

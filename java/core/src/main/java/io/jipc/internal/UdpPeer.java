@@ -2,8 +2,12 @@ package io.jipc.internal;
 
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
+import io.jipc.Wire;
+import io.jipc.internal.codec.Codec;
 import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.JsonFrameDecoder;
+import io.jipc.internal.codec.ProtoFrameDecoder;
+import io.jipc.proto.v1.Envelope;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -25,6 +29,8 @@ final class UdpPeer implements IpcSocket, FrameSink {
     /** Null in rawBuffer mode; replaced after a malformed frame, which ends that datagram. */
     private JsonFrameDecoder decoder;
     private volatile String peerId;
+    /** The codec of the last datagram from this peer: what it is answered in. */
+    volatile Codec codec;
 
     UdpPeer(UdpServerImpl server, InetSocketAddress address, String id) {
         this.server = server;
@@ -32,6 +38,7 @@ final class UdpPeer implements IpcSocket, FrameSink {
         this.address = address;
         this.id = id;
         this.decoder = rt.config.rawBuffer() ? null : rt.newDecoder();
+        this.codec = rt.clientCodec();
     }
 
     @Override
@@ -58,7 +65,8 @@ final class UdpPeer implements IpcSocket, FrameSink {
     public CompletionStage<Void> emit(String type, Object data) {
         ByteBuffer frame;
         try {
-            frame = rt.encode(type, data);
+            Codec c = codec;
+            frame = c == Codec.JSON ? rt.encode(type, data) : rt.encode(c, true, type, data, 0, 0, null, null);
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
@@ -83,6 +91,20 @@ final class UdpPeer implements IpcSocket, FrameSink {
             server.fire("data", JsonMessage.ofRaw(chunk, rt.rawCharset, rt.mapper), this);
             return;
         }
+        Wire wire = rt.config.wire();
+        boolean proto = data.hasRemaining() && data.get(data.position()) == ProtoFrameDecoder.MAGIC0;
+        if (proto && wire != Wire.JSON) {
+            codec = Codec.PROTO;
+            ProtoFrameDecoder.decodeDatagram(data, rt.config.maxFrameBytes(), this);
+            return;
+        }
+        if (!proto && wire == Wire.PROTO) {
+            data.position(data.limit());
+            onMalformed("expected the jipc preamble (8f 6a 69 70 63 01): this server takes protobuf datagrams only "
+                    + "(wire PROTO)", "EMALFORMED");
+            return;
+        }
+        codec = Codec.JSON;
         decoder.decode(data, this);
         if (decoder.isFinished()) {
             decoder = rt.newDecoder(); // UDP has no connection to close: start afresh with the next datagram
@@ -103,8 +125,25 @@ final class UdpPeer implements IpcSocket, FrameSink {
     }
 
     @Override
+    public void onEnvelope(Envelope env) {
+        String type = env.getType();
+        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                    "ERESERVED");
+            return;
+        }
+        if (env.hasData() && env.getData().hasStructValue()) {
+            com.google.protobuf.Value pid = env.getData().getStructValue().getFieldsOrDefault("id", null);
+            if (pid != null && pid.hasStringValue() && !pid.getStringValue().isEmpty()) {
+                peerId = pid.getStringValue();
+            }
+        }
+        server.fire(type, JsonMessage.ofEnvelope(env, rt.mapper, null, false), this);
+    }
+
+    @Override
     public boolean onMalformed(String reason) {
-        return onMalformed(reason, reason.contains("maxFrameBytes") ? "EFRAMETOOLARGE" : "EMALFORMED");
+        return onMalformed(reason, FrameSink.codeOf(reason));
     }
 
     private boolean onMalformed(String reason, String code) {

@@ -165,9 +165,16 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
                         + IpcRuntime.describe(target) + ": unknown host " + target.getHostString()));
             }
         }
+        io.jipc.internal.codec.Codec codec = rt.clientCodec();
+        for (UdpPeer p : order) {
+            if (p.address.equals(to)) {
+                codec = p.codec; // answer a peer in the codec it last spoke
+                break;
+            }
+        }
         ByteBuffer frame;
         try {
-            frame = rt.encode(type, data);
+            frame = rt.encode(codec, true, type, data, 0, 0, null, null);
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
@@ -176,16 +183,22 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
 
     @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
-        ByteBuffer frame;
+        Outgoing out = new Outgoing(rt, type, data, 0); // encoded once per codec in use
+        Object[] targets = order.toArray();
+        ByteBuffer[] frames = new ByteBuffer[targets.length];
         try {
-            frame = rt.encode(type, data);
+            if (targets.length == 0) {
+                out.get(rt.clientCodec(), true);
+            }
+            for (int i = 0; i < targets.length; i++) {
+                frames[i] = out.get(((UdpPeer) targets[i]).codec, true);
+            }
         } catch (IpcException e) {
             return IpcRuntime.failed(e);
         }
-        Object[] targets = order.toArray();
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            all[i] = send(frame.duplicate(), ((UdpPeer) targets[i]).address, type).toCompletableFuture();
+            all[i] = send(frames[i], ((UdpPeer) targets[i]).address, type).toCompletableFuture();
         }
         return CompletableFuture.allOf(all);
     }

@@ -1,10 +1,12 @@
 package io.jipc.internal.codec;
 
-/** Callback for decoded frames, called by {@link JsonFrameDecoder#decode} on the decoding thread. */
+import io.jipc.proto.v1.Envelope;
+
+/** Callback for decoded frames, called by a {@link FrameDecoder} on the decoding thread. */
 public interface FrameSink {
 
     /**
-     * A complete frame.
+     * A complete JSON frame without request/response keys.
      *
      * @param type the frame's "type" string
      * @param data a fresh exact copy of the UTF-8 JSON text of the "data" value (e.g. the bytes {@code "hello"}
@@ -13,11 +15,57 @@ public interface FrameSink {
     void onFrame(String type, byte[] data);
 
     /**
+     * A complete JSON frame that carries jipc's request/response keys ({@code "id"}, {@code "re"}, {@code "error"}).
+     * The default ignores them.
+     *
+     * @param type the frame's "type" string
+     * @param data as for {@link #onFrame(String, byte[])}
+     * @param id the request id (1 .. 2^53-1), or 0 when absent or not a valid id
+     * @param re the id this frame replies to, or 0
+     * @param error the UTF-8 JSON text of the "error" value, or null
+     */
+    default void onFrame(String type, byte[] data, long id, long re, byte[] error) {
+        onFrame(type, data);
+    }
+
+    /**
+     * A complete protobuf Envelope (UTF-8 already validated by protobuf, type non-empty).
+     *
+     * @param envelope the envelope
+     */
+    default void onEnvelope(Envelope envelope) {
+        throw new UnsupportedOperationException("this sink does not take protobuf envelopes");
+    }
+
+    /**
+     * The codec of the connection became known (auto detection, before its first frame).
+     *
+     * @param codec the codec
+     */
+    default void onCodec(Codec codec) {
+    }
+
+    /**
      * A frame that is malformed, not an envelope, or over the limit.
      *
      * @param reason a short human-readable sentence, e.g. "frame exceeds maxFrameBytes (16777216 bytes)"
      * @return true to skip that frame and go on decoding (node-ipc 9 behaviour), false to stop: decode then returns
-     *     at once and the decoder is finished (the caller closes the connection)
+     *     at once and the decoder is finished (the caller closes the connection). Framing errors (oversize protobuf
+     *     frames, preamble errors) stop whatever is returned
      */
     boolean onMalformed(String reason);
+
+    /**
+     * @param reason a reason given to {@link #onMalformed}
+     * @return the error code it stands for: EFRAMETOOLARGE, EVERSION or EMALFORMED
+     */
+    static String codeOf(String reason) {
+        if (reason.contains("maxFrameBytes")) {
+            return "EFRAMETOOLARGE";
+        }
+        if (reason.contains("preamble version")) {
+            return "EVERSION";
+        }
+        return "EMALFORMED";
+    }
 }

@@ -34,7 +34,7 @@ import java.util.Objects;
  * {@link JsonFactory} ({@code StreamReadConstraints}: nesting depth, number length, ...) apply. When the sink throws,
  * the exception propagates and the decoder is finished.
  */
-public final class JsonFrameDecoder {
+public final class JsonFrameDecoder implements FrameDecoder {
 
     /** Capacity of the internal buffer when first needed. */
     static final int INITIAL_CAPACITY = 4096;
@@ -85,6 +85,13 @@ public final class JsonFrameDecoder {
     private String frameType;
     private int dataFrom;
     private int dataTo;
+    // jipc's request/response keys, relative ranges (-1: absent); the last of a repeated key wins
+    private int idFrom = -1;
+    private int idTo;
+    private int reFrom = -1;
+    private int reTo;
+    private int errFrom = -1;
+    private int errTo;
 
     /**
      * Creates a decoder.
@@ -397,7 +404,37 @@ public final class JsonFrameDecoder {
         byte[] data = dataFrom < 0 ? null : Arrays.copyOfRange(a, off + dataFrom, off + dataTo);
         String type = frameType;
         frameType = null;
-        sink.onFrame(type, data);
+        if (idFrom < 0 && reFrom < 0 && errFrom < 0) {
+            sink.onFrame(type, data);
+            return;
+        }
+        long id = idFrom < 0 ? 0 : correlationId(a, off + idFrom, off + idTo);
+        long re = reFrom < 0 ? 0 : correlationId(a, off + reFrom, off + reTo);
+        byte[] error = errFrom < 0 ? null : Arrays.copyOfRange(a, off + errFrom, off + errTo);
+        sink.onFrame(type, data, id, re, error);
+    }
+
+    /** Largest request id: 2^53-1, exact in JavaScript. */
+    static final long MAX_CORRELATION_ID = (1L << 53) - 1;
+
+    /**
+     * @return the value of a JSON number token that is an integer 1 .. 2^53-1 written in plain digits (a validated
+     *     token spanning {@code [from, to)}), else 0 (not a request id: the key is then ignored)
+     */
+    static long correlationId(byte[] a, int from, int to) {
+        int n = to - from;
+        if (n < 1 || n > 16 || a[from] == '0') {
+            return 0;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = a[i] - '0';
+            if (d < 0 || d > 9) {
+                return 0;
+            }
+            v = v * 10 + d;
+        }
+        return v <= MAX_CORRELATION_ID ? v : 0;
     }
 
     /**
@@ -410,6 +447,9 @@ public final class JsonFrameDecoder {
      * @return null if the frame is a valid envelope, else the reason
      */
     private String parse(byte[] a, int off, int flen) {
+        idFrom = -1;
+        reFrom = -1;
+        errFrom = -1;
         if (fastPath && fastPathUsable() && fastParse(a, off, flen)) {
             fastPathFrames++;
             return null;
@@ -460,6 +500,15 @@ public final class JsonFrameDecoder {
                     } else if ("data".equals(name)) {
                         from = offset(p.currentTokenLocation());
                         to = valueEnd(p, v, a, off, flen, from);
+                    } else if ("id".equals(name)) {
+                        idFrom = offset(p.currentTokenLocation());
+                        idTo = valueEnd(p, v, a, off, flen, idFrom);
+                    } else if ("re".equals(name)) {
+                        reFrom = offset(p.currentTokenLocation());
+                        reTo = valueEnd(p, v, a, off, flen, reFrom);
+                    } else if ("error".equals(name)) {
+                        errFrom = offset(p.currentTokenLocation());
+                        errTo = valueEnd(p, v, a, off, flen, errFrom);
                     } else {
                         p.skipChildren(); // unknown keys are ignored; strings are skipped (validated) lazily
                     }
@@ -661,7 +710,7 @@ public final class JsonFrameDecoder {
                 return false;
             }
             final int klen = ke - 1 - ks;
-            int kind = 0; // 1 type, 2 data, 0 other
+            int kind = 0; // 1 type, 2 data, 3 id, 4 re, 5 error, 0 other
             if (klen == 4) {
                 byte k0 = a[ks];
                 if (k0 == 't' && a[ks + 1] == 'y' && a[ks + 2] == 'p' && a[ks + 3] == 'e') {
@@ -669,6 +718,15 @@ public final class JsonFrameDecoder {
                 } else if (k0 == 'd' && a[ks + 1] == 'a' && a[ks + 2] == 't' && a[ks + 3] == 'a') {
                     kind = 2;
                 }
+            } else if (klen == 2) {
+                if (a[ks] == 'i' && a[ks + 1] == 'd') {
+                    kind = 3;
+                } else if (a[ks] == 'r' && a[ks + 1] == 'e') {
+                    kind = 4;
+                }
+            } else if (klen == 5 && a[ks] == 'e' && a[ks + 1] == 'r' && a[ks + 2] == 'r' && a[ks + 3] == 'o'
+                    && a[ks + 4] == 'r') {
+                kind = 5;
             }
             if (klen > maxNameLength || sawEscape) {
                 return false; // an escaped key might spell "type" or "data"
@@ -702,9 +760,20 @@ public final class JsonFrameDecoder {
                 }
                 to = i;
             } else {
+                final int vs = i;
                 i = scanValue(a, i, end);
                 if (i < 0) {
                     return false;
+                }
+                if (kind == 3) {
+                    idFrom = vs - off;
+                    idTo = i - off;
+                } else if (kind == 4) {
+                    reFrom = vs - off;
+                    reTo = i - off;
+                } else if (kind == 5) {
+                    errFrom = vs - off;
+                    errTo = i - off;
                 }
             }
             if (i < end && a[i] == ',') {

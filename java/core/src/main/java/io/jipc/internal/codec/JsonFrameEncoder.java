@@ -34,7 +34,7 @@ public final class JsonFrameEncoder {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Generators whose string escaping matches JSON.stringify (lowercase hex, raw astral chars, lone surrogates escaped). */
-    private static final JsonFactory JS_FACTORY = JsonFactory.builder()
+    static final JsonFactory JS_FACTORY = JsonFactory.builder()
             .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .disable(JsonWriteFeature.ESCAPE_NON_ASCII)

@@ -1,0 +1,96 @@
+package io.jipc.internal;
+
+import io.jipc.IpcException;
+import io.jipc.Message;
+import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Transport;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/** The requests one connection (or client) sent and still waits on, by correlation id. Thread-safe. */
+final class PendingRequests {
+    /** Largest id: 2^53-1, exact in JavaScript. */
+    static final long MAX_ID = (1L << 53) - 1;
+
+    private static final class Entry {
+        final String type;
+        final CompletableFuture<Message> future = new CompletableFuture<>();
+        volatile Cancellable timer;
+
+        Entry(String type) {
+            this.type = type;
+        }
+    }
+
+    private final ConcurrentHashMap<Long, Entry> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    /** @return a fresh id, 1 .. 2^53-1 */
+    long nextId() {
+        long id = ids.incrementAndGet();
+        if (id > MAX_ID) {
+            ids.compareAndSet(id, 1);
+            return nextId();
+        }
+        return id;
+    }
+
+    /**
+     * @param id the request's id
+     * @param type its type, for messages
+     * @param timeout how long to wait
+     * @param loop schedules the timeout
+     * @param who names the peer, e.g. "socket 2 (/tmp/app.world)"
+     * @return the stage the reply completes
+     */
+    CompletableFuture<Message> add(long id, String type, Duration timeout, Transport loop, Supplier<String> who) {
+        Entry e = new Entry(type);
+        waiting.put(id, e);
+        e.timer = loop.schedule(() -> fail(id, new IpcException("ETIMEDOUT", "request '" + type + "' to "
+                + who.get() + ": no reply within " + timeout)), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        e.future.whenComplete((m, x) -> {
+            waiting.remove(id, e);
+            Cancellable t = e.timer;
+            if (t != null) {
+                t.cancel();
+            }
+        });
+        return e.future;
+    }
+
+    /** @return true when a request was waiting for this reply */
+    boolean complete(long re, Message reply) {
+        Entry e = waiting.get(re);
+        return e != null && e.future.complete(reply);
+    }
+
+    /** Fails the request with a peer's error reply. */
+    boolean completeWithError(long re, String code, String message, Supplier<String> who) {
+        Entry e = waiting.get(re);
+        return e != null && e.future.completeExceptionally(new IpcException("EREMOTE", "request '" + e.type + "' to "
+                + who.get() + " failed at the peer: " + code + ": " + message));
+    }
+
+    void fail(long id, Throwable cause) {
+        Entry e = waiting.get(id);
+        if (e != null) {
+            e.future.completeExceptionally(cause);
+        }
+    }
+
+    /** Fails every waiting request (the connection closed). */
+    void failAll(java.util.function.Function<String, IpcException> why) {
+        for (Map.Entry<Long, Entry> en : waiting.entrySet()) {
+            en.getValue().future.completeExceptionally(why.apply(en.getValue().type));
+        }
+    }
+
+    int size() {
+        return waiting.size();
+    }
+}

@@ -1,0 +1,101 @@
+package io.jipc.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.jipc.IpcException;
+import io.jipc.internal.codec.ProtoCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Typed payloads: the protobuf message classes this process has used (emitted, or read with {@code as(Class)}), by
+ * full name, so a typed payload can be shown as JSON and relayed to JSON peers. Process-wide, thread-safe.
+ */
+final class Protos {
+    private static final ConcurrentHashMap<String, com.google.protobuf.Message> BY_NAME = new ConcurrentHashMap<>();
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+    private Protos() {
+    }
+
+    static void register(com.google.protobuf.Message m) {
+        BY_NAME.putIfAbsent(m.getDescriptorForType().getFullName(), m.getDefaultInstanceForType());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T defaultInstance(Class<T> type) {
+        com.google.protobuf.Message m = (com.google.protobuf.Message) com.google.protobuf.Internal.getDefaultInstance(
+                (Class<? extends com.google.protobuf.MessageLite>) type);
+        register(m);
+        return (T) m;
+    }
+
+    static boolean isProto(Class<?> type) {
+        return com.google.protobuf.Message.class.isAssignableFrom(type);
+    }
+
+    static String typeName(Any any) {
+        String url = any.getTypeUrl();
+        return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    /** @return the message's proto3 JSON form as JSON.stringify would write it */
+    static byte[] toJson(com.google.protobuf.MessageOrBuilder m, JsonFactory factory) {
+        try {
+            String text = PRINTER.print(m);
+            return ProtoCodec.toJson(ProtoCodec.jsonToValue(text.getBytes(StandardCharsets.UTF_8), factory));
+        } catch (IOException e) {
+            throw new IpcException("EDATA", "cannot write " + m.getDescriptorForType().getFullName() + " as JSON: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** @return the typed payload as JSON, when its type is known here */
+    static byte[] typedToJson(Any any, String event, JsonFactory factory) {
+        com.google.protobuf.Message proto = BY_NAME.get(typeName(any));
+        if (proto == null) {
+            throw new IpcException("EDATA", "event '" + event + "': typed payload " + any.getTypeUrl()
+                    + " cannot be shown as JSON: its message class is unknown here (read it with as(TheClass.class) "
+                    + "first, or emit one)");
+        }
+        try {
+            return toJson(proto.getParserForType().parseFrom(any.getValue()), factory);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IpcException("EDATA", "event '" + event + "': typed payload " + any.getTypeUrl()
+                    + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a typed payload as the given message class. */
+    static <T> T unpack(Any any, Class<T> type, String event) {
+        com.google.protobuf.Message proto = (com.google.protobuf.Message) defaultInstance(type);
+        String want = proto.getDescriptorForType().getFullName();
+        if (!want.equals(typeName(any))) {
+            throw new IpcException("EDATA", "event '" + event + "': typed payload is " + any.getTypeUrl()
+                    + ", not " + want);
+        }
+        try {
+            return type.cast(proto.getParserForType().parseFrom(any.getValue()));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IpcException("EDATA", "event '" + event + "': cannot read the typed payload as " + want + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Reads JSON data as the given message class (its proto3 JSON form). */
+    static <T> T fromJson(byte[] json, Class<T> type, String event) {
+        com.google.protobuf.Message proto = (com.google.protobuf.Message) defaultInstance(type);
+        com.google.protobuf.Message.Builder b = proto.newBuilderForType();
+        try {
+            PARSER.merge(new String(json, StandardCharsets.UTF_8), b);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new IpcException("EDATA", "event '" + event + "': cannot read data as "
+                    + proto.getDescriptorForType().getFullName() + ": " + e.getMessage(), e);
+        }
+        return type.cast(b.build());
+    }
+}

@@ -1,0 +1,198 @@
+package io.jipc.internal.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.jipc.proto.v1.Envelope;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Protobuf frames and the JSON ↔ {@code google.protobuf.Value} mapping of {@code proto/README.md}: numbers are
+ * doubles (as in JavaScript; NaN and infinities become null), object keys keep their order. Thread-safe.
+ */
+public final class ProtoCodec {
+    private static final Value NULL = Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+    private static final byte[] PREAMBLE = ProtoFrameDecoder.preamble();
+
+    private ProtoCodec() {
+    }
+
+    /**
+     * @param env the envelope
+     * @param withPreamble true for a UDP datagram (preamble + one delimited envelope)
+     * @return the delimited frame: varint length, then the envelope
+     */
+    public static byte[] frame(Envelope env, boolean withPreamble) {
+        int size = env.getSerializedSize();
+        int pre = withPreamble ? PREAMBLE.length : 0;
+        int header = CodedOutputStream.computeUInt32SizeNoTag(size);
+        byte[] out = new byte[pre + header + size];
+        if (withPreamble) {
+            System.arraycopy(PREAMBLE, 0, out, 0, pre);
+        }
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, pre, header + size);
+        try {
+            cos.writeUInt32NoTag(size);
+            env.writeTo(cos);
+            cos.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // never: the array has exactly the room needed
+        }
+        return out;
+    }
+
+    /**
+     * @param v a number
+     * @return its Value ({@code null_value} for NaN and infinities, as JSON.stringify)
+     */
+    public static Value number(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? NULL : Value.newBuilder().setNumberValue(v).build();
+    }
+
+    /**
+     * @param n a Jackson tree (MissingNode: null)
+     * @return the Value holding the same JSON
+     */
+    public static Value toValue(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return NULL;
+        }
+        if (n.isTextual()) {
+            return Value.newBuilder().setStringValue(n.textValue()).build();
+        }
+        if (n.isBoolean()) {
+            return Value.newBuilder().setBoolValue(n.booleanValue()).build();
+        }
+        if (n.isNumber()) {
+            return number(n.doubleValue());
+        }
+        if (n.isArray()) {
+            ListValue.Builder l = ListValue.newBuilder();
+            for (JsonNode e : n) {
+                l.addValues(toValue(e));
+            }
+            return Value.newBuilder().setListValue(l).build();
+        }
+        if (n.isObject()) {
+            Struct.Builder s = Struct.newBuilder();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                s.putFields(e.getKey(), toValue(e.getValue()));
+            }
+            return Value.newBuilder().setStructValue(s).build();
+        }
+        if (n.isBinary()) {
+            try {
+                return Value.newBuilder().setStringValue(java.util.Base64.getEncoder().encodeToString(n.binaryValue()))
+                        .build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Value.newBuilder().setStringValue(n.asText()).build(); // POJO nodes and the like: their text
+    }
+
+    /**
+     * Reads validated JSON text into a Value without building a tree.
+     *
+     * @param json UTF-8 JSON text of one value
+     * @param factory parser factory (its read constraints apply)
+     * @return the Value
+     * @throws IOException when the text is not JSON
+     */
+    public static Value jsonToValue(byte[] json, JsonFactory factory) throws IOException {
+        try (JsonParser p = factory.createParser(json)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IOException("no JSON value");
+            }
+            return read(p, t);
+        }
+    }
+
+    private static Value read(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case VALUE_STRING:
+                return Value.newBuilder().setStringValue(p.getText()).build();
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return number(p.getDoubleValue());
+            case VALUE_TRUE:
+                return Value.newBuilder().setBoolValue(true).build();
+            case VALUE_FALSE:
+                return Value.newBuilder().setBoolValue(false).build();
+            case START_ARRAY: {
+                ListValue.Builder l = ListValue.newBuilder();
+                JsonToken e;
+                while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                    l.addValues(read(p, e));
+                }
+                return Value.newBuilder().setListValue(l).build();
+            }
+            case START_OBJECT: {
+                Struct.Builder s = Struct.newBuilder();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    s.putFields(name, read(p, p.nextToken()));
+                }
+                return Value.newBuilder().setStructValue(s).build();
+            }
+            default:
+                return NULL;
+        }
+    }
+
+    /**
+     * @param v a Value
+     * @return its JSON text as JSON.stringify would write it (UTF-8; numbers in JavaScript notation)
+     */
+    public static byte[] toJson(Value v) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        try (JsonGenerator g = new JsCompatGenerator(JsonFrameEncoder.JS_FACTORY.createGenerator(out))) {
+            write(g, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator g, Value v) throws IOException {
+        switch (v.getKindCase()) {
+            case NUMBER_VALUE:
+                g.writeNumber(v.getNumberValue());
+                break;
+            case STRING_VALUE:
+                g.writeString(v.getStringValue());
+                break;
+            case BOOL_VALUE:
+                g.writeBoolean(v.getBoolValue());
+                break;
+            case STRUCT_VALUE:
+                g.writeStartObject();
+                for (Map.Entry<String, Value> e : v.getStructValue().getFieldsMap().entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    write(g, e.getValue());
+                }
+                g.writeEndObject();
+                break;
+            case LIST_VALUE:
+                g.writeStartArray();
+                for (Value e : v.getListValue().getValuesList()) {
+                    write(g, e);
+                }
+                g.writeEndArray();
+                break;
+            default:
+                g.writeNull();
+        }
+    }
+}
