@@ -8,7 +8,7 @@ import java.util.Set;
 final class Setup {
     /** Options with a value shared by serve, emit and listen. */
     static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--delimiter",
-            "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted");
+            "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted", "--wire");
     /** Flags shared by serve, emit and listen. */
     static final Set<String> FLAGS = Set.of("--raw", "--silent", "--request-cert", "--no-reject-unauthorized");
 
@@ -45,6 +45,22 @@ final class Setup {
         }
         if (o.has("--max-frame-bytes")) {
             c.maxFrameBytes((int) o.number("--max-frame-bytes", 1, Integer.MAX_VALUE, 0));
+        }
+        if (o.has("--wire")) {
+            String w = o.value("--wire");
+            switch (w) {
+                case "json":
+                    c.wire(io.jipc.Wire.JSON);
+                    break;
+                case "proto":
+                    c.wire(io.jipc.Wire.PROTO);
+                    break;
+                case "auto":
+                    c.wire(io.jipc.Wire.AUTO);
+                    break;
+                default:
+                    throw new UsageException("--wire must be json, proto or auto, not '" + w + "'");
+            }
         }
         boolean tls = o.has("--private") || o.has("--public") || o.has("--trusted") || o.flag("--request-cert")
                 || o.flag("--no-reject-unauthorized");

@@ -27,6 +27,8 @@ final class Usage {
             + "  --delimiter STR       frame delimiter (default \\f); escapes \\f \\n \\r \\t \\0 \\\\ \\xHH \\uHHHH\n"
             + "  --raw                 node-ipc rawBuffer mode: no framing, bytes as they come\n"
             + "  --max-frame-bytes N   largest frame accepted from a peer (default 16777216)\n"
+            + "  --wire json|proto|auto  codec (proto/README.md): serve defaults to auto (node-ipc JSON and protobuf\n"
+            + "                        clients on one socket), emit and listen to json\n"
             + "  --silent              no jipc log messages\n"
             + "  --help, -h            this help\n";
 

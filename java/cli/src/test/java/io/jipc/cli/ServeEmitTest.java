@@ -65,6 +65,24 @@ class ServeEmitTest {
     }
 
     @Test
+    void shouldSpeakProtoWithWireOption() throws Exception {
+        String path = dir.resolve("proto.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--silent")) {
+            serve.out.awaitEvent("start");
+            Cli proto = Cli.run("emit", "--path", path, "--wire", "proto", "greet", "{\"a\":[1,2.5,\"\u00e9\"]}",
+                    "--wait", "greet", "--silent");
+            assertEquals(0, proto.status(), "stderr: " + proto.err.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"greet\",\"data\":{\"a\":[1,2.5,\"\u00e9\"]}}")),
+                    proto.out.json());
+            Cli json = Cli.run("emit", "--path", path, "--wire", "json", "greet", "1", "--wait", "greet", "--silent");
+            assertEquals(0, json.status(), "stderr: " + json.err.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"greet\",\"data\":1}")), json.out.json());
+            Cli bad = Cli.run("emit", "--path", path, "--wire", "xml", "greet");
+            assertEquals(2, bad.status());
+        }
+    }
+
+    @Test
     void shouldWaitForSeveralRepliesWithRelay() throws Exception {
         String path = dir.resolve("both.sock").toString();
         try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--relay", "--silent")) {

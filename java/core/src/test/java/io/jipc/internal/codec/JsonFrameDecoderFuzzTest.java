@@ -84,6 +84,14 @@ class JsonFrameDecoderFuzzTest {
         }
 
         @Override
+        public void onFrame(String type, byte[] d, long id, long re, byte[] err) {
+            // jipc's request/response keys: the fast path and Jackson must extract the same ones
+            onFrame(type, d);
+            list.set(list.size() - 1, list.get(list.size() - 1) + "\u0000id=" + id + ",re=" + re + ",error="
+                    + (err == null ? "-" : Golden.toHex(err)));
+        }
+
+        @Override
         public boolean onMalformed(String reason) {
             assertNotNull(reason, "reason");
             list.add("!" + reason);
