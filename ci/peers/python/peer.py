@@ -391,9 +391,17 @@ class Peer:
             await self.start_server()
         else:
             await self.connect()
-        await self.read_commands()
+        # Until stdin ends or an exit command came, whichever is first.
+        commands = asyncio.get_running_loop().create_task(self.read_commands())
+        await self.done.wait()
+        commands.cancel()
         if self.server is not None:
             self.server.close()
+            if self.args.transport == "unix":
+                try:
+                    os.unlink(self.args.path)  # asyncio before Python 3.13 leaves the socket file behind
+                except FileNotFoundError:
+                    pass
         for connection in list(self.connections.values()):
             connection.writer.close()
             try:

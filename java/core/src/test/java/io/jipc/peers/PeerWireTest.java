@@ -26,7 +26,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -84,12 +83,6 @@ class PeerWireTest {
         return b.build();
     }
 
-    static Path tempDir() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "jipc-peers-");
-        dir.toFile().deleteOnExit();
-        return dir;
-    }
-
     private static SocketChannel open(SocketAddress address) throws IOException {
         return SocketChannel.open(address);
     }
@@ -97,7 +90,7 @@ class PeerWireTest {
     @ParameterizedTest(name = "{0} server, {1}")
     @MethodSource("peers")
     void shouldEchoWhatProtobufJavaWritesDelimited(Lang lang, String transport) throws Exception {
-        Path dir = tempDir();
+        Path dir = ProtoPeer.tempDir();
         String sock = dir.resolve("s.sock").toString();
         ProtoPeer server = track(ProtoPeer.start(lang, "--role", "server", "--transport", transport, "--path", sock,
                 "--echo"));
@@ -139,7 +132,7 @@ class PeerWireTest {
     @ParameterizedTest(name = "{0} client, {1}")
     @MethodSource("peers")
     void shouldSendThePreambleAndDelimitedEnvelopesAsAClient(Lang lang, String transport) throws Exception {
-        Path dir = tempDir();
+        Path dir = ProtoPeer.tempDir();
         Path sock = dir.resolve("c.sock");
         try (ServerSocketChannel listener = transport.equals("unix")
                 ? ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(sock))

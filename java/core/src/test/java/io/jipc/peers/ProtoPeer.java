@@ -194,6 +194,17 @@ final class ProtoPeer implements AutoCloseable {
         }
     }
 
+    /** A fresh directory under /tmp (short enough for sun_path), removed with its contents when the JVM exits. */
+    static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), "jipc-peers-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void deleteTree(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

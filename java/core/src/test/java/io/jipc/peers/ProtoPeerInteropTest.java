@@ -28,8 +28,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -126,13 +124,7 @@ class ProtoPeerInteropTest {
     }
 
     private static String tempRoot() {
-        try {
-            Path dir = Files.createTempDirectory(Path.of("/tmp"), "jipc-pp-");
-            dir.toFile().deleteOnExit();
-            return dir + "/";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ProtoPeer.tempDir() + "/";
     }
 
     private Ipc ipc(String id, String root, Wire wire) {
