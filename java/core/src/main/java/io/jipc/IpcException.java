@@ -14,7 +14,11 @@ package io.jipc;
  * {@code ETRUNCATED} (a connection closed with part of a frame received),
  * {@code EOVERFLOW} (a client's {@link IpcConfig#offlineQueue} is full),
  * {@code EDATA} (data that cannot be bound or serialised),
- * {@code ESTATE} (an operation not allowed in the current state).
+ * {@code ESTATE} (an operation not allowed in the current state),
+ * {@code EVERSION} (a protobuf client's preamble names a protocol version this side does not speak),
+ * {@code EREMOTE} (a request the peer answered with an error; the message names the peer's code, e.g.
+ * {@code ENOHANDLER} or {@code EHANDLER}), {@code ENOTSUP} (request on a socket that cannot carry one, e.g. UDP).
+ * {@code ETIMEDOUT} and {@code ECLOSED} also fail a request that got no reply in time or whose connection closed.
  */
 public class IpcException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -287,6 +287,18 @@ class ProtoWireTest {
     }
 
     @Test
+    void shouldDetectTheCodecInsideTls() throws Exception {
+        IpcServer server = ipc(Net.config("world", "/tmp/").tls(TlsTest.serverTls())).serveNet("127.0.0.1", 0);
+        server.on("ask", (d, s) -> d.reply("tls:" + d.asText()));
+        server.start();
+        for (Wire wire : List.of(Wire.PROTO, Wire.JSON)) {
+            IpcClient c = ipc(Net.config("c" + wire, "/tmp/").tls(TlsTest.clientTls()).wire(wire)).connectToNet("world",
+                    "127.0.0.1", Net.port(server));
+            assertEquals("tls:" + wire, await(c.request("ask", wire.name())).asText());
+        }
+    }
+
+    @Test
     void shouldWaitForTheCodecBeforeTheServerSpeaksFirst() throws Exception {
         String root = Net.tempSocketRoot();
         IpcServer server = ipc(Net.config("world", root)).serve();
@@ -324,34 +336,46 @@ class ProtoWireTest {
         assertEquals("m:ok", take(errors));
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badInputs() {
+        return java.util.stream.Stream.of(Net.values()).flatMap(n -> java.util.stream.Stream.of(BadProto.values())
+                .map(b -> org.junit.jupiter.params.provider.Arguments.of(n, b)));
+    }
+
+    private static SocketChannel rawConnect(Net net, IpcServer server) throws java.io.IOException {
+        if (net == Net.UNIX) {
+            SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX);
+            raw.connect(server.address());
+            return raw;
+        }
+        return SocketChannel.open(new InetSocketAddress("127.0.0.1", Net.port(server)));
+    }
+
     /** Raw bytes from a hostile peer on an AUTO server: error naming the socket, that connection closed. */
-    @ParameterizedTest
-    @EnumSource(BadProto.class)
-    void shouldRejectBadProtoInput(BadProto bad) throws Exception {
+    @ParameterizedTest(name = "{1} over {0}")
+    @org.junit.jupiter.params.provider.MethodSource("badInputs")
+    void shouldRejectBadProtoInput(Net net, BadProto bad) throws Exception {
         String root = Net.tempSocketRoot();
-        IpcServer server = ipc(Net.config("world", root).maxFrameBytes(1024)).serve();
+        IpcServer server = net.serve(ipc(Net.config("world", root).maxFrameBytes(1024)));
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         server.on("error", (d, s) -> events.add("error:" + d.error().get().code() + ":" + (s == null ? "-" : s.id())
                 + ":" + d.error().get().getMessage()));
         server.on("echo", (d, s) -> s.emit("echo", d));
         server.on("socket.disconnected", (d, s) -> events.add("gone:" + s.id()));
         server.start();
-        String path = ((UnixDomainSocketAddress) server.address()).getPath().toString();
         BlockingQueue<String> goodGot = new LinkedBlockingQueue<>();
-        IpcClient good = ipc(Net.config("good", root).wire(Wire.PROTO)).connectTo("world", path,
+        IpcClient good = net.connect(ipc(Net.config("good", root).wire(Wire.PROTO)), "world", server,
                 c -> c.on("echo", d -> goodGot.add(d.asText())));
         good.emit("echo", "before");
         assertEquals("before", take(goodGot));
 
-        try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            raw.connect(UnixDomainSocketAddress.of(path));
+        try (SocketChannel raw = rawConnect(net, server)) {
             raw.write(ByteBuffer.wrap(bad.bytes));
             if (bad.closeAfter) {
                 raw.shutdownOutput();
             }
             String err = take(events);
             assertTrue(err.startsWith("error:" + bad.code + ":2:"), err + " (expected " + bad.code + ")");
-            assertTrue(err.contains("socket 2"), err);
+            assertTrue(err.contains("socket 2 ("), err);
             assertTrue(err.contains(bad.reason), err);
             assertEquals("gone:2", take(events));
             ByteBuffer b = ByteBuffer.allocate(16);
@@ -395,6 +419,65 @@ class ProtoWireTest {
             this.code = code;
             this.reason = reason;
         }
+    }
+
+    /** A raw peer speaking exactly the spec's bytes gets exactly the spec's reply bytes, in both codecs. */
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldAnswerTheSpecExamplesByteForByte(Net net) throws Exception {
+        String root = Net.tempSocketRoot();
+        IpcServer server = net.serve(ipc(Net.config("world", root)));
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        server.on("add", (d, s) -> {
+            if (d.isRequest()) {
+                d.reply(d.json().get(0).intValue() + d.json().get(1).intValue());
+            } else {
+                events.add("event:" + d.asText());
+            }
+        });
+        server.start();
+        try (SocketChannel raw = rawConnect(net, server)) {
+            raw.write(ByteBuffer.wrap(hex("8f6a69706301 210a03616464121832160a0911000000000000f03f0a09110000000000"
+                    + "0000402801")));
+            assertEquals("120a0361646412091100000000000008403001", toHex(read(raw, 19)));
+            // no handler: the failed reply of the spec
+            raw.write(ByteBuffer.wrap(hex("07 0a036d756c2802")));
+            assertEquals("2b0a036d756c30023a220a0a454e4f48414e444c455212146e6f2068616e646c657220666f7220276d756c27",
+                    toHex(read(raw, 1 + 0x2b)));
+        }
+        try (SocketChannel raw = rawConnect(net, server)) {
+            raw.write(ByteBuffer.wrap("{\"type\":\"add\",\"data\":[1,2],\"id\":5}\f".getBytes(StandardCharsets.UTF_8)));
+            String reply = "{\"type\":\"add\",\"data\":3,\"re\":5}\f";
+            assertEquals(reply, new String(read(raw, reply.length()), StandardCharsets.UTF_8));
+            raw.write(ByteBuffer.wrap("{\"type\":\"mul\",\"data\":[1,2],\"id\":6}\f".getBytes(StandardCharsets.UTF_8)));
+            String failed = "{\"type\":\"mul\",\"re\":6,\"error\":{\"code\":\"ENOHANDLER\",\"message\":"
+                    + "\"no handler for 'mul'\"}}\f";
+            assertEquals(failed, new String(read(raw, failed.length()), StandardCharsets.UTF_8));
+            // ids that are not plain positive integers make ordinary events; unknown replies are dropped
+            for (String id : List.of("\"7\"", "-1", "1.5", "0", "9007199254740992", "1e2", "null")) {
+                raw.write(ByteBuffer.wrap(("{\"type\":\"add\",\"data\":[1,2],\"id\":" + id + "}\f")
+                        .getBytes(StandardCharsets.UTF_8)));
+                assertEquals("event:[1,2]", take(events), id);
+            }
+            raw.write(ByteBuffer.wrap("{\"type\":\"add\",\"data\":1,\"re\":99}\f{\"re\":3,\"type\":\"add\",\"data\":[4,5]}\f"
+                    .getBytes(StandardCharsets.UTF_8)));
+            raw.write(ByteBuffer.wrap("{\"data\":[3,4],\"id\":8,\"type\":\"add\"}\f".getBytes(StandardCharsets.UTF_8)));
+            String last = "{\"type\":\"add\",\"data\":7,\"re\":8}\f";
+            assertEquals(last, new String(read(raw, last.length()), StandardCharsets.UTF_8));
+            assertNull(events.poll(100, TimeUnit.MILLISECONDS), "replies are never events");
+        }
+    }
+
+    private static byte[] read(SocketChannel ch, int n) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (b.hasRemaining() && System.nanoTime() < deadline) {
+            if (ch.read(b) < 0) {
+                break;
+            }
+        }
+        assertFalse(b.hasRemaining(), "got only " + b.position() + " of " + n + " bytes");
+        return b.array();
     }
 
     @Test
@@ -448,7 +531,7 @@ class ProtoWireTest {
         typed.writeDelimitedTo(out);
         assertTrue(readme.contains(toHex(out.toByteArray())), "typed example");
         io.jipc.proto.v1.Envelope failed = io.jipc.proto.v1.Envelope.newBuilder().setType("mul").setRe(2)
-                .setError(io.jipc.proto.v1.Error.newBuilder().setCode("ENOHANDLER").setMessage("no handler for mul"))
+                .setError(io.jipc.proto.v1.Error.newBuilder().setCode("ENOHANDLER").setMessage("no handler for 'mul'"))
                 .build();
         out.reset();
         failed.writeDelimitedTo(out);

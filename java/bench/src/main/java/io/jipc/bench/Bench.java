@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * address. TLS uses throwaway certificates made with {@code openssl} into a temp directory at startup
  * ({@link BenchCerts}), with mutual authentication; the stream benchmark does not support UDP (no flow control,
  * datagrams may be dropped).
- * Extra JVM options for the server child: environment variable {@code JIPC_BENCH_SERVER_OPTS}.
+ * Extra JVM options for the server child: environment variable {@code JIPC_BENCH_SERVER_OPTS}. The client speaks
+ * node-ipc JSON unless {@code -Djipc.bench.wire=proto} (the server, in its default AUTO mode, follows).
  *
  * <p>Each benchmark prints one line in the format of the C reference, then the same figures as one JSON line.
  * Payloads are {@code size} ASCII characters carried as a JSON string in node-ipc's

@@ -96,13 +96,19 @@ record Endpoint(String transport, String dir, int port) {
         return udp() ? ipc.serveNet(HOST, port, UdpType.UDP4) : ipc.serveNet(HOST, port);
     }
 
+    /** @return the client's codec: system property {@code jipc.bench.wire} ({@code json}, the default, or {@code proto}) */
+    static io.jipc.Wire wire() {
+        return io.jipc.Wire.valueOf(System.getProperty("jipc.bench.wire", "json").toUpperCase(java.util.Locale.ROOT));
+    }
+
     /**
      * @return a client config that reaches this endpoint and gives up instead of retrying when the server goes (for
      *     tls: trusts the throwaway CA and presents the client certificate)
      */
     IpcConfig clientConfig() {
         IpcConfig c = IpcConfig.defaults().id("jipcbench-client").stopRetrying(true).maxRetries(0)
-                .flushTimeout(Duration.ofSeconds(30)).backpressure(Backpressure.BLOCK); // a flood waits, never fails
+                .flushTimeout(Duration.ofSeconds(30)).backpressure(Backpressure.BLOCK) // a flood waits, never fails
+                .wire(wire());
         if (uds()) {
             c.socketRoot(dir);
         } else if (tls()) {

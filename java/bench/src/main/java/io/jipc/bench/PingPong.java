@@ -148,7 +148,8 @@ final class PingPong {
     private void runUdp(ServerHandle server, String payload) throws Exception {
         Endpoint ep = server.endpoint();
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(Endpoint.HOST), ep.port());
-        try (Ipc ipc = Ipc.create(IpcConfig.defaults().id("jipcbench-client").flushTimeout(Duration.ofSeconds(30)))) {
+        try (Ipc ipc = Ipc.create(IpcConfig.defaults().id("jipcbench-client").flushTimeout(Duration.ofSeconds(30))
+                .wire(Endpoint.wire()))) {
             IpcServer self = ipc.serveNet(Endpoint.HOST, 0, UdpType.UDP4);
             Driver d = new Driver(p -> self.emit(target, "ping", p), payload, iters, warmup);
             self.on("pong", (m, socket) -> d.onPong(m));

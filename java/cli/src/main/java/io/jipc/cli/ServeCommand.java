@@ -108,7 +108,8 @@ final class ServeCommand {
     /** Echo and relay resend the received Message itself, so its bytes go out as they came. */
     private void forward(Message m, IpcSocket socket) {
         if (echo && socket != null) {
-            report(socket.emit(m.type(), m), socket);
+            // a request (from a jipc or protobuf peer) is answered with its own data
+            report(m.isRequest() ? m.reply(m) : socket.emit(m.type(), m), socket);
         }
         if (relay) {
             report(server.broadcast(m.type(), m), null);

@@ -79,6 +79,13 @@ class ServeEmitTest {
             assertEquals(List.of(Lines.json("{\"event\":\"greet\",\"data\":1}")), json.out.json());
             Cli bad = Cli.run("emit", "--path", path, "--wire", "xml", "greet");
             assertEquals(2, bad.status());
+            // --echo answers requests with their own data
+            try (io.jipc.Ipc ipc = io.jipc.Ipc.create(io.jipc.IpcConfig.defaults().id("c").silent(true)
+                    .wire(io.jipc.Wire.PROTO))) {
+                io.jipc.IpcClient c = ipc.connectTo("s", path);
+                assertEquals("[1,\"x\"]", c.request("q", List.of(1, "x")).toCompletableFuture()
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS).asText());
+            }
         }
     }
 

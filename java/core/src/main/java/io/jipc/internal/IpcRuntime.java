@@ -264,6 +264,12 @@ public final class IpcRuntime {
         if (type == null) {
             throw new IpcException("EDATA", "emit: type must not be null");
         }
+        if (errCode == null) {
+            byte[] simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
+            if (simple != null) {
+                return ByteBuffer.wrap(simple);
+            }
+        }
         Envelope.Builder b = Envelope.newBuilder().setType(type).setId(id).setRe(re);
         if (errCode != null) {
             b.setError(io.jipc.proto.v1.Error.newBuilder().setCode(errCode).setMessage(errMessage));
@@ -303,8 +309,10 @@ public final class IpcRuntime {
                 b.setData(Value.newBuilder().setStructValue((Struct) data));
             } else if (data instanceof ListValue) {
                 b.setData(Value.newBuilder().setListValue((ListValue) data));
-            } else if (data instanceof com.google.protobuf.Message) {
-                com.google.protobuf.Message m = (com.google.protobuf.Message) data;
+            } else if (data instanceof com.google.protobuf.Message
+                    || data instanceof com.google.protobuf.Message.Builder) {
+                com.google.protobuf.Message m = data instanceof com.google.protobuf.Message.Builder
+                        ? ((com.google.protobuf.Message.Builder) data).build() : (com.google.protobuf.Message) data;
                 Protos.register(m);
                 b.setTyped(Any.pack(m));
             } else if (data instanceof byte[]) {

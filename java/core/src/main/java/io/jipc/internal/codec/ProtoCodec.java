@@ -14,6 +14,7 @@ import io.jipc.proto.v1.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -49,6 +50,96 @@ public final class ProtoCodec {
             throw new UncheckedIOException(e); // never: the array has exactly the room needed
         }
         return out;
+    }
+
+    /**
+     * The common frames written directly, byte-identical to protobuf-java's output for the same Envelope: a type,
+     * data that is a String, Boolean, Java number (not BigDecimal) or null (an empty object, as node-ipc sends for
+     * undefined), and the request/reply ids.
+     *
+     * @param type the event type
+     * @param data the data
+     * @param id request id or 0
+     * @param re replied id or 0
+     * @param withPreamble true for a UDP datagram
+     * @return the frame, or null when the data is of another kind
+     */
+    public static byte[] simpleFrame(String type, Object data, long id, long re, boolean withPreamble) {
+        byte[] value; // the Value message's bytes
+        if (data == null) {
+            value = EMPTY_STRUCT_VALUE;
+        } else if (data instanceof String) {
+            byte[] str = ((String) data).getBytes(StandardCharsets.UTF_8);
+            value = new byte[1 + varintSize(str.length) + str.length];
+            int p = putVarint(value, 1, str.length);
+            value[0] = 0x1a; // string_value = 3
+            System.arraycopy(str, 0, value, p, str.length);
+        } else if (data instanceof Boolean) {
+            value = new byte[] {0x20, (byte) (((Boolean) data) ? 1 : 0)}; // bool_value = 4
+        } else if (data instanceof Number && !(data instanceof java.math.BigDecimal)) {
+            double d = ((Number) data).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                value = NULL_VALUE;
+            } else {
+                value = new byte[9];
+                value[0] = 0x11; // number_value = 2
+                long bits = Double.doubleToRawLongBits(d);
+                for (int i = 0; i < 8; i++) {
+                    value[1 + i] = (byte) (bits >>> (8 * i));
+                }
+            }
+        } else {
+            return null;
+        }
+        byte[] t = type.getBytes(StandardCharsets.UTF_8);
+        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(value.length) + value.length
+                + (id == 0 ? 0 : 1 + varintSize(id)) + (re == 0 ? 0 : 1 + varintSize(re));
+        int pre = withPreamble ? PREAMBLE.length : 0;
+        byte[] out = new byte[pre + varintSize(size) + size];
+        if (withPreamble) {
+            System.arraycopy(PREAMBLE, 0, out, 0, pre);
+        }
+        int p = putVarint(out, pre, size);
+        if (t.length > 0) {
+            out[p++] = 0x0a; // type = 1
+            p = putVarint(out, p, t.length);
+            System.arraycopy(t, 0, out, p, t.length);
+            p += t.length;
+        }
+        out[p++] = 0x12; // data = 2
+        p = putVarint(out, p, value.length);
+        System.arraycopy(value, 0, out, p, value.length);
+        p += value.length;
+        if (id != 0) {
+            out[p++] = 0x28; // id = 5
+            p = putVarint(out, p, id);
+        }
+        if (re != 0) {
+            out[p++] = 0x30; // re = 6
+            putVarint(out, p, re);
+        }
+        return out;
+    }
+
+    private static final byte[] EMPTY_STRUCT_VALUE = {0x2a, 0x00}; // struct_value = 5, empty
+    private static final byte[] NULL_VALUE = {0x08, 0x00}; // null_value = 1
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int putVarint(byte[] a, int p, long v) {
+        while ((v & ~0x7FL) != 0) {
+            a[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        a[p++] = (byte) v;
+        return p;
     }
 
     /**
