@@ -9,6 +9,7 @@
 //   node peer.mjs --proto-path proto --proto-path ci/peers/proto --role server|client --transport unix|tcp
 //        [--path P] [--host H] [--port N] [--echo] [--max-frame-bytes N] [--preamble-version N]
 
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -35,9 +36,9 @@ const {values: opts} = parseArgs({
         'preamble-version': {type: 'string', default: String(VERSION)},
     },
 });
-if (!['server', 'client'].includes(opts.role) || !['unix', 'tcp'].includes(opts.transport)
+if (!['server', 'client'].includes(opts.role) || !['unix', 'tcp', 'udp4'].includes(opts.transport)
     || (opts.transport === 'unix' && !opts.path)) {
-    process.stderr.write('usage: node peer.mjs --proto-path DIR... --role server|client --transport unix|tcp '
+    process.stderr.write('usage: node peer.mjs --proto-path DIR... --role server|client --transport unix|tcp|udp4 '
         + '[--path P] [--host H] [--port N] [--echo] [--max-frame-bytes N] [--preamble-version N]\n');
     process.exit(2);
 }
@@ -165,6 +166,33 @@ function decodeEnvelope(body) {
     if (RESERVED_TYPES.has(envelope.type)) throw new ProtocolError('ERESERVED', `reserved event name ${envelope.type}`);
     return envelope;
 }
+
+/** A UDP datagram (spec 4): the preamble, then exactly one delimited Envelope filling the rest. */
+function parseDatagram(data) {
+    if (data.length <= MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
+        throw new ProtocolError('EMALFORMED', 'datagram does not start with the jipc preamble');
+    }
+    if (data[MAGIC.length] !== VERSION) {
+        throw new ProtocolError('EVERSION', `unsupported protocol version ${data[MAGIC.length]}`);
+    }
+    let pos = MAGIC.length + 1;
+    let size = 0;
+    for (let i = 0; ; i++) {
+        if (i === MAX_VARINT_BYTES || pos >= data.length) throw new ProtocolError('EMALFORMED', 'bad frame length varint');
+        const byte = data[pos++];
+        size += (byte & 0x7f) * 2 ** (7 * i);
+        if (!(byte & 0x80)) break;
+    }
+    if (size > maxFrameBytes) {
+        throw new ProtocolError('EFRAMETOOLARGE', `frame of ${size} bytes exceeds maxFrameBytes ${maxFrameBytes}`);
+    }
+    if (pos + size !== data.length) {
+        throw new ProtocolError('EMALFORMED', `envelope of ${size} bytes does not fill the datagram's ${data.length - pos}`);
+    }
+    return decodeEnvelope(data.subarray(pos));
+}
+
+const datagram = (fields) => Buffer.concat([MAGIC, Buffer.from([VERSION]), frame(fields)]);
 
 /** Splits a byte stream into Envelopes, whatever the chunk boundaries; checks a frame's size from its varint alone. */
 class FrameDecoder {
@@ -316,8 +344,46 @@ const peer = {
     connections: new Map(), // number (server) or 0 (client) -> Connection
     nextNumber: 1,
     server: null,
+    udp: null,
+
+    /** UDP has no client or server: both roles bind (a server at --host/--port); a client sends to --port. */
+    startUdp() {
+        this.udp = dgram.createSocket('udp4');
+        this.udp.on('message', (data, rinfo) => {
+            const from = {from: {address: rinfo.address, port: rinfo.port}};
+            let envelope;
+            try {
+                envelope = parseDatagram(data);
+            } catch (e) {
+                if (!(e instanceof ProtocolError)) throw e;
+                out({event: 'error', code: e.code, message: e.message, ...from});
+                return;
+            }
+            out({event: 'message', type: envelope.type, ...payloadOf(envelope), ...from});
+            if (opts.echo) {
+                const answer = {type: envelope.type};
+                if (envelope.payload) answer[envelope.payload] = envelope[envelope.payload];
+                this.udp.send(datagram(answer), rinfo.port, rinfo.address);
+            }
+        });
+        this.udp.bind(opts.role === 'server' ? Number(opts.port) : 0, opts.host, () => {
+            const {address, port} = this.udp.address();
+            out({event: 'ready', role: opts.role, transport: 'udp4', pid: process.pid, host: address, port});
+            readCommands();
+        });
+    },
+
+    udpTarget(command) {
+        const port = Number(command.port ?? (opts.role === 'client' ? opts.port : 0));
+        if (!port) throw new Error('udp: say where to send ("port", optional "address")');
+        return [port, command.address ?? opts.host];
+    },
 
     start() {
+        if (opts.transport === 'udp4') {
+            this.startUdp();
+            return;
+        }
         const where = opts.transport === 'unix' ? {path: opts.path} : {host: opts.host, port: Number(opts.port)};
         if (opts.role === 'server') {
             this.server = net.createServer((socket) => {
@@ -366,6 +432,14 @@ const peer = {
 
     async handle(command) {
         const ack = {event: 'ack', op: command.op, seq: command.seq};
+        if (this.udp && (command.op === 'emit' || command.op === 'sendRaw')) {
+            const bytes = command.op === 'emit' ? datagram({type: command.type, ...payloadFrom(command)})
+                : Buffer.from(command.base64, 'base64');
+            await new Promise((resolve, reject) => this.udp.send(bytes, ...this.udpTarget(command),
+                (e) => (e ? reject(e) : resolve())));
+            out(ack);
+            return;
+        }
         switch (command.op) {
             case 'emit':
                 this.target(command).send({type: command.type, ...payloadFrom(command)});
@@ -409,6 +483,10 @@ const peer = {
     },
 
     exit() {
+        if (this.udp) {
+            this.udp.close(() => process.exit(0));
+            return;
+        }
         if (this.server) this.server.close();
         for (const connection of this.connections.values()) connection.socket.end();
         // Let pending writes and stdout drain, but never hang.

@@ -94,6 +94,33 @@ async def read_envelope(reader, max_frame_bytes):
         body = await reader.readexactly(size)
     except asyncio.IncompleteReadError as e:
         raise ProtocolError("ETRUNCATED", f"connection closed inside a frame ({len(e.partial)} of {size} bytes)")
+    return parse_envelope(body)
+
+
+def parse_datagram(data, max_frame_bytes):
+    """A UDP datagram (spec 4): the preamble, then exactly one delimited Envelope filling the rest."""
+    if data[:len(MAGIC)] != MAGIC or len(data) <= len(MAGIC):
+        raise ProtocolError("EMALFORMED", "datagram does not start with the jipc preamble")
+    if data[len(MAGIC)] != VERSION:
+        raise ProtocolError("EVERSION", f"unsupported protocol version {data[len(MAGIC)]}")
+    pos, size, shift = len(MAGIC) + 1, 0, 0
+    for i in range(MAX_VARINT_BYTES + 1):
+        if i == MAX_VARINT_BYTES or pos >= len(data):
+            raise ProtocolError("EMALFORMED", "bad frame length varint")
+        byte = data[pos]
+        pos += 1
+        size |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    if size > max_frame_bytes:
+        raise ProtocolError("EFRAMETOOLARGE", f"frame of {size} bytes exceeds maxFrameBytes {max_frame_bytes}")
+    if pos + size != len(data):
+        raise ProtocolError("EMALFORMED", f"envelope of {size} bytes does not fill the datagram's {len(data) - pos}")
+    return parse_envelope(data[pos:])
+
+
+def parse_envelope(body):
     envelope = envelope_pb2.Envelope()
     try:
         envelope.ParseFromString(body)  # also rejects invalid UTF-8 in string fields (proto3)
@@ -228,6 +255,35 @@ class Connection:
         self.writer.close()
 
 
+# --- UDP (spec 4): no connections, one Envelope per datagram, no request/response ----------------------------------
+
+class UdpEndpoint(asyncio.DatagramProtocol):
+    """A bound UDP socket: reports each datagram, echoes it to its sender if asked."""
+
+    def __init__(self, peer):
+        self.peer = peer
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        sender = {"from": {"address": addr[0], "port": addr[1]}}
+        try:
+            envelope = parse_datagram(data, self.peer.max_frame_bytes)
+        except ProtocolError as e:
+            out({"event": "error", "code": e.code, "message": str(e), **sender})
+            return
+        out({"event": "message", "type": envelope.type, **payload_of(envelope), **sender})
+        if self.peer.echo:
+            answer = envelope_pb2.Envelope(type=envelope.type)
+            copy_payload(envelope, answer)
+            self.send(answer, addr)
+
+    def send(self, envelope, addr):
+        self.transport.sendto(MAGIC + bytes([VERSION]) + delimited(envelope), addr)
+
+
 # --- the peer: stdin commands, server or client role -------------------------------------------------------------
 
 class Peer:
@@ -238,9 +294,25 @@ class Peer:
         self.connections = {}  # number (server) or 0 (client) -> Connection
         self.next_number = 1
         self.server = None
+        self.udp = None
         self.done = asyncio.Event()
 
     # server role
+
+    async def start_udp(self):
+        """UDP has no client or server: both roles bind (a server at --host/--port); a client sends to --port."""
+        bind = (self.args.host, self.args.port if self.args.role == "server" else 0)
+        _, self.udp = await asyncio.get_running_loop().create_datagram_endpoint(
+            lambda: UdpEndpoint(self), local_addr=bind)
+        host, port = self.udp.transport.get_extra_info("sockname")[:2]
+        out({"event": "ready", "role": self.args.role, "transport": "udp4", "pid": os.getpid(), "host": host,
+             "port": port})
+
+    def udp_target(self, command):
+        port = command.get("port", self.args.port if self.args.role == "client" else None)
+        if not port:
+            raise ValueError("udp: say where to send (\"port\", optional \"address\")")
+        return command.get("address", self.args.host), port
 
     async def start_server(self):
         if self.args.transport == "unix":
@@ -311,7 +383,14 @@ class Peer:
     async def handle(self, command):
         op = command.get("op")
         ack = {"event": "ack", "op": op, "seq": command.get("seq")}
-        if op == "emit":
+        if self.udp is not None and op in ("emit", "sendRaw"):
+            if op == "emit":
+                envelope = envelope_pb2.Envelope(type=command["type"])
+                set_payload(envelope, command)
+                self.udp.send(envelope, self.udp_target(command))
+            else:
+                self.udp.transport.sendto(base64.b64decode(command["base64"]), self.udp_target(command))
+        elif op == "emit":
             envelope = envelope_pb2.Envelope(type=command["type"])
             set_payload(envelope, command)
             self.target(command).send(envelope)
@@ -387,7 +466,9 @@ class Peer:
         self.done.set()
 
     async def run(self):
-        if self.args.role == "server":
+        if self.args.transport == "udp4":
+            await self.start_udp()
+        elif self.args.role == "server":
             await self.start_server()
         else:
             await self.connect()
@@ -395,6 +476,8 @@ class Peer:
         commands = asyncio.get_running_loop().create_task(self.read_commands())
         await self.done.wait()
         commands.cancel()
+        if self.udp is not None:
+            self.udp.transport.close()
         if self.server is not None:
             self.server.close()
             if self.args.transport == "unix":
@@ -413,7 +496,7 @@ class Peer:
 def main():
     parser = argparse.ArgumentParser(description="jipc proto-mode peer (Python)")
     parser.add_argument("--role", choices=["server", "client"], required=True)
-    parser.add_argument("--transport", choices=["unix", "tcp"], required=True)
+    parser.add_argument("--transport", choices=["unix", "tcp", "udp4"], required=True)
     parser.add_argument("--path", help="Unix socket path")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="TCP port (server: 0 picks a free one)")
