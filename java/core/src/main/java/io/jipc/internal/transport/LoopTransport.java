@@ -139,6 +139,9 @@ public abstract class LoopTransport implements Transport, Runnable {
         if (!inLoop()) {
             try {
                 terminated.get(30, TimeUnit.SECONDS);
+                // the loop completes 'terminated' just before its thread ends: wait for the end too, so that no
+                // jipc thread is alive once close() returns
+                thread.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
