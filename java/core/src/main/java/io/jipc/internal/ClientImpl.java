@@ -47,6 +47,16 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     private volatile boolean explicitlyDisconnected;
     // I/O thread only:
     private int retriesRemaining;
+    /** Whether the current attempt has opened (I/O thread). */
+    private boolean attemptOpened;
+    /** Back-to-back attempts refused because the server's listen backlog was full (I/O thread). */
+    private int backlogRetries;
+    /**
+     * How many times in a row a Unix-socket connect refused with EAGAIN (the server's listen backlog is full: it
+     * accepts slower than clients arrive) is retried at once, quietly, before it counts as a failed attempt. With the
+     * growing pause between tries this covers about 2 s.
+     */
+    static final int BACKLOG_RETRIES = 40;
     private Cancellable retryTimer;
     private FrameDecoder decoder;
     /** What this client speaks: JSON unless config.wire is PROTO. */
@@ -105,6 +115,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     /** Opens a new connection (first attempt, or a retry on the I/O thread). */
     private void connectNow() {
         state = ConnectionState.CONNECTING;
+        attemptOpened = false;
         stopped = false;
         decoder = cfg.rawBuffer() ? null : codec == Codec.PROTO
                 ? new ProtoFrameDecoder(cfg.maxFrameBytes(), false) : rt.newDecoder();
@@ -355,6 +366,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     private void opened() {
+        attemptOpened = true;
+        backlogRetries = 0;
         synchronized (offline) {
             // what waited while reconnecting goes first; emits see CONNECTED (and write directly) only after this
             Queued q;
@@ -482,6 +495,18 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     private void closed(Throwable cause) {
+        if (!attemptOpened && backlogFull(cause) && backlogRetries < BACKLOG_RETRIES && !explicitlyDisconnected) {
+            // not a failure of the server: it is busy accepting; try again shortly without an error or a retry used
+            long pauseMs = Math.min(100, 1L << Math.min(backlogRetries, 6));
+            backlogRetries++;
+            retryTimer = transport.schedule(() -> {
+                if (!explicitlyDisconnected) {
+                    connectNow();
+                }
+            }, pauseMs, TimeUnit.MILLISECONDS);
+            return;
+        }
+        backlogRetries = 0;
         partial.cancel();
         pending.failAll(this::closedBeforeReply);
         IpcException truncated = SocketImpl.truncated(decoder, stopped || explicitlyDisconnected,
@@ -509,6 +534,15 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             connectNow();
         }, cfg.retry().toNanos(), TimeUnit.NANOSECONDS);
         fire("disconnect", null);
+    }
+
+    /** @return whether a connect failed because a Unix socket's listen backlog is full (EAGAIN) */
+    private boolean backlogFull(Throwable cause) {
+        if (cause == null || !(target instanceof java.net.UnixDomainSocketAddress)) {
+            return false;
+        }
+        String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("resource temporarily unavailable") || m.contains("eagain");
     }
 
     /** node-ipc: disconnect, then destroy; the client is then removed from {@code ipc.of}. */
