@@ -53,11 +53,16 @@ class CountedDeliveryTest {
     private final ConcurrentLinkedQueue<String> serverErrors = new ConcurrentLinkedQueue<>();
 
     private IpcServer server;
+    /** Completes when the current server instance accepted the client. */
+    private volatile java.util.concurrent.CompletableFuture<Void> clientArrived;
 
     private Ipc startServer(Net net, String root, int port) {
         Ipc ipc = Ipc.create(Net.config("world", root));
         open.add(ipc);
         server = net.serve(ipc, port);
+        java.util.concurrent.CompletableFuture<Void> arrived = new java.util.concurrent.CompletableFuture<>();
+        clientArrived = arrived;
+        server.on("connect", (d, s) -> arrived.complete(null));
         server.on("seq", (d, s) -> {
             int n = d.json().asInt(-1);
             if (n < 0 || n >= MESSAGES) {
@@ -151,6 +156,9 @@ class CountedDeliveryTest {
             for (int i = 1; i <= RESTARTS; i++) {
                 int due = (int) ((long) MESSAGES * i / (RESTARTS + 1));
                 awaitAcks(ackCount, due, () -> "restart " + due);
+                // every instance serves the client before it goes (acks from the previous one may reach the due
+                // count first)
+                clientArrived.get(60, TimeUnit.SECONDS);
                 serverIpc.close(); // the whole server instance goes
                 open.remove(serverIpc);
                 serverIpc = startServer(net, root, port);

@@ -3,6 +3,7 @@ package io.jipc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -42,6 +44,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       acknowledgements ({@link CountedDeliveryTest}) for "delivered";
  *   <li>no descriptor or I/O thread is left behind.
  * </ul>
+ *
+ * <p>Over Unix sockets, TCP and TLS; broadcast over Unix sockets.
  */
 class EmitDisconnectTest {
     private static final int THREADS = 4;
@@ -225,26 +229,48 @@ class EmitDisconnectTest {
         }
     }
 
+    /** The stream transports: Unix socket, TCP, TLS over TCP (the test certificates of {@link TlsTest}). */
+    enum Kind {
+        UNIX, TCP, TLS;
+
+        IpcConfig server(IpcConfig config) {
+            return this == TLS ? config.tls(TlsTest.serverTls()) : config;
+        }
+
+        IpcConfig client(IpcConfig config) {
+            return this == TLS ? config.tls(TlsTest.clientTls()) : config;
+        }
+
+        IpcServer serve(Ipc ipc) {
+            return this == UNIX ? ipc.serve() : ipc.serveNet("127.0.0.1", 0);
+        }
+
+        IpcClient connect(Ipc ipc, IpcServer server, java.util.function.Consumer<IpcClient> setup) {
+            return this == UNIX ? Net.UNIX.connect(ipc, "world", server, setup)
+                    : ipc.connectToNet("world", "127.0.0.1", Net.port(server), setup);
+        }
+    }
+
     private static Object body(int thread, int seq) {
         return new int[] {thread, seq};
     }
 
     @ParameterizedTest
-    @EnumSource(Net.class)
-    void shouldCompleteEveryEmitAndDeliverExactlyTheSuccessesWhenTheClientDisconnects(Net net) throws Exception {
+    @EnumSource(Kind.class)
+    void shouldCompleteEveryEmitAndDeliverExactlyTheSuccessesWhenTheClientDisconnects(Kind kind) throws Exception {
         long fds = LoadTest.openFds();
         long threads = LoadTest.jipcThreads();
         String root = Net.tempSocketRoot();
         Received received = new Received();
         ConcurrentLinkedQueue<String> serverErrors = new ConcurrentLinkedQueue<>();
         CompletableFuture<Void> gone = new CompletableFuture<>();
-        IpcServer server = net.serve(ipc(Net.config("world", root)));
+        IpcServer server = kind.serve(ipc(kind.server(Net.config("world", root))));
         server.on("m", (d, s) -> received.add(d));
         server.on("error", (d, s) -> serverErrors.add(d.error().map(Throwable::toString).orElse("?")));
         server.on("socket.disconnected", (d, s) -> gone.complete(null));
         server.start();
         Recorder rec = new Recorder();
-        IpcClient client = net.connect(ipc(Net.config("hello", root)), "world", server, rec::watch);
+        IpcClient client = kind.connect(ipc(kind.client(Net.config("hello", root))), server, rec::watch);
         rec.expect("connect");
 
         Emitters emitters = new Emitters((t, n) -> client.emit("m", body(t, n)));
@@ -269,14 +295,14 @@ class EmitDisconnectTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Net.class)
-    void shouldCompleteEveryClientEmitWhenTheServerClosesTheSocket(Net net) throws Exception {
+    @EnumSource(Kind.class)
+    void shouldCompleteEveryClientEmitWhenTheServerClosesTheSocket(Kind kind) throws Exception {
         long fds = LoadTest.openFds();
         long threads = LoadTest.jipcThreads();
         String root = Net.tempSocketRoot();
         Received received = new Received();
         AtomicBoolean closing = new AtomicBoolean();
-        IpcServer server = net.serve(ipc(Net.config("world", root)));
+        IpcServer server = kind.serve(ipc(kind.server(Net.config("world", root))));
         server.on("m", (d, s) -> {
             received.add(d);
             if (received.total.get() >= 20_000 && closing.compareAndSet(false, true)) {
@@ -286,7 +312,8 @@ class EmitDisconnectTest {
         server.start();
         Recorder rec = new Recorder();
         // no retry: the emits after the close must all fail, so "successes are a prefix" is checkable
-        IpcClient client = net.connect(ipc(Net.config("hello", root).maxRetries(0)), "world", server, rec::watch);
+        IpcClient client = kind.connect(ipc(kind.client(Net.config("hello", root).maxRetries(0))), server,
+                rec::watch);
         rec.expect("connect");
 
         Emitters emitters = new Emitters((t, n) -> client.emit("m", body(t, n)));
@@ -311,21 +338,22 @@ class EmitDisconnectTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Net.class)
-    void shouldCompleteEverySocketEmitWhenTheClientGoesAway(Net net) throws Exception {
+    @EnumSource(Kind.class)
+    void shouldCompleteEverySocketEmitWhenTheClientGoesAway(Kind kind) throws Exception {
         long fds = LoadTest.openFds();
         long threads = LoadTest.jipcThreads();
         String root = Net.tempSocketRoot();
         ConcurrentLinkedQueue<String> serverErrors = new ConcurrentLinkedQueue<>();
         CompletableFuture<IpcSocket> accepted = new CompletableFuture<>();
         CompletableFuture<Void> gone = new CompletableFuture<>();
-        IpcServer server = net.serve(ipc(Net.config("world", root)));
+        IpcServer server = kind.serve(ipc(kind.server(Net.config("world", root))));
         server.on("connect", (d, s) -> accepted.complete(s));
         server.on("socket.disconnected", (d, s) -> gone.complete(null));
         server.on("error", (d, s) -> serverErrors.add(d.error().map(IpcException::code).orElse("?")));
         server.start();
         Received received = new Received();
-        IpcClient client = net.connect(ipc(Net.config("hello", root)), "world", server, c -> c.on("m", received::add));
+        IpcClient client = kind.connect(ipc(kind.client(Net.config("hello", root))), server,
+                c -> c.on("m", received::add));
         IpcSocket socket = accepted.get(30, TimeUnit.SECONDS);
 
         Emitters emitters = new Emitters((t, n) -> socket.emit("m", body(t, n)));
@@ -350,16 +378,17 @@ class EmitDisconnectTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Net.class)
-    void shouldCompleteEverySocketEmitAndDeliverTheSuccessesWhenTheServerStops(Net net) throws Exception {
+    @CsvSource({"UNIX,stop", "UNIX,close", "TCP,stop", "TCP,close", "TLS,stop", "TLS,close"})
+    void shouldCompleteEverySocketEmitAndDeliverTheSuccessesWhenTheServerSideCloses(Kind kind, String how)
+            throws Exception {
         String root = Net.tempSocketRoot();
         CompletableFuture<IpcSocket> accepted = new CompletableFuture<>();
-        IpcServer server = net.serve(ipc(Net.config("world", root)));
+        IpcServer server = kind.serve(ipc(kind.server(Net.config("world", root))));
         server.on("connect", (d, s) -> accepted.complete(s));
         server.start();
         Received received = new Received();
         Recorder rec = new Recorder();
-        IpcClient client = net.connect(ipc(Net.config("hello", root).maxRetries(0)), "world", server, c -> {
+        IpcClient client = kind.connect(ipc(kind.client(Net.config("hello", root).maxRetries(0))), server, c -> {
             rec.watch(c);
             c.on("m", received::add);
         });
@@ -368,7 +397,12 @@ class EmitDisconnectTest {
         Emitters emitters = new Emitters((t, n) -> socket.emit("m", body(t, n)));
         emitters.start();
         LoadTest.await(() -> received.total.get() >= 20_000, () -> "client received " + received.total.get());
-        server.stop(); // this side closes: an orderly close that flushes what was queued
+        // this side closes: an orderly close that flushes what was queued
+        if (how.equals("stop")) {
+            server.stop();
+        } else {
+            socket.close();
+        }
         emitters.finish();
         rec.await("destroy");
 
@@ -378,6 +412,59 @@ class EmitDisconnectTest {
         }
         assertTrue(client.state() == ConnectionState.DESTROYED, client.state().toString());
         assertTrue(rec.history().stream().noneMatch(e -> e.startsWith("error")), rec.history().toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldCloseWithinTheFlushTimeoutWhenThePeerStopsReading(Kind kind) throws Exception {
+        String root = Net.tempSocketRoot();
+        CompletableFuture<IpcSocket> accepted = new CompletableFuture<>();
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        IpcServer server = kind.serve(ipc(kind.server(Net.config("world", root).flushTimeout(Duration.ofSeconds(1))
+                .highWaterMarkBytes(1 << 20))));
+        server.on("connect", (d, s) -> accepted.complete(s));
+        server.on("socket.disconnected", (d, s) -> gone.complete(null));
+        server.start();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        kind.connect(ipc(kind.client(Net.config("hello", root).maxRetries(0))), server, c -> c.on("stall", () -> {
+            try {
+                release.await(60, TimeUnit.SECONDS); // holds the client's I/O thread: it reads nothing more
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        IpcSocket socket = accepted.get(30, TimeUnit.SECONDS);
+        try {
+            socket.emit("stall", null);
+            String payload = "x".repeat(64 * 1024);
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            CompletableFuture<Void> last;
+            do { // until the kernel buffers and the high-water mark are full
+                last = socket.emit("m", payload).toCompletableFuture();
+                sent.add(last);
+            } while (!last.isCompletedExceptionally() && sent.size() < 10_000);
+            assertTrue(last.isCompletedExceptionally(), "the queue never filled");
+
+            // an orderly close cannot flush to a peer that does not read: it gives up after flushTimeout
+            socket.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            gone.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> f : sent) {
+                assertTrue(f.isDone(), "an emit stage is still pending after the close");
+            }
+            CompletableFuture<Void> after = socket.emit("m", "late").toCompletableFuture();
+            assertEquals("ECLOSED", code(assertThrowsCause(after)));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static Throwable assertThrowsCause(CompletableFuture<Void> f) throws Exception {
+        try {
+            f.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the stage completed normally");
     }
 
     @Test

@@ -916,6 +916,7 @@ public final class NioTransport implements Transport, Runnable {
 
         @Override
         public CompletableFuture<Void> closeAfterFlush(long timeoutNanos) {
+            closing = true;
             execute(() -> {
                 if (!open) {
                     return;
