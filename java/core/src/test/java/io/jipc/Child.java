@@ -20,10 +20,11 @@ import java.util.stream.Collectors;
  *   <li>{@code ack-server HOST PORT}: a TCP server that records each {@code seq} message's number and answers
  *       {@code ack} with it; prints {@code READY}, events as above, and on the input line {@code report} prints
  *       {@code report DISTINCT DUPLICATES FIRST_MISSING} (for {@link NetnsTest}).
- *   <li>{@code ack-client HOST PORT}: a TCP client that emits numbered {@code seq} messages (one every 2 ms, at most
- *       1000 unacknowledged), counts one as delivered when its {@code ack} arrives and re-sends the unacknowledged
- *       ones after each reconnect; prints {@code connect}, {@code disconnect}, {@code error CODE}; on the input line
- *       {@code mark} prints {@code mark EMITTED ACKED}, on {@code stop} stops emitting, waits for the acks and prints
+ *   <li>{@code ack-client HOST PORT [OFFLINE_QUEUE]}: a TCP client that emits numbered {@code seq} messages (one
+ *       every 2 ms, at most 1000 unacknowledged; offlineQueue OFFLINE_QUEUE, default 0), counts one as delivered
+ *       when its {@code ack} arrives and re-sends the unacknowledged ones after each reconnect; prints
+ *       {@code connect}, {@code disconnect}, {@code error CODE}; on the input line {@code mark} prints
+ *       {@code mark EMITTED ACKED}, on {@code stop} stops emitting, waits for the acks and prints
  *       {@code done EMITTED ACKED RESENT CONNECTS}.
  * </ul>
  *
@@ -99,7 +100,7 @@ public final class Child {
                 ackServer(args[1], Integer.parseInt(args[2]));
                 return;
             case "ack-client":
-                ackClient(args[1], Integer.parseInt(args[2]));
+                ackClient(args[1], Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 0);
                 return;
             default:
                 throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -150,7 +151,7 @@ public final class Child {
         }
     }
 
-    private static void ackClient(String host, int port) throws Exception {
+    private static void ackClient(String host, int port, int offlineQueue) throws Exception {
         java.util.Set<Integer> unacked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.concurrent.atomic.AtomicInteger emitted = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
@@ -159,7 +160,7 @@ public final class Child {
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(1000);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         try (Ipc ipc = Ipc.create(IpcConfig.defaults().id("netclient").silent(true)
-                .retry(java.time.Duration.ofMillis(200)).maxRetries(100_000))) {
+                .retry(java.time.Duration.ofMillis(200)).maxRetries(100_000).offlineQueue(offlineQueue))) {
             IpcClient client = ipc.connectToNet("netserver", host, port, c -> {
                 c.on("ack", d -> {
                     if (unacked.remove(d.json().asInt())) {

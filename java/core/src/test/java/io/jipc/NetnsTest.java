@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client and a server in two network namespaces joined by a veth pair, the link cut for 5 s and restored. Both
@@ -26,12 +27,14 @@ import org.junit.jupiter.api.Test;
  * them ({@value #SERVER_IP}, {@value #CLIENT_IP}, which exist only inside those namespaces) are made by the test and
  * removed after it, whatever happened. Needs root and iproute2; otherwise skipped with the reason.
  *
- * <p>What happens: TCP keeps the connection through a 5 s cut (node-ipc sets no keepalive and neither does jipc; the
- * kernel retransmits for many minutes before giving up), so neither side sees an event. Emits during the cut complete
- * (the frames are in the kernel's send buffer), acknowledgements stop, and after the restore the retransmitted frames
- * arrive. Asserted either way (survived, or dropped and reconnected per retry): every message emitted, including
- * those emitted during the cut, is acknowledged, arrived at the server, none is missing, and a message arrived twice
- * only if the client re-sent it after a reconnect.
+ * <p>What happens with the kernel's default timeouts: TCP keeps the connection through a 5 s cut (node-ipc sets no
+ * keepalive and neither does jipc; the kernel retransmits for many minutes before giving up), so neither side sees an
+ * event. Emits during the cut complete (the frames are in the kernel's send buffer), acknowledgements stop, and after
+ * the restore the retransmitted frames arrive. With short TCP timeouts in the namespaces the connection times out
+ * during the cut instead: the client gets an {@code error} ({@code ETIMEDOUT}) and a disconnect, reconnects per retry
+ * once the link is back and re-sends what was not acknowledged. Asserted either way: every message emitted, including
+ * those emitted during the cut, is acknowledged and arrived at the server, none is missing, and a message arrived
+ * twice only if the client re-sent it after a reconnect.
  */
 class NetnsTest {
     static final String SERVER_IP = "10.254.253.1";
@@ -142,8 +145,15 @@ class NetnsTest {
         }
     }
 
-    @Test
-    void shouldDeliverEveryMessageAcrossAFiveSecondLinkCut() throws Exception {
+    /**
+     * @param timeouts "default": the kernel's TCP timeouts; "short": {@code tcp_retries2=3} and
+     *     {@code tcp_syn_retries=2} set in both namespaces (per-namespace settings), so the connection times out
+     *     during the cut (after about 3 s of unacknowledged data), the client reconnects per retry, and its offline
+     *     queue (1000 messages) keeps what is emitted meanwhile
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "short"})
+    void shouldDeliverEveryMessageAcrossAFiveSecondLinkCut(String timeouts) throws Exception {
         Assumptions.assumeTrue(canRun("id", "-u") && run(false, "id", "-u").trim().equals("0"),
                 "skipped: needs root to create network namespaces and a veth pair");
         Assumptions.assumeTrue(canRun("ip", "-V"), "skipped: iproute2 ('ip') is not installed");
@@ -161,9 +171,17 @@ class NetnsTest {
             run(true, "ip", "-n", nsDev[0], "link", "set", nsDev[1], "up");
         }
 
+        boolean shortTimeouts = timeouts.equals("short");
+        if (shortTimeouts) {
+            for (String ns : List.of(serverNs, clientNs)) {
+                run(true, "ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_retries2=3",
+                        "net.ipv4.tcp_syn_retries=2");
+            }
+        }
+
         Peer server = new Peer(serverNs, "ack-server", SERVER_IP, PORT);
         server.await("READY");
-        Peer client = new Peer(clientNs, "ack-client", SERVER_IP, PORT);
+        Peer client = new Peer(clientNs, "ack-client", SERVER_IP, PORT, shortTimeouts ? "1000" : "0");
         client.await("connect");
         long[] before;
         do {
@@ -199,9 +217,18 @@ class NetnsTest {
         assertTrue(report[1] <= resent, "duplicates " + report[1] + " but only " + resent + " re-sent");
         long disconnects = client.count("disconnect");
         assertEquals(disconnects + 1, connects, "connects: one plus one per reconnect; client: " + client.all);
-        System.out.printf("NetnsTest: link cut 5 s; connection %s; %d emitted (%d during the cut), all acknowledged; "
-                + "%d re-sent, %d duplicates; client events %s; server events %s%n", disconnects == 0 ? "survived"
-                : "dropped " + disconnects + " time(s) and reconnected", emitted, during[0] - before[0], resent,
+        if (shortTimeouts) {
+            assertTrue(disconnects >= 1, "with tcp_retries2=3 the connection should time out during a 5 s cut; "
+                    + "client: " + client.all);
+            assertTrue(client.all.contains("error ETIMEDOUT"), "the client's error names the timeout: " + client.all);
+        } else {
+            assertEquals(0, disconnects, "with the default timeouts a 5 s cut should not drop the connection; client: "
+                    + client.all);
+        }
+        System.out.printf("NetnsTest (%s timeouts): link cut 5 s; connection %s; %d emitted (%d during the cut), all "
+                + "acknowledged; %d re-sent, %d duplicates; client events %s; server events %s%n", timeouts,
+                disconnects == 0 ? "survived" : "dropped " + disconnects + " time(s) and reconnected", emitted,
+                during[0] - before[0], resent,
                 report[1], client.all.stream().filter(l -> !l.startsWith("mark") && !l.startsWith("done")).toList(),
                 server.all.stream().filter(l -> !l.startsWith("report")).toList());
     }

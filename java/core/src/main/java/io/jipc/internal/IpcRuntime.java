@@ -247,6 +247,9 @@ public final class IpcRuntime {
         if (lower.contains("reset")) {
             return new IpcException("ECONNRESET", where + ": connection reset by peer", cause);
         }
+        if (lower.contains("timed out")) {
+            return new IpcException("ETIMEDOUT", where + ": connection timed out (the peer stopped answering)", cause);
+        }
         if (cause instanceof NoRouteToHostException) {
             return new IpcException("EHOSTUNREACH", where + ": " + msg, cause);
         }

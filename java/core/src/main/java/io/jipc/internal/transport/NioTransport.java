@@ -226,6 +226,9 @@ public final class NioTransport implements Transport, Runnable {
         if (!inLoop()) {
             try {
                 terminated.get(30, TimeUnit.SECONDS);
+                // terminated completes in the loop's finally block: wait for the thread itself to end too, so that
+                // close() returning means no jipc-io thread is left (what the thread-count checks rely on)
+                thread.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
