@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
  *   <li>{@code event-server ROOT ID}: the same, and prints each server event as a line: {@code connect ID},
  *       {@code gone ID}, {@code error CODE MESSAGE} (for {@link FdFaultTest}, run under a low {@code ulimit -n}).
  *   <li>{@code ack-server HOST PORT}: a TCP server that records each {@code seq} message's number and answers
- *       {@code ack} with it; prints {@code READY}, events as above, and on the input line {@code report} prints
- *       {@code report DISTINCT DUPLICATES FIRST_MISSING} (for {@link NetnsTest}).
+ *       {@code ack} with it; prints {@code READY}, events as above (errors with their message), and on the input
+ *       line {@code report} prints {@code report DISTINCT DUPLICATES FIRST_MISSING} (for {@link NetnsTest}).
  *   <li>{@code ack-client HOST PORT [OFFLINE_QUEUE]}: a TCP client that emits numbered {@code seq} messages (one
  *       every 2 ms, at most 1000 unacknowledged; offlineQueue OFFLINE_QUEUE, default 0), counts one as delivered
  *       when its {@code ack} arrives and re-sends the unacknowledged ones after each reconnect; prints
@@ -136,7 +136,8 @@ public final class Child {
             });
             server.on("connect", (d, s) -> say("connect " + s.id()));
             server.on("socket.disconnected", (d, s) -> say("gone " + s.id()));
-            server.on("error", (d, s) -> say("error " + code(d)));
+            server.on("error", (d, s) -> say("error " + code(d) + " " + d.error().map(Throwable::getMessage)
+                    .orElse("")));
             server.start();
             say("READY " + ProcessHandle.current().pid());
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,

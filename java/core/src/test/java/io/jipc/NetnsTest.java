@@ -221,6 +221,10 @@ class NetnsTest {
             assertTrue(disconnects >= 1, "with tcp_retries2=3 the connection should time out during a 5 s cut; "
                     + "client: " + client.all);
             assertTrue(client.all.contains("error ETIMEDOUT"), "the client's error names the timeout: " + client.all);
+            // the server's retransmissions meet the downed link (or, later, the client's reset): a specific code
+            assertTrue(server.all.stream().filter(l -> l.startsWith("error ")).allMatch(l -> l.startsWith(
+                    "error ENETUNREACH ") || l.startsWith("error ETIMEDOUT ") || l.startsWith("error ECONNRESET ")
+                    || l.startsWith("error EHOSTUNREACH ")), "server errors: " + server.all);
         } else {
             assertEquals(0, disconnects, "with the default timeouts a 5 s cut should not drop the connection; client: "
                     + client.all);

@@ -250,7 +250,10 @@ public final class IpcRuntime {
         if (lower.contains("timed out")) {
             return new IpcException("ETIMEDOUT", where + ": connection timed out (the peer stopped answering)", cause);
         }
-        if (cause instanceof NoRouteToHostException) {
+        if (lower.contains("network is unreachable")) {
+            return new IpcException("ENETUNREACH", where + ": network is unreachable", cause);
+        }
+        if (cause instanceof NoRouteToHostException || lower.contains("no route to host")) {
             return new IpcException("EHOSTUNREACH", where + ": " + msg, cause);
         }
         if (cause instanceof java.net.UnknownHostException) {
