@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Server restarts, disconnect racing emits, and the socket directory removed under a running server (Unix). */
+/** Server restarts under load (Unix); disconnect racing emits is {@link EmitDisconnectTest}. */
 class RecoveryTest {
     private final List<Ipc> open = new ArrayList<>();
 

@@ -33,6 +33,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -385,6 +386,20 @@ public final class IpcRuntime {
         String msg = String.valueOf(cause.getMessage());
         String lower = msg.toLowerCase(Locale.ROOT);
         String where = op + " " + describe(address);
+        // listen and stop make and remove a socket file: name the directory, which is what is missing or refuses
+        Path dir = (op.startsWith("listen") || op.startsWith("stop")) && address instanceof UnixDomainSocketAddress
+                ? ((UnixDomainSocketAddress) address).getPath().toAbsolutePath().getParent() : null;
+        if (dir != null && (cause instanceof NoSuchFileException || lower.contains("no such file"))) {
+            return new IpcException("ENOENT", where + ": the directory " + dir + " does not exist (removed? "
+                    + "socketRoot=" + config.socketRoot() + ")", cause);
+        }
+        if (lower.contains("operation not permitted")) {
+            return new IpcException("EPERM", where + ": operation not permitted"
+                    + (dir == null ? "" : " (cannot change the directory " + dir + ": immutable?)"), cause);
+        }
+        if (lower.contains("read-only file system")) {
+            return new IpcException("EROFS", where + ": read-only file system", cause);
+        }
         if (cause instanceof NoSuchFileException || lower.contains("no such file")) {
             boolean underRoot = describe(address).startsWith(config.socketRoot());
             return new IpcException("ENOENT", where + ": no such socket (is the server started?"
@@ -394,7 +409,8 @@ public final class IpcRuntime {
             return new IpcException("ECONNREFUSED", where + ": connection refused (is the server started?)", cause);
         }
         if (cause instanceof AccessDeniedException || lower.contains("permission denied")) {
-            return new IpcException("EACCES", where + ": permission denied", cause);
+            return new IpcException("EACCES", where + ": permission denied"
+                    + (dir == null ? "" : " (cannot change the directory " + dir + ")"), cause);
         }
         if (lower.contains("address already in use")) {
             return new IpcException("EADDRINUSE", where + ": address already in use", cause);
@@ -409,7 +425,13 @@ public final class IpcRuntime {
         if (lower.contains("reset")) {
             return new IpcException("ECONNRESET", where + ": connection reset by peer", cause);
         }
-        if (cause instanceof NoRouteToHostException) {
+        if (lower.contains("timed out")) {
+            return new IpcException("ETIMEDOUT", where + ": connection timed out (the peer stopped answering)", cause);
+        }
+        if (lower.contains("network is unreachable")) {
+            return new IpcException("ENETUNREACH", where + ": network is unreachable", cause);
+        }
+        if (cause instanceof NoRouteToHostException || lower.contains("no route to host")) {
             return new IpcException("EHOSTUNREACH", where + ": " + msg, cause);
         }
         if (cause instanceof java.net.UnknownHostException) {

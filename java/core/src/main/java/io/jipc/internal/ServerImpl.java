@@ -105,7 +105,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw rt.osError("unlink stale socket", requested, e);
+            throw rt.osError("listen, removing the stale socket file", requested, e);
         }
     }
 
@@ -188,7 +188,9 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                     Files.deleteIfExists(path);
                 }
             } catch (IOException e) {
-                rt.log(System.Logger.Level.WARNING, "cannot remove socket file " + path + ": " + e);
+                // stop still closes everything; the file left behind is replaced by the next start once it can be
+                rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("stop, removing the socket file",
+                        requested, e)), null);
             }
         }
         if (!rt.transport().inLoop()) {

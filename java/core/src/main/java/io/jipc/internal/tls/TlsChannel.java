@@ -396,6 +396,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
 
     @Override
     public CompletableFuture<Void> closeAfterFlush(long timeoutNanos) {
+        closing = true;
         loop.execute(() -> {
             if (!open) {
                 return;

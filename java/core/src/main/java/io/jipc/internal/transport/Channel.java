@@ -65,7 +65,8 @@ public interface Channel {
     SocketAddress remoteAddress();
 
     /**
-     * Closes after the queued writes went out, or after the timeout, whichever comes first.
+     * Closes after the queued writes went out, or after the timeout, whichever comes first. Writes made after this
+     * call fail as closed.
      *
      * @param timeoutNanos how long to wait for the queue to drain
      * @return completes when closed

@@ -165,6 +165,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
 
     @Override
     public final CompletableFuture<Void> closeAfterFlush(long timeoutNanos) {
+        closing = true;
         loop.execute(() -> {
             if (!open) {
                 return;

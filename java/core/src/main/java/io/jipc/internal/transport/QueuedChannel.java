@@ -15,6 +15,11 @@ public abstract class QueuedChannel implements Channel {
     protected final ConcurrentLinkedQueue<PendingWrite> outbound = new ConcurrentLinkedQueue<>();
     /** Bytes written to this channel that have not reached the kernel yet. */
     protected final OutboundCounter counter = new OutboundCounter();
+    /**
+     * Set when an orderly close begins ({@link #closeAfterFlush}): later writes fail as closed, so the close flushes
+     * what was written before it and is not held open by writers that keep going (node's "write after end").
+     */
+    protected volatile boolean closing;
 
     /** Makes sure the I/O thread flushes this channel soon (at most one pending request at a time). */
     protected abstract void scheduleFlush();
@@ -36,7 +41,7 @@ public abstract class QueuedChannel implements Channel {
 
     @Override
     public final void write(ByteBuffer data, CompletableFuture<Void> promise) {
-        if (!isOpen()) {
+        if (!isOpen() || closing) {
             failWrite(promise, null);
             return;
         }
@@ -47,7 +52,7 @@ public abstract class QueuedChannel implements Channel {
 
     @Override
     public final boolean offer(ByteBuffer data, CompletableFuture<Void> promise, long highWaterMark) {
-        if (!isOpen()) {
+        if (!isOpen() || closing) {
             failWrite(promise, null);
             return true;
         }
