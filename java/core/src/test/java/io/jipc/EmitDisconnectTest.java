@@ -443,7 +443,8 @@ class EmitDisconnectTest {
                 last = socket.emit("m", payload).toCompletableFuture();
                 sent.add(last);
             } while (!last.isCompletedExceptionally() && sent.size() < 10_000);
-            assertTrue(last.isCompletedExceptionally(), "the queue never filled");
+            assertTrue(last.isCompletedExceptionally(), "the queue never filled: " + sent.size() + " emits, last "
+                    + last + ", pending " + socket.pendingBytes());
 
             // an orderly close cannot flush to a peer that does not read: it gives up after flushTimeout
             socket.close().toCompletableFuture().get(30, TimeUnit.SECONDS);

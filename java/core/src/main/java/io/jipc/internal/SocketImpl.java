@@ -1,5 +1,6 @@
 package io.jipc.internal;
 
+import io.jipc.Backpressure;
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
 import io.jipc.Message;
@@ -93,12 +94,19 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         final Outgoing out;
         final CompletableFuture<Void> promise = new CompletableFuture<>();
         final boolean mayBlock;
+        final long bytes;
 
-        Deferred(Outgoing out, boolean mayBlock) {
+        Deferred(Outgoing out, boolean mayBlock, long bytes) {
             this.out = out;
             this.mayBlock = mayBlock;
+            this.bytes = bytes;
         }
     }
+
+    /** Bytes (as JSON frames) held in {@link #deferred} while the codec is undecided; guarded by this. */
+    private long deferredBytes;
+    /** Completes when the codec is decided (or the connection closes). */
+    private final CompletableFuture<Void> decided = new CompletableFuture<>();
 
     @Override
     public CompletionStage<Void> emit(String type, Object data) {
@@ -122,13 +130,58 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     CompletionStage<Void> send(Outgoing out, boolean mayBlock) {
         Codec c = codec;
         if (c == null) {
+            long size;
+            try {
+                size = out.get(Codec.JSON, false).remaining(); // the likely codec; cached for it
+            } catch (IpcException e) {
+                size = 0;
+            }
+            long mark = rt.config.highWaterMarkBytes();
+            List<Deferred> dropped = null;
+            boolean wait = false;
             synchronized (this) {
                 if (deferred != null) {
-                    Deferred d = new Deferred(out, mayBlock);
-                    deferred.add(d);
-                    return d.promise;
+                    // what waits for the codec counts against the high-water mark like queued frames do
+                    if (deferredBytes > 0 && deferredBytes + size > mark) {
+                        Backpressure policy = rt.config.backpressure();
+                        if (policy == Backpressure.DROP_OLDEST) {
+                            dropped = new ArrayList<>();
+                            while (!deferred.isEmpty() && deferredBytes + size > mark) {
+                                Deferred old = deferred.remove(0);
+                                deferredBytes -= old.bytes;
+                                dropped.add(old);
+                            }
+                        } else if (policy == Backpressure.BLOCK && mayBlock && !rt.transport().inLoop()) {
+                            wait = true;
+                        } else {
+                            return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + out.type + "' to "
+                                    + describe() + ": " + deferredBytes + " bytes wait for the client's codec to be "
+                                    + "known, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
+                                    + " (backpressure " + policy + ")"));
+                        }
+                    }
+                    if (!wait) {
+                        Deferred d = new Deferred(out, mayBlock, size);
+                        deferred.add(d);
+                        deferredBytes += size;
+                        failDropped(dropped, mark);
+                        return d.promise;
+                    }
                 }
                 c = codec;
+            }
+            if (wait) {
+                try {
+                    decided.get(rt.config.wireDetectTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + out.type + "' to "
+                            + describe() + ": interrupted while waiting for the client's codec"));
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + out.type + "' to "
+                            + describe() + ": the client's codec was not known in time"));
+                }
+                return send(out, mayBlock);
             }
         }
         ByteBuffer frame;
@@ -138,6 +191,17 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return IpcRuntime.failed(e);
         }
         return send(frame, mayBlock);
+    }
+
+    private void failDropped(List<Deferred> dropped, long mark) {
+        if (dropped == null) {
+            return;
+        }
+        for (Deferred d : dropped) {
+            d.promise.completeExceptionally(new IpcException("EBACKPRESSURE", "emit '" + d.out.type + "' to "
+                    + describe() + ": frame dropped for a newer one while the client's codec was not known "
+                    + "(backpressure DROP_OLDEST, highWaterMarkBytes " + mark + ")"));
+        }
     }
 
     /** @return the codec, or null while undecided */
@@ -155,7 +219,9 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             codec = chosen;
             q = deferred;
             deferred = null;
+            deferredBytes = 0;
         }
+        decided.complete(null);
         if (detectTimer != null) {
             detectTimer.cancel();
             detectTimer = null;
@@ -405,10 +471,12 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         synchronized (this) {
             q = deferred;
             deferred = null;
+            deferredBytes = 0;
             if (codec == null) {
                 codec = Codec.JSON;
             }
         }
+        decided.complete(null);
         if (q != null) {
             for (Deferred d : q) {
                 d.promise.completeExceptionally(new IpcException("ECLOSED", "emit '" + d.out.type + "' to "
