@@ -144,6 +144,9 @@ final class ProtoPeer implements AutoCloseable {
         synchronized (SETUP_LOCK) {
             if (generated == null) {
                 try {
+                    // the Debian packages the Python peer needs (apt-get only for what is missing), as .ci/run does,
+                    // so that mvn verify also passes on a fresh machine
+                    run(List.of("bash", dir.resolve("install.sh").toString()), dir, "ci/peers/install.sh");
                     Path out = Files.createTempDirectory("jipc-protogen-");
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(out)));
                     run(List.of("bash", dir.resolve("protogen.sh").toString(), out.toString()), dir,
