@@ -84,7 +84,12 @@ log "# host: $(nproc) cores, $(uname -r), $($JAVA -version 2>&1 | head -1), node
 log "# SMOKE=$SMOKE ROUNDS=$ROUNDS PEERS='$PEERS' PP=$PP/$PPW C_ST=$C_ST J_ST=$J_ST NODE_ST=$NODE_ST NETTY_ST=$NETTY_ST" \
     "BC=$BC_CLIENTS x $BC_MSGS SCALE=$SCALE JIPC_OPTS='${JIPC_OPTS:-}'"
 START=$(date +%s)
-J=("$JAVA" "${JOPTS[@]}" -jar "$JAR")
+# jipc on the native transport (the default where libjipc loads; forced here so the label is true), on NIO, and in
+# the protobuf wire mode; the server child gets the same transport through JIPC_BENCH_SERVER_OPTS
+J=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=native "$JAVA" -Djipc.transport=native "${JOPTS[@]}" -jar "$JAR")
+JN=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=nio "$JAVA" -Djipc.transport=nio "${JOPTS[@]}" -jar "$JAR")
+JP=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=native "$JAVA" -Djipc.transport=native -Djipc.bench.wire=proto
+    "${JOPTS[@]}" -jar "$JAR")
 for ROUND in $(seq 1 "$ROUNDS"); do
   log "## round $ROUND  $(date -u +%T)"
   if want c; then
@@ -102,6 +107,12 @@ for ROUND in $(seq 1 "$ROUNDS"); do
   run jipc-st-tcp "${J[@]}" stream tcp "$J_ST"
   run jipc-bc-uds "${J[@]}" broadcast uds "$BC_CLIENTS" "$BC_MSGS"
   run jipc-scale "${J[@]}" scale uds "$SCALE"
+  run jipcnio-pp-uds "${JN[@]}" pingpong uds "$PP" "$PPW"
+  run jipcnio-pp-tcp "${JN[@]}" pingpong tcp "$PP" "$PPW"
+  run jipcnio-st-uds "${JN[@]}" stream uds "$J_ST"
+  run jipcnio-bc-uds "${JN[@]}" broadcast uds "$BC_CLIENTS" "$BC_MSGS"
+  run jipcproto-pp-uds "${JP[@]}" pingpong uds "$PP" "$PPW"
+  run jipcproto-st-uds "${JP[@]}" stream uds "$J_ST"
   if want jdk; then
     run jdk-pp-uds "$JAVA" "$TMP/java/JdkBench.java" pingpong uds "$PP" "$PPW"
     run jdk-pp-tcp "$JAVA" "$TMP/java/JdkBench.java" pingpong tcp "$PP" "$PPW"

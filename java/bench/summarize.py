@@ -19,17 +19,23 @@ LINE = re.compile(r'^\[r(\w+) ([\w-]+)\] (.*)$')
 SERIES = {
     'c-pp-uds': ('rtt', 'C (2 procs)', 'UDS'), 'c-pp-tcp': ('rtt', 'C (2 procs)', 'TCP'),
     'c-pp-udp': ('rtt', 'C (2 procs)', 'UDP'),
-    'jipc-pp-uds': ('rtt', 'jipc (2 JVMs)', 'UDS'), 'jipc-pp-tcp': ('rtt', 'jipc (2 JVMs)', 'TCP'),
-    'jipc-pp-udp': ('rtt', 'jipc (2 JVMs)', 'UDP'), 'jipc-pp-tls': ('rtt', 'jipc (2 JVMs)', 'TLS 1.3, mutual'),
+    'jipc-pp-uds': ('rtt', 'jipc native (2 JVMs)', 'UDS'), 'jipc-pp-tcp': ('rtt', 'jipc native (2 JVMs)', 'TCP'),
+    'jipc-pp-udp': ('rtt', 'jipc native (2 JVMs)', 'UDP'),
+    'jipc-pp-tls': ('rtt', 'jipc native (2 JVMs)', 'TLS 1.3, mutual'),
+    'jipcnio-pp-uds': ('rtt', 'jipc NIO (2 JVMs)', 'UDS'), 'jipcnio-pp-tcp': ('rtt', 'jipc NIO (2 JVMs)', 'TCP'),
+    'jipcproto-pp-uds': ('rtt', 'jipc native, protobuf (2 JVMs)', 'UDS'),
     'jdk-pp-uds': ('rtt', 'JDK blocking (1 JVM)', 'UDS'), 'jdk-pp-tcp': ('rtt', 'JDK blocking (1 JVM)', 'TCP'),
     'netty-pp-uds': ('rtt', 'Netty epoll (1 JVM)', 'UDS'),
     'nodeipc-pp-uds': ('rtt', 'node-ipc 9.2.9', 'UDS'), 'nodeipc-pp-tcp': ('rtt', 'node-ipc 9.2.9', 'TCP'),
     'c-st1': ('oneway', 'C, 1 write/msg', 'UDS'), 'c-st64': ('oneway', 'C, 64 frames/write', 'UDS'),
-    'jipc-st-uds': ('oneway', 'jipc (2 JVMs)', 'UDS'), 'jipc-st-tcp': ('oneway', 'jipc (2 JVMs)', 'TCP'),
+    'jipc-st-uds': ('oneway', 'jipc native (2 JVMs)', 'UDS'), 'jipc-st-tcp': ('oneway', 'jipc native (2 JVMs)', 'TCP'),
+    'jipcnio-st-uds': ('oneway', 'jipc NIO (2 JVMs)', 'UDS'),
+    'jipcproto-st-uds': ('oneway', 'jipc native, protobuf (2 JVMs)', 'UDS'),
     'jdk-st1': ('oneway', 'JDK, 1 write/msg', 'UDS'), 'jdk-st64': ('oneway', 'JDK, 64 frames/write', 'UDS'),
     'netty-st1': ('oneway', 'Netty epoll, flush/msg', 'UDS'), 'netty-st64': ('oneway', 'Netty epoll, flush/64', 'UDS'),
     'nodeipc-st-uds': ('oneway', 'node-ipc 9.2.9', 'UDS'),
-    'jipc-bc-uds': ('broadcast', 'jipc (1 JVM)', 'UDS'),
+    'jipc-bc-uds': ('broadcast', 'jipc native (1 JVM)', 'UDS'),
+    'jipcnio-bc-uds': ('broadcast', 'jipc NIO (1 JVM)', 'UDS'),
     'netty-bc-uds': ('broadcast', 'Netty epoll ChannelGroup (1 JVM)', 'UDS'),
     'jipc-scale': ('scale', 'jipc server', 'UDS'),
 }
@@ -94,7 +100,10 @@ def main():
     ap.add_argument('--png')
     ap.add_argument('--jmh')
     a = ap.parse_args()
-    v = parse(a.raw)
+    v = {label: dict(d) for label, d in parse(a.raw).items()}
+
+    def g(label, key):
+        return v.get(label, {}).get(key, {})
     rounds = sorted({r for lab in v.values() for d in lab.values() for r in d})
     md = [f'Source: `{os.path.basename(a.raw)}`, {len(rounds)} round(s) interleaved; each cell is the median across '
           'rounds [min-max]; ratios are computed per round, then summarised the same way. 64-byte payloads. '
@@ -109,43 +118,46 @@ def main():
     for label, (sec, system, tr) in SERIES.items():
         if sec != 'rtt' or label not in v:
             continue
-        med = v[label]['median']
-        vs_c = cell(ratio(med, v[c_of[tr]]['median']), 'x') if tr in c_of and not label.startswith('c-') else '-'
-        vs_n = (cell(ratio(med, v[n_of[tr]]['median'], invert=True), 'x')
+        med = g(label, 'median')
+        vs_c = cell(ratio(med, g(c_of[tr], 'median')), 'x') if tr in c_of and not label.startswith('c-') else '-'
+        vs_n = (cell(ratio(med, g(n_of[tr], 'median'), invert=True), 'x')
                 if tr in n_of and not label.startswith('nodeipc') else '-')
-        md.append(f'| {system} | {tr} | {cell(med, "us")} | {cell(v[label]["p99"], "us")} | {vs_c} | {vs_n} |')
+        md.append(f'| {system} | {tr} | {cell(med, "us")} | {cell(g(label, "p99"), "us")} | {vs_c} | {vs_n} |')
 
     md += ['', '### One-way throughput (the receiver decodes every message)', '',
            '| system | transport | msgs/s | MB/s | vs C 64 frames/write | x node-ipc |', '|---|---|---|---|---|---|']
     for label, (sec, system, tr) in SERIES.items():
         if sec != 'oneway' or label not in v:
             continue
-        msgs = v[label]['msgs']
-        vs_c = cell(ratio(msgs, v['c-st64']['msgs']), 'x') if label != 'c-st64' else '-'
-        vs_n = cell(ratio(msgs, v['nodeipc-st-uds']['msgs']), 'x') if label != 'nodeipc-st-uds' else '-'
-        md.append(f'| {system} | {tr} | {cell(msgs, "rate")} | {cell(v[label]["mbs"], "us")} | {vs_c} | {vs_n} |')
+        msgs = g(label, 'msgs')
+        vs_c = cell(ratio(msgs, g('c-st64', 'msgs')), 'x') if label != 'c-st64' else '-'
+        vs_n = cell(ratio(msgs, g('nodeipc-st-uds', 'msgs')), 'x') if label != 'nodeipc-st-uds' else '-'
+        md.append(f'| {system} | {tr} | {cell(msgs, "rate")} | {cell(g(label, "mbs"), "us")} | {vs_c} | {vs_n} |')
 
     if 'jipc-bc-uds' in v or 'jipc-scale' in v:
         md += ['', '### Broadcast fan-out and connection scale', '', '| measure | value |', '|---|---|']
         if 'jipc-bc-uds' in v:
-            md.append(f'| jipc broadcast, UDS: deliveries/s | {cell(v["jipc-bc-uds"]["deliveries"], "rate")} |')
+            md.append(f'| jipc native broadcast, UDS: deliveries/s | {cell(g("jipc-bc-uds", "deliveries"), "rate")} |')
+        if 'jipcnio-bc-uds' in v:
+            md.append(f'| jipc NIO broadcast, UDS: deliveries/s | {cell(g("jipcnio-bc-uds", "deliveries"), "rate")} |')
         if 'netty-bc-uds' in v:
             md.append(f'| Netty epoll broadcast (ChannelGroup.writeAndFlush), UDS: deliveries/s | '
-                      f'{cell(v["netty-bc-uds"]["deliveries"], "rate")} |')
+                      f'{cell(g("netty-bc-uds", "deliveries"), "rate")} |')
         if 'jipc-bc-uds' in v and 'netty-bc-uds' in v:
             md.append(f'| jipc / Netty broadcast deliveries/s | '
-                      f'{cell(ratio(v["jipc-bc-uds"]["deliveries"], v["netty-bc-uds"]["deliveries"]), "x")} |')
+                      f'{cell(ratio(g("jipc-bc-uds", "deliveries"), g("netty-bc-uds", "deliveries")), "x")} |')
         if 'jipc-scale' in v:
             s = v['jipc-scale']
+            s = {k: s.get(k, {}) for k in ('heap_total', 'heap_conn', 'rss_conn')}
             md.append(f'| jipc idle UDS connections: heap in all, MiB | {cell(s["heap_total"], "us")} |')
             md.append(f'| jipc idle UDS connections: heap per connection, bytes | {cell(s["heap_conn"], "us")} |')
             md.append(f'| jipc idle UDS connections: RSS per connection, bytes | {cell(s["rss_conn"], "us")} |')
 
     # targets of the performance issue
     def med(label, key, num=None):
-        d = v.get(label, {}).get(key, {})
+        d = g(label, key)
         if num is not None:
-            d = ratio(v.get(num[0], {}).get(num[1], {}), d)
+            d = ratio(g(num[0], num[1]), d)
         s = stat(d)
         return None if s is None else s[0]
     targets = [
@@ -157,7 +169,10 @@ def main():
          1.0, 'x'),
         ('heap for the idle connections, MiB', med('jipc-scale', 'heap_total'), '<=', 64, 'us'),
     ]
-    md += ['', '### Targets', '', '| measure | target | measured (median) | |', '|---|---|---|---|']
+    targets.append(('one-way protobuf vs C batched', med('c-st64', 'msgs', ('jipcproto-st-uds', 'msgs')), '>=', 0.40,
+                    'x'))
+    md += ['', '### Targets (jipc native transport unless named)', '', '| measure | target | measured (median) | |',
+           '|---|---|---|---|']
     for name, val, op, goal, kind in targets:
         if val is None:
             md.append(f'| {name} | {op} {fmt(goal, kind)} | - | not run |')
@@ -191,10 +206,10 @@ def chart(v, png):
     if shutil.which('gnuplot') is None:
         print('summarize.py: gnuplot not found (apt-get install gnuplot-nox): no chart', file=sys.stderr)
         return
-    rtt = [(SERIES[lab][1] + ' ' + SERIES[lab][2], stat(v[lab]['median'])) for lab in SERIES
-           if SERIES[lab][0] == 'rtt' and SERIES[lab][2] == 'UDS' and lab in v and v[lab]['median']]
-    one = [(SERIES[lab][1], stat(v[lab]['msgs'])) for lab in SERIES
-           if SERIES[lab][0] == 'oneway' and SERIES[lab][2] == 'UDS' and lab in v and v[lab]['msgs']]
+    rtt = [(SERIES[lab][1] + ' ' + SERIES[lab][2], stat(g(lab, 'median'))) for lab in SERIES
+           if SERIES[lab][0] == 'rtt' and SERIES[lab][2] == 'UDS' and lab in v and g(lab, 'median')]
+    one = [(SERIES[lab][1], stat(g(lab, 'msgs'))) for lab in SERIES
+           if SERIES[lab][0] == 'oneway' and SERIES[lab][2] == 'UDS' and lab in v and g(lab, 'msgs')]
     with tempfile.TemporaryDirectory() as d:
         for name, rows, scale in (('rtt', rtt, 1), ('one', one, 1e6)):
             with open(os.path.join(d, name + '.dat'), 'w', encoding='utf-8') as f:
