@@ -203,6 +203,9 @@ def main():
 
 
 def chart(v, png):
+    def g(label, key):
+        return v.get(label, {}).get(key, {})
+
     if shutil.which('gnuplot') is None:
         print('summarize.py: gnuplot not found (apt-get install gnuplot-nox): no chart', file=sys.stderr)
         return
