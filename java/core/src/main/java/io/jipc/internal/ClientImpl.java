@@ -431,12 +431,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         if (re != 0) {
             partial.frameCompleted();
-            if (error != null) {
-                String[] err = rt.errorOf(error);
-                pending.completeWithError(re, err[0], err[1], this::describe);
-            } else {
-                pending.complete(re, JsonMessage.ofJson(type, data, rt.mapper));
-            }
+            pending.onJsonReply(re, type, data, error, rt, this::describe);
             return;
         }
         if (rid == 0) {
@@ -459,12 +454,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         partial.frameCompleted();
         if (env.getRe() != 0) {
-            if (env.hasError()) {
-                pending.completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(),
-                        this::describe);
-            } else {
-                pending.complete(env.getRe(), JsonMessage.ofEnvelope(env, rt.mapper, null, false));
-            }
+            pending.onEnvelopeReply(env, rt, this::describe);
             return;
         }
         String type = env.getType();
@@ -541,8 +531,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         if (cause == null || !(target instanceof java.net.UnixDomainSocketAddress)) {
             return false;
         }
-        String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("resource temporarily unavailable") || m.contains("eagain");
+        return "EAGAIN".equals(rt.osError("connect " + id, target, cause).code());
     }
 
     /** node-ipc: disconnect, then destroy; the client is then removed from {@code ipc.of}. */

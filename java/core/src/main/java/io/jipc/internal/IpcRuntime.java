@@ -418,6 +418,11 @@ public final class IpcRuntime {
         if (lower.contains("broken pipe")) {
             return new IpcException("EPIPE", where + ": broken pipe (the peer closed the connection)", cause);
         }
+        if (lower.contains("resource temporarily unavailable")) {
+            return new IpcException("EAGAIN", where + ": resource temporarily unavailable"
+                    + (address instanceof UnixDomainSocketAddress && op.startsWith("connect")
+                            ? " (the server's listen backlog is full)" : ""), cause);
+        }
         if (lower.contains("too many open files")) {
             return new IpcException("EMFILE", where + ": too many open files (the descriptor limit, ulimit -n, "
                     + "is reached)", cause);

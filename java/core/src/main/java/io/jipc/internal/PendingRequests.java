@@ -70,10 +70,32 @@ final class PendingRequests {
     }
 
     /** Fails the request with a peer's error reply. */
-    boolean completeWithError(long re, String code, String message, Supplier<String> who) {
+    private boolean completeWithError(long re, String code, String message, Supplier<String> who) {
         Entry e = waiting.get(re);
         return e != null && e.future.completeExceptionally(new IpcException("EREMOTE", "request '" + e.type + "' to "
                 + who.get() + " failed at the peer: " + code + ": " + message));
+    }
+
+    /**
+     * A JSON-mode reply frame (a frame with {@code "re"}): completes that request with the data, or fails it with
+     * the peer's {@code "error"} object.
+     */
+    void onJsonReply(long re, String type, byte[] data, byte[] error, IpcRuntime rt, Supplier<String> who) {
+        if (error != null) {
+            String[] err = rt.errorOf(error);
+            completeWithError(re, err[0], err[1], who);
+        } else {
+            complete(re, JsonMessage.ofJson(type, data, rt.mapper));
+        }
+    }
+
+    /** A protobuf reply Envelope ({@code re != 0}): completes that request, or fails it with the peer's error. */
+    void onEnvelopeReply(io.jipc.proto.v1.Envelope env, IpcRuntime rt, Supplier<String> who) {
+        if (env.hasError()) {
+            completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(), who);
+        } else {
+            complete(env.getRe(), JsonMessage.ofEnvelope(env, rt.mapper, null, false));
+        }
     }
 
     void fail(long id, Throwable cause) {

@@ -367,12 +367,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         }
         if (re != 0) {
             partial.frameCompleted();
-            if (error != null) {
-                String[] err = rt.errorOf(error);
-                pending.completeWithError(re, err[0], err[1], this::describe);
-            } else {
-                pending.complete(re, JsonMessage.ofJson(type, data, rt.mapper));
-            }
+            pending.onJsonReply(re, type, data, error, rt, this::describe);
             return;
         }
         if (rid == 0) {
@@ -399,12 +394,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         partial.frameCompleted();
         String type = env.getType();
         if (env.getRe() != 0) {
-            if (env.hasError()) {
-                pending.completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(),
-                        this::describe);
-            } else {
-                pending.complete(env.getRe(), JsonMessage.ofEnvelope(env, rt.mapper, null, false));
-            }
+            pending.onEnvelopeReply(env, rt, this::describe);
             return;
         }
         if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
