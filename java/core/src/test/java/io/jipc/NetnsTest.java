@@ -220,7 +220,11 @@ class NetnsTest {
         if (shortTimeouts) {
             assertTrue(disconnects >= 1, "with tcp_retries2=3 the connection should time out during a 5 s cut; "
                     + "client: " + client.all);
-            assertTrue(client.all.contains("error ETIMEDOUT"), "the client's error names the timeout: " + client.all);
+            // when the retransmissions time out, Linux reports the socket's last soft error if there is one: with the
+            // link down, neighbour resolution fails first, so the error is EHOSTUNREACH instead of ETIMEDOUT
+            assertTrue(client.all.stream().anyMatch(l -> l.startsWith("error ETIMEDOUT")
+                    || l.startsWith("error EHOSTUNREACH")), "the client's error names the timeout or the "
+                    + "unreachable host: " + client.all);
             // the server's retransmissions meet the downed link (or, later, the client's reset): a specific code
             assertTrue(server.all.stream().filter(l -> l.startsWith("error ")).allMatch(l -> l.startsWith(
                     "error ENETUNREACH ") || l.startsWith("error ETIMEDOUT ") || l.startsWith("error ECONNRESET ")
