@@ -5,6 +5,7 @@ import io.jipc.IpcClient;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -110,8 +111,9 @@ final class StreamBench {
         int maxPending = window == 0 ? Integer.MAX_VALUE : Math.max(1, window / CHECKPOINT);
         long t0 = System.nanoTime();
         for (long i = 1; i <= n; i++) {
-            CompletableFuture<Void> f = client.emit("msg", payload).toCompletableFuture();
+            CompletionStage<Void> sent = client.emit("msg", payload);
             if (i % CHECKPOINT == 0 || i == n) {
+                CompletableFuture<Void> f = sent.toCompletableFuture();
                 final long upTo = i;
                 f.thenRun(() -> written.accumulateAndGet(upTo, Math::max));
                 long queued = i - written.get();

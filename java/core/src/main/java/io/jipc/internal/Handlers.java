@@ -12,8 +12,10 @@ final class Handlers {
     static final Object[] NONE = new Object[0];
 
     private final ConcurrentHashMap<String, Object[]> byType = new ConcurrentHashMap<>();
+    /** The handlers of "*" (every type), kept apart so dispatch reads them without a second map lookup. */
+    private volatile Object[] any = NONE;
 
-    void on(String type, Object handler) {
+    synchronized void on(String type, Object handler) {
         if (type == null || handler == null) {
             throw new NullPointerException(type == null ? "type" : "handler");
         }
@@ -25,9 +27,10 @@ final class Handlers {
             grown[old.length] = handler;
             return grown;
         });
+        refreshAny();
     }
 
-    void off(String type, Object handler) {
+    synchronized void off(String type, Object handler) {
         if ("*".equals(type)) {
             for (String t : byType.keySet()) {
                 remove(t, handler);
@@ -35,6 +38,7 @@ final class Handlers {
         } else {
             remove(type, handler);
         }
+        refreshAny();
     }
 
     private void remove(String type, Object handler) {
@@ -54,12 +58,23 @@ final class Handlers {
         });
     }
 
-    void off(String type) {
+    synchronized void off(String type) {
         if ("*".equals(type)) {
             byType.clear();
         } else {
             byType.remove(type);
         }
+        refreshAny();
+    }
+
+    /** Changes are made under this object's lock, so the last refresh always sees the last change. */
+    private void refreshAny() {
+        any = get("*");
+    }
+
+    /** @return the handlers of "*" (never null, never modified afterwards) */
+    Object[] any() {
+        return any;
     }
 
     /** @return the handlers of a type (never null, never modified afterwards) */

@@ -460,7 +460,7 @@ public final class IpcRuntime {
     /** Runs the client handlers of a type, then the catch-all {@code "*"} handlers, with a message. */
     void fireClient(Handlers handlers, String type, Message msg) {
         Object[] list = handlers.get(type);
-        Object[] any = "*".equals(type) ? Handlers.NONE : handlers.get("*");
+        Object[] any = "*".equals(type) ? Handlers.NONE : handlers.any();
         if (list.length == 0 && any.length == 0) {
             if ("error".equals(type)) {
                 logUnhandled(msg);
@@ -504,7 +504,7 @@ public final class IpcRuntime {
     /** Runs the server handlers of a type, then the catch-all {@code "*"} handlers, with a message and socket. */
     void fireServer(Handlers handlers, String type, Message msg, IpcSocket socket) {
         Object[] list = handlers.get(type);
-        Object[] any = "*".equals(type) ? Handlers.NONE : handlers.get("*");
+        Object[] any = "*".equals(type) ? Handlers.NONE : handlers.any();
         if (list.length == 0 && any.length == 0) {
             if ("error".equals(type)) {
                 logUnhandled(msg);

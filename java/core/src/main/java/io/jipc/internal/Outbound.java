@@ -30,11 +30,18 @@ final class Outbound {
             boolean mayBlock) {
         IpcConfig cfg = rt.config;
         long mark = cfg.highWaterMarkBytes();
+        int size = frame.remaining();
+        if (cfg.backpressure() != Backpressure.DROP_OLDEST) {
+            // small frames share a batch; DROP_OLDEST keeps one queue entry per frame so that it drops whole frames
+            CompletionStage<Void> done = ch.offerCoalesced(frame, mark);
+            if (done != null) {
+                return done;
+            }
+        }
         CompletableFuture<Void> promise = new CompletableFuture<>();
         if (ch.offer(frame, promise, mark)) {
             return promise;
         }
-        int size = frame.remaining();
         switch (cfg.backpressure()) {
             case DROP_OLDEST: {
                 long need = ch.pendingBytes() + size - mark;

@@ -62,6 +62,14 @@ public final class JsonFrameDecoder implements FrameDecoder {
     private final JsonFactory factory;
     /** Whether the factory creates plain Jackson UTF-8 parsers (not a subclass) and the fast path was not disabled. */
     private final boolean fastPath;
+    /**
+     * Whether a frame of the exact node-ipc shape may be validated before its delimiter is searched for: true when
+     * the delimiter starts with a control character that is not JSON whitespace (node-ipc's {@code \f} does), as such
+     * a byte can occur nowhere in a frame the fast path accepts, so the delimiter found right after one is its first.
+     */
+    private final boolean parseAhead;
+    /** Set by {@link #frameEnd} when it validated the frame it returns the end of (the fields of parse() are set). */
+    private boolean parsedAhead;
 
     // limits the fast path derives from the factory's StreamReadConstraints (re-derived when the factory's change)
     private StreamReadConstraints limitsFrom;
@@ -77,7 +85,11 @@ public final class JsonFrameDecoder implements FrameDecoder {
     private boolean finished;
     private boolean decoding;
     private TypeEntry[] typeCache;
+    /** The entry of the last cached type decoded (only types without escapes are cached). */
+    private TypeEntry lastType;
     private long fastPathFrames;
+    /** Bytes offered to {@link #parseShapeAhead} (an upper bound of what it scanned), for tests. */
+    private long parseAheadBytes;
     /** Set by scanString when it meets an escape (reset by callers that care). */
     private boolean sawEscape;
 
@@ -129,6 +141,7 @@ public final class JsonFrameDecoder implements FrameDecoder {
         this.bufferLimit = (int) Math.min((long) maxFrameBytes + dlen, Integer.MAX_VALUE - 8);
         this.factory = factory;
         this.fastPath = requireUtf8ByteParser(factory) && fastPath;
+        this.parseAhead = this.fastPath && d0 >= 0 && d0 < 0x20 && d0 != '\t' && d0 != '\n' && d0 != '\r';
     }
 
     /**
@@ -226,6 +239,15 @@ public final class JsonFrameDecoder implements FrameDecoder {
         return fastPathFrames;
     }
 
+    /**
+     * Bytes the decoder offered to the look-ahead validation of node-ipc-shaped frames, for tests.
+     *
+     * @return the count since construction
+     */
+    long parseAheadBytes() {
+        return parseAheadBytes;
+    }
+
     /** Dispatches the complete frames of a heap buffer in place; leaves the incomplete tail in {@code src}. */
     private void scanInPlace(ByteBuffer src, FrameSink sink) {
         final byte[] a = src.array();
@@ -233,7 +255,7 @@ public final class JsonFrameDecoder implements FrameDecoder {
         int pos = base + src.position();
         final int end = base + src.limit();
         int p;
-        while ((p = indexOf(a, pos, end)) >= 0) {
+        while ((p = frameEnd(a, pos, pos, end)) >= 0) {
             src.position(p + dlen - base);
             dispatch(a, pos, p - pos, sink);
             pos = p + dlen;
@@ -275,7 +297,9 @@ public final class JsonFrameDecoder implements FrameDecoder {
         final int scanFrom = Math.max(0, len - (dlen - 1)); // a delimiter may straddle old and new bytes
         int start = 0;
         int p;
-        while ((p = indexOf(buf, Math.max(scanFrom, start), end)) >= 0) {
+        final int fresh = len; // frames starting here or later are scanned for the first time
+        while ((p = discarding || start < fresh ? indexOf(buf, Math.max(scanFrom, start), end)
+                : frameEnd(buf, start, start, end)) >= 0) {
             if (discarding) {
                 discarding = false;
             } else {
@@ -309,6 +333,56 @@ public final class JsonFrameDecoder implements FrameDecoder {
             System.arraycopy(from, end - keep, buf, 0, keep);
         }
         len = keep;
+    }
+
+    /**
+     * Where the frame starting at {@code start} ends: the index of the first delimiter at or after {@code from}, or
+     * -1. A frame of node-ipc's exact shape is validated on the way when {@link #parseAhead} allows it, which saves
+     * a second pass over its bytes ({@link #parsedAhead} then says so). Callers use it only for a frame whose bytes
+     * were not scanned before, so a large frame arriving in many reads is not validated again with each of them.
+     */
+    private int frameEnd(byte[] a, int start, int from, int to) {
+        if (parseAhead && to - start >= 20 && (long) LONGS.get(a, start) == TYPE_KEY && a[start + 8] == '"') {
+            int p = parseShapeAhead(a, start, to);
+            if (p >= 0) {
+                return p;
+            }
+        }
+        return indexOf(a, from, to);
+    }
+
+    /** @return the index of the delimiter right after a valid {"type":"...","data":...} at {@code s}, or -1 */
+    private int parseShapeAhead(byte[] a, int s, int to) {
+        if (!fastPathUsable() || fastMaxDepth < 1 || maxNameLength < 4) {
+            return -1;
+        }
+        parseAheadBytes += to - s;
+        final int te = scanString(a, s + 9, to);
+        if (te < 0 || to - te < 10 || (long) LONGS.get(a, te) != DATA_KEY) {
+            return -1;
+        }
+        final int de = scanValue(a, te + 8, to);
+        if (de < 0 || de >= to || a[de] != '}') {
+            return -1;
+        }
+        final int p = de + 1;
+        if (to - p < dlen || p - s > maxFrameBytes) {
+            return -1;
+        }
+        for (int j = 0; j < dlen; j++) {
+            if (a[p + j] != delim[j]) {
+                return -1;
+            }
+        }
+        idFrom = -1;
+        reFrom = -1;
+        errFrom = -1;
+        if (!accept(a, s, s + 9, te - 1, te + 8, de)) {
+            return -1;
+        }
+        fastPathFrames++;
+        parsedAhead = true;
+        return p;
     }
 
     private int indexOf(byte[] a, int from, int to) {
@@ -396,7 +470,8 @@ public final class JsonFrameDecoder implements FrameDecoder {
             malformed(sink, oversizeReason());
             return;
         }
-        String reason = parse(a, off, flen);
+        String reason = parsedAhead ? null : parse(a, off, flen);
+        parsedAhead = false;
         if (reason != null) {
             malformed(sink, reason);
             return;
@@ -817,6 +892,10 @@ public final class JsonFrameDecoder implements FrameDecoder {
     /** The decoded type from its validated raw content, via the cache; null to let Jackson decode it. */
     private String fastType(byte[] a, int rs, int re) {
         int rlen = re - rs;
+        TypeEntry last = lastType;
+        if (last != null && sameBytes(last.raw, a, rs, rlen)) {
+            return last.value; // a stream of one event type: no hash, no escape scan
+        }
         boolean escaped = false;
         int h = 1;
         for (int i = rs; i < re; i++) {
@@ -833,15 +912,29 @@ public final class JsonFrameDecoder implements FrameDecoder {
         }
         int slot = (h ^ (h >>> 16)) & (TYPE_CACHE_SIZE - 1);
         TypeEntry e = cache[slot];
-        if (e != null && e.hash == h && Arrays.equals(e.raw, 0, e.raw.length, a, rs, re)) {
+        if (e != null && e.hash == h && sameBytes(e.raw, a, rs, rlen)) {
+            lastType = e;
             return e.value;
         }
         if (escaped || rlen > maxStringLength) {
             return null; // Jackson decodes the escapes (and caches the result)
         }
         String s = new String(a, rs, rlen, StandardCharsets.UTF_8); // valid UTF-8: decodes exactly like Jackson
-        cache[slot] = new TypeEntry(h, Arrays.copyOfRange(a, rs, re), s);
+        cache[slot] = lastType = new TypeEntry(h, Arrays.copyOfRange(a, rs, re), s);
         return s;
+    }
+
+    /** Whether {@code raw} equals {@code a[from, from + n)}; a plain loop, as types are short. */
+    private static boolean sameBytes(byte[] raw, byte[] a, int from, int n) {
+        if (raw.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (raw[i] != a[from + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** First index at or after {@code i} that is not JSON whitespace (or {@code end}). */

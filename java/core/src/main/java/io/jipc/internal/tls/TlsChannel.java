@@ -269,7 +269,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
                 gathered += q.buf.remaining();
             }
             PendingWrite p;
-            while (wrapping.size() < MAX_GATHER && gathered < MAX_RECORD_PLAINTEXT && (p = outbound.poll()) != null) {
+            while (wrapping.size() < MAX_GATHER && gathered < MAX_RECORD_PLAINTEXT && (p = poll()) != null) {
                 wrapping.add(p);
                 gathered += p.size;
             }
@@ -307,7 +307,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
             });
         }
         flushScheduled.set(false);
-        if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+        if (!queueEmpty() && flushScheduled.compareAndSet(false, true)) {
             loop.execute(this::flushFromLoop);
             return;
         }
@@ -452,7 +452,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
             counter.release(p.size);
             failWrite(p.promise, cause);
         }
-        while ((p = outbound.poll()) != null) {
+        while ((p = poll()) != null) {
             counter.release(p.size);
             failWrite(p.promise, cause);
         }

@@ -27,6 +27,20 @@ public interface Channel {
     boolean offer(ByteBuffer data, CompletableFuture<Void> promise, long highWaterMark);
 
     /**
+     * Queues a frame if it fits under the high-water mark (as {@link #offer}), appending a small one to the frames
+     * queued just before it that the I/O thread has not taken yet, so that they are written and completed together.
+     * The stage is shared by the frames of that batch and read-only ({@code toCompletableFuture()} gives each caller
+     * its own copy); it completes when the whole batch reached the kernel, and fails if the channel closes first, even
+     * when some of the batch's frames were already written.
+     *
+     * @param data the frame, position..limit; copied before this returns (large frames are queued as they are)
+     * @param highWaterMark the mark in bytes
+     * @return the frame's completion (failed as closed when the channel is closed), or null when over the mark
+     *     (nothing queued)
+     */
+    java.util.concurrent.CompletionStage<Void> offerCoalesced(ByteBuffer data, long highWaterMark);
+
+    /**
      * @return bytes accepted by {@link #write} or {@link #offer} that have not yet reached the kernel or failed
      */
     long pendingBytes();

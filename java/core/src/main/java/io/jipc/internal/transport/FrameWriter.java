@@ -3,7 +3,6 @@ package io.jipc.internal.transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Queue;
 
 /**
  * A loop's one direct write buffer and the bookkeeping to fill it with whole queued frames and give back what the
@@ -37,10 +36,10 @@ public final class FrameWriter {
      * larger than the buffer, so unless the kernel takes only part of it, every write ends on a frame boundary.
      *
      * @param inflight frames taken from the queue, not yet fully written
-     * @param outbound the channel's queue
+     * @param channel the channel whose queue is drained
      * @return the buffer, flipped: position 0, limit the bytes to write (0 when there is nothing)
      */
-    ByteBuffer fill(ArrayDeque<PendingWrite> inflight, Queue<PendingWrite> outbound) {
+    ByteBuffer fill(ArrayDeque<PendingWrite> inflight, QueuedChannel channel) {
         out.clear();
         copied = 0;
         boolean full = false;
@@ -52,11 +51,11 @@ public final class FrameWriter {
             copyIn(q);
         }
         PendingWrite p;
-        while (!full && copied < IOV_MAX && (p = outbound.peek()) != null) {
+        while (!full && copied < IOV_MAX && (p = channel.peek()) != null) {
             if (copied > 0 && p.buf.remaining() > out.remaining()) {
                 break;
             }
-            p = outbound.poll(); // dropQueued may have taken the peeked one meanwhile
+            p = channel.poll(); // dropQueued may have taken the peeked one meanwhile
             if (p == null) {
                 break;
             }

@@ -21,7 +21,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
     private final LoopTransport loop;
     private final FrameWriter writer;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    /** Frames taken from {@link #outbound} for a write (some bytes copied): no longer droppable. */
+    /** Frames taken from the queue for a write (some bytes copied): no longer droppable. */
     private final ArrayDeque<PendingWrite> inflight = new ArrayDeque<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** The protocol side; set before {@link #finishOpen}. */
@@ -98,7 +98,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
     /** Writes queued frames through the loop's buffer until the queue is empty or the kernel buffer is full. */
     private void doWrite() {
         while (open) {
-            ByteBuffer out = writer.fill(inflight, outbound);
+            ByteBuffer out = writer.fill(inflight, this);
             if (!out.hasRemaining()) {
                 writer.written();
                 completeWritten(); // zero-length writes
@@ -106,7 +106,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
                     setWriteBlocked(false);
                 }
                 flushScheduled.set(false);
-                if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+                if (!queueEmpty() && flushScheduled.compareAndSet(false, true)) {
                     continue; // a writer raced with the reset: go round again
                 }
                 if (closeWhenDrained) {
@@ -140,6 +140,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
             if (done.promise != null) {
                 done.promise.complete(null);
             }
+            recycle(done);
         }
     }
 
@@ -171,7 +172,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
                 return;
             }
             closeWhenDrained = true;
-            if (connected && inflight.isEmpty() && outbound.isEmpty()) {
+            if (connected && inflight.isEmpty() && queueEmpty()) {
                 close(null);
                 return;
             }
@@ -220,7 +221,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
     @Override
     protected final void failQueued(Throwable cause) {
         PendingWrite p;
-        while ((p = outbound.poll()) != null) {
+        while ((p = poll()) != null) {
             counter.release(p.size);
             failWrite(p.promise, cause);
         }

@@ -28,26 +28,6 @@ public final class OutboundCounter {
         return pending.get();
     }
 
-    /**
-     * Counts bytes when they fit under the mark: when nothing is counted (so one frame larger than the mark still
-     * goes), or when the count plus {@code bytes} is at most {@code mark}.
-     *
-     * @param bytes size of the frame
-     * @param mark the high-water mark
-     * @return true when counted, false when the frame does not fit (nothing counted)
-     */
-    public boolean tryAdd(long bytes, long mark) {
-        while (true) {
-            long cur = pending.get();
-            if (cur > 0 && (cur + bytes > mark || cur + bytes < 0)) {
-                return false;
-            }
-            if (pending.compareAndSet(cur, cur + bytes)) {
-                return true;
-            }
-        }
-    }
-
     /** @param bytes counts these bytes whatever the mark */
     public void add(long bytes) {
         pending.addAndGet(bytes);
@@ -76,16 +56,16 @@ public final class OutboundCounter {
      * Drops queued (not yet started) writes from the head of a queue until at least {@code bytes} are released,
      * failing each one's stage.
      *
-     * @param queue the channel's queue of writes not yet taken by the I/O thread
+     * @param queue takes the oldest write not yet taken by the I/O thread (null when none is left)
      * @param bytes how many bytes to free
      * @param reason the failure given to each dropped write
      * @return the bytes dropped
      */
-    public long drop(java.util.Queue<PendingWrite> queue, long bytes,
+    public long drop(java.util.function.Supplier<PendingWrite> queue, long bytes,
             java.util.function.Supplier<? extends Throwable> reason) {
         long dropped = 0;
         PendingWrite p;
-        while (dropped < bytes && (p = queue.poll()) != null) {
+        while (dropped < bytes && (p = queue.get()) != null) {
             dropped += p.size;
             release(p.size);
             if (p.promise != null) {

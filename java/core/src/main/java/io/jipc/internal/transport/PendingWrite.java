@@ -3,14 +3,18 @@ package io.jipc.internal.transport;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
-/** One queued write: its bytes, the stage to complete once they reached the kernel, and its counted size. */
-public final class PendingWrite {
-    /** The bytes still to write (position advances as they are copied out). */
-    public final ByteBuffer buf;
+/**
+ * One queued write: its bytes, the stage to complete once they reached the kernel, and its counted size. A
+ * {@link Batch} is a write that small frames are appended to until the I/O thread takes it; {@link #buf} and
+ * {@link #size} are final once a write has been taken from its channel's queue ({@link QueuedChannel#poll}).
+ */
+public class PendingWrite {
+    /** The bytes still to write (position advances as they are copied out); null while a batch is still open. */
+    public ByteBuffer buf;
     /** Completed when written, failed when dropped or closed; may be null. */
     public final CompletableFuture<Void> promise;
     /** Bytes counted in the channel's {@link OutboundCounter} until this write is done or failed. */
-    public final int size;
+    public int size;
 
     /**
      * @param buf the bytes, position..limit
@@ -20,5 +24,108 @@ public final class PendingWrite {
         this.buf = buf;
         this.promise = promise;
         this.size = buf.remaining();
+    }
+
+    PendingWrite(CompletableFuture<Void> promise) {
+        this.promise = promise;
+    }
+
+    /**
+     * Frames appended one after another while the batch sits in its channel's queue, sent and completed together:
+     * one queue entry, one copy and one completion for many small frames. Appended to under the channel's order lock,
+     * only while it is the channel's open tail; taken (closed for appends, {@link #buf} set) by the I/O thread.
+     */
+    static final class Batch extends PendingWrite {
+        /** Full-size batch arrays of written batches, for the next ones (a bounded pool shared by all channels). */
+        private static final ArrayPool SPARE = new ArrayPool(32, QueuedChannel.BATCH_MAX_BYTES);
+
+        /** The stage every frame of the batch returns: read-only, so no caller can complete or cancel the others. */
+        final java.util.concurrent.CompletionStage<Void> stage;
+        private byte[] bytes;
+        private int len;
+
+        Batch(int capacity, int max) {
+            super(new CompletableFuture<>());
+            byte[] spare = capacity <= max ? SPARE.take() : null;
+            this.bytes = spare != null ? spare : new byte[capacity];
+            this.stage = promise.minimalCompletionStage();
+        }
+
+        /** Gives a full-size array back for another batch once this one is written (and nothing reads it any more). */
+        void recycle(int max) {
+            if (bytes.length == max) {
+                SPARE.give(bytes);
+            }
+            bytes = null;
+            buf = null;
+        }
+
+        /** @return false when the frame does not fit under {@code max} bytes in all (nothing appended) */
+        boolean append(ByteBuffer frame, int max) {
+            int n = frame.remaining();
+            if (len + n > max) {
+                return false;
+            }
+            if (len + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.min(max, Math.max(len + n, bytes.length * 2)));
+            }
+            frame.get(frame.position(), bytes, len, n);
+            len += n;
+            return true;
+        }
+
+        /** @return the bytes appended so far */
+        int length() {
+            return len;
+        }
+
+        /** Closed for appends: the bytes become this write's buffer. */
+        void take() {
+            buf = ByteBuffer.wrap(bytes, 0, len);
+            size = len;
+        }
+    }
+
+    /**
+     * A small lock-free pool of equal-size arrays: slots taken and filled with one atomic swap each, so that batches
+     * in steady use neither allocate nor zero their arrays, and at most {@code slots} arrays are ever kept.
+     */
+    static final class ArrayPool {
+        private final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> slots;
+        private final int size;
+
+        ArrayPool(int slots, int size) {
+            this.slots = new java.util.concurrent.atomic.AtomicReferenceArray<>(slots);
+            this.size = size;
+        }
+
+        /** @return a pooled array (contents undefined), or null when none is free */
+        byte[] take() {
+            int start = (int) Thread.currentThread().getId();
+            for (int i = 0; i < 4; i++) {
+                int k = (start + i) & (slots.length() - 1);
+                if (slots.getPlain(k) != null) {
+                    byte[] a = slots.getAndSet(k, null);
+                    if (a != null) {
+                        return a;
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** @param a an array of the pool's size, no longer used by anyone; dropped when the pool is full */
+        void give(byte[] a) {
+            if (a.length != size) {
+                return;
+            }
+            int start = (int) Thread.currentThread().getId();
+            for (int i = 0; i < 4; i++) {
+                int k = (start + i) & (slots.length() - 1);
+                if (slots.getPlain(k) == null && slots.compareAndSet(k, null, a)) {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -807,4 +807,72 @@ class JsonFrameFastPathTest {
             }
         }
     }
+
+    // ---- look-ahead validation of node-ipc-shaped frames, across reads ----------------------------------------------
+
+    /** Feeds {@code stream} in chunks of {@code chunk} bytes, heap or direct. */
+    private static void feed(JsonFrameDecoder dec, byte[] stream, int chunk, boolean direct, FrameSink sink) {
+        for (int off = 0; off < stream.length; off += chunk) {
+            int n = Math.min(chunk, stream.length - off);
+            ByteBuffer b = direct ? ByteBuffer.allocateDirect(n) : ByteBuffer.wrap(new byte[n + 6], 3, n).slice();
+            b.put(stream, off, n).flip();
+            dec.decode(b, sink);
+        }
+    }
+
+    @Test
+    void shouldAgreeWithJacksonOnStreamsCutAnywhere() {
+        // frames of node-ipc's exact shape are validated before their delimiter is searched for; mix them with frames
+        // that only start like them, cut the stream at every chunk size, and compare with Jackson alone
+        JsonFrameEncoder enc = new JsonFrameEncoder(FF, MAPPER);
+        Random r = new Random(5 + SEED);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        String[] lookalikes = {
+            "{\"type\":\"a\",\"data\":\"cut by the delimiter\f",
+            "{\"type\":\"b\",\"data\":1}trailing\f",
+            " {\"type\":\"c\",\"data\":[1, 2]}\f",
+            "{\"type\":\"d\",\"data\":{\"k\":\"v\"},\"id\":3}\f",
+            "\f",
+            "{\"type\":\"e\",\"data\":\"\\u00e9t\u00e9\"}\f",
+            "{\"type\":\"f\",\"data\":tru}\f",
+            "{\"type\":\"g\\n\",\"data\":null}\f",
+            "{\"type\":\"h\",\"data\":\"x\"}\f\f",
+        };
+        for (int i = 0; i < 90; i++) {
+            if (i % 2 == 0) {
+                stream.writeBytes(enc.encode("t" + (i % 7), randomJavaValue(r, 0)));
+            } else {
+                stream.writeBytes(utf8(lookalikes[(i / 2) % lookalikes.length]));
+            }
+        }
+        byte[] bytes = stream.toByteArray();
+        Events expected = new Events();
+        new JsonFrameDecoder(FF, MAX, FACTORY, false).decode(ByteBuffer.wrap(bytes), expected);
+        assertTrue(expected.list.stream().anyMatch(e -> e.startsWith("!")), "some frames are malformed");
+        for (boolean direct : new boolean[] {false, true}) {
+            for (int chunk : new int[] {1, 2, 3, 5, 7, 8, 9, 13, 16, 31, 64, 89, 97, 256, 1000, bytes.length}) {
+                JsonFrameDecoder fast = new JsonFrameDecoder(FF, MAX, FACTORY, true);
+                Events got = new Events();
+                feed(fast, bytes, chunk, direct, got);
+                assertEquals(expected.list, got.list, "chunks of " + chunk + (direct ? ", direct" : ", heap"));
+                if (chunk >= 256) {
+                    assertTrue(fast.parseAheadBytes() > 0, "the look-ahead was used");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldValidateALargeFrameArrivingInManyReadsOnce() {
+        byte[] frame = concat(utf8("{\"type\":\"big\",\"data\":\""), utf8("x".repeat(2 << 20)), utf8("\"}"), FF);
+        for (boolean direct : new boolean[] {false, true}) {
+            JsonFrameDecoder dec = new JsonFrameDecoder(FF, 4 << 20, FACTORY, true);
+            Events got = new Events();
+            feed(dec, frame, 1024, direct, got);
+            assertEquals(List.of("big"), got.types);
+            // each read offers only frames that start in it: a frame is looked at ahead once, not once per read
+            assertTrue(dec.parseAheadBytes() <= 2L * frame.length, "look-ahead bytes " + dec.parseAheadBytes()
+                    + " for a frame of " + frame.length + (direct ? " (direct)" : " (heap)"));
+        }
+    }
 }

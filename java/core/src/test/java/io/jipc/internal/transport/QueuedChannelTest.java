@@ -1,0 +1,270 @@
+package io.jipc.internal.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jipc.IpcException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The writer side of stream channels: frames coalesced into batches, order, the high-water mark, completion. */
+class QueuedChannelTest {
+    /** A channel with no socket: the test plays the I/O thread with poll(). */
+    private static final class TestChannel extends QueuedChannel {
+        int flushRequests;
+        volatile boolean open = true;
+
+        @Override
+        protected void scheduleFlush() {
+            flushRequests++;
+        }
+
+        @Override
+        protected void failQueued(Throwable cause) {
+            PendingWrite p;
+            while ((p = poll()) != null) {
+                counter.release(p.size);
+                failWrite(p.promise, cause);
+            }
+        }
+
+        @Override
+        protected void failWrite(CompletableFuture<Void> promise, Throwable cause) {
+            if (promise != null) {
+                promise.completeExceptionally(new IpcException("ECLOSED", "closed"));
+            }
+        }
+
+        /** Takes the next write as the I/O thread would, writes it all, and completes it. */
+        byte[] writeNext() {
+            PendingWrite p = poll();
+            if (p == null) {
+                return null;
+            }
+            byte[] out = new byte[p.buf.remaining()];
+            p.buf.get(out);
+            counter.release(p.size);
+            p.promise.complete(null);
+            return out;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return open;
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return null;
+        }
+
+        @Override
+        public CompletableFuture<Void> closeAfterFlush(long timeoutNanos) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close(Throwable cause) {
+            open = false;
+            failQueued(cause);
+        }
+    }
+
+    private static ByteBuffer frame(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void shouldWriteSmallFramesQueuedBeforeTheIoThreadTakesThemAsOneWrite() {
+        TestChannel ch = new TestChannel();
+        CompletionStage<Void> a = ch.offerCoalesced(frame("one\f"), 1 << 20);
+        CompletionStage<Void> b = ch.offerCoalesced(frame("two\f"), 1 << 20);
+        CompletionStage<Void> c = ch.offerCoalesced(frame("three\f"), 1 << 20);
+        assertSame(a, b, "frames of one batch share its stage");
+        assertSame(b, c);
+        assertEquals(1, ch.flushRequests, "one flush request per batch, not per frame");
+        assertEquals(14, ch.pendingBytes(), "the open batch's bytes are pending");
+        assertFalse(a.toCompletableFuture().isDone());
+
+        assertEquals("one\ftwo\fthree\f", text(ch.writeNext()));
+        assertNull(ch.writeNext(), "one write for the three frames");
+        assertTrue(a.toCompletableFuture().isDone());
+        assertEquals(0, ch.pendingBytes());
+    }
+
+    @Test
+    void shouldStartANewBatchOnceTheIoThreadTookTheOpenOne() {
+        TestChannel ch = new TestChannel();
+        CompletionStage<Void> a = ch.offerCoalesced(frame("a\f"), 1 << 20);
+        PendingWrite taken = ch.poll();
+        CompletionStage<Void> b = ch.offerCoalesced(frame("b\f"), 1 << 20);
+        assertNotSame(a, b, "a frame after the take goes into a new batch");
+        assertEquals("a\f", StandardCharsets.US_ASCII.decode(taken.buf).toString(), "the taken batch is final");
+        assertEquals("b\f", text(ch.writeNext()));
+        assertEquals(2, ch.flushRequests);
+    }
+
+    @Test
+    void shouldKeepOrderAcrossBatchesAndSingleWrites() {
+        TestChannel ch = new TestChannel();
+        ch.offerCoalesced(frame("1\f"), 1 << 20);
+        ch.offerCoalesced(frame("2\f"), 1 << 20);
+        CompletableFuture<Void> single = new CompletableFuture<>();
+        ch.write(frame("3\f"), single);
+        ch.offerCoalesced(frame("4\f"), 1 << 20);
+        byte[] big = new byte[QueuedChannel.BATCH_MAX_BYTES];
+        java.util.Arrays.fill(big, (byte) 'x');
+        CompletionStage<Void> large = ch.offerCoalesced(ByteBuffer.wrap(big), Long.MAX_VALUE);
+        ch.offerCoalesced(frame("5\f"), 1 << 20);
+
+        List<String> writes = new ArrayList<>();
+        byte[] w;
+        while ((w = ch.writeNext()) != null) {
+            writes.add(w.length == big.length ? "<large>" : text(w));
+        }
+        assertEquals(List.of("1\f2\f", "3\f", "4\f", "<large>", "5\f"), writes,
+                "a frame written alone ends the batch before it; a large frame is never copied into a batch");
+        assertTrue(single.isDone());
+        assertTrue(large.toCompletableFuture().isDone());
+    }
+
+    @Test
+    void shouldCountTheOpenBatchAgainstTheHighWaterMark() {
+        TestChannel ch = new TestChannel();
+        String forty = "x".repeat(39) + "\f";
+        assertNotNull(ch.offerCoalesced(frame(forty), 100));
+        assertNotNull(ch.offerCoalesced(frame(forty), 100));
+        assertNull(ch.offerCoalesced(frame(forty), 100), "80 pending + 40 is over the mark of 100");
+        assertFalse(ch.offer(frame(forty), new CompletableFuture<>(), 100), "the same for a single write");
+        assertEquals(80, ch.pendingBytes());
+        ch.writeNext();
+        assertEquals(0, ch.pendingBytes());
+        assertNotNull(ch.offerCoalesced(frame(forty), 100), "fits again once written");
+        ByteBuffer huge = ByteBuffer.allocate(500);
+        ch.writeNext();
+        assertNotNull(ch.offerCoalesced(huge, 100), "one frame larger than the mark still goes when nothing is pending");
+    }
+
+    @Test
+    void shouldLetAWaiterSeeTheOpenBatchDrain() throws Exception {
+        TestChannel ch = new TestChannel();
+        ch.offerCoalesced(frame("x".repeat(99) + "\f"), 1 << 20);
+        CompletableFuture<Void> low = ch.whenPendingAtMost(10);
+        assertFalse(low.isDone(), "the open batch's 100 bytes count for waiters");
+        ch.writeNext();
+        low.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldGiveEveryCallerItsOwnFutureSoNoneCanCompleteTheBatchForTheOthers() {
+        TestChannel ch = new TestChannel();
+        CompletionStage<Void> a = ch.offerCoalesced(frame("a\f"), 1 << 20);
+        CompletionStage<Void> b = ch.offerCoalesced(frame("b\f"), 1 << 20);
+        CompletableFuture<Void> mine = a.toCompletableFuture();
+        mine.cancel(false); // what kotlinx.coroutines' await() does when its coroutine is cancelled
+        CompletableFuture<Void> theirs = b.toCompletableFuture();
+        assertFalse(theirs.isDone(), "cancelling one caller's future leaves the batch alone");
+        assertThrows(UnsupportedOperationException.class, () -> ((CompletableFuture<Void>) a).complete(null),
+                "the shared stage itself is read-only");
+        ch.writeNext();
+        assertTrue(theirs.isDone() && !theirs.isCompletedExceptionally());
+    }
+
+    @Test
+    void shouldFailEveryFrameOfABatchThatWasNotWrittenWhenTheChannelCloses() {
+        TestChannel ch = new TestChannel();
+        CompletionStage<Void> a = ch.offerCoalesced(frame("a\f"), 1 << 20);
+        ch.close(null);
+        CompletionException e = assertThrows(CompletionException.class, () -> a.toCompletableFuture().join());
+        assertInstanceOf(IpcException.class, e.getCause());
+        assertEquals("ECLOSED", ((IpcException) e.getCause()).code());
+        CompletionStage<Void> late = ch.offerCoalesced(frame("b\f"), 1 << 20);
+        assertTrue(late.toCompletableFuture().isCompletedExceptionally(), "a frame after the close fails at once");
+    }
+
+    @Test
+    void shouldDropWholeQueuedWritesOldestFirst() {
+        TestChannel ch = new TestChannel();
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        ch.write(frame("aaaa\f"), first);
+        ch.write(frame("bbbb\f"), second);
+        long dropped = ch.dropQueued(3, () -> new IpcException("EBACKPRESSURE", "dropped"));
+        assertEquals(5, dropped);
+        assertTrue(first.isCompletedExceptionally());
+        assertFalse(second.isDone());
+        assertEquals(5, ch.pendingBytes());
+        assertArrayEquals("bbbb\f".getBytes(StandardCharsets.US_ASCII), ch.writeNext());
+    }
+
+    @Test
+    void shouldKeepEveryFrameOfWritersRacingEachOtherAndTheIoThread() throws Exception {
+        TestChannel ch = new TestChannel();
+        int writers = 4;
+        int perWriter = 20_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            final int id = w;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perWriter; i++) {
+                    if (ch.offerCoalesced(frame(id + ":" + i + "\f"), Long.MAX_VALUE) == null) {
+                        throw new AssertionError("refused under an unlimited mark");
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        StringBuilder all = new StringBuilder();
+        go.countDown();
+        boolean running = true;
+        while (running) {
+            running = threads.stream().anyMatch(Thread::isAlive);
+            byte[] w;
+            while ((w = ch.writeNext()) != null) {
+                all.append(text(w));
+            }
+        }
+        int[] next = new int[writers];
+        String[] frames = all.toString().split("\f");
+        assertEquals(writers * perWriter, frames.length, "every frame written once");
+        for (String f : frames) {
+            String[] p = f.split(":");
+            int id = Integer.parseInt(p[0]);
+            assertEquals(next[id]++, Integer.parseInt(p[1]), "each writer's frames in its order");
+        }
+        assertEquals(0, ch.pendingBytes());
+    }
+}
