@@ -64,6 +64,7 @@ final class RawReaders implements AutoCloseable {
 
     private void loop() {
         ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+        byte[] bytes = new byte[buf.capacity()]; // scanned as an array: DirectByteBuffer.get(i) per byte is slow
         byte d = delimiter;
         try {
             while (!stop) {
@@ -74,8 +75,9 @@ final class RawReaders implements AutoCloseable {
                     long count = 0;
                     int r;
                     while ((r = ch.read(buf.clear())) > 0) {
+                        buf.flip().get(bytes, 0, r);
                         for (int j = 0; j < r; j++) {
-                            if (buf.get(j) == d) {
+                            if (bytes[j] == d) {
                                 count++;
                             }
                         }

@@ -12,9 +12,10 @@ final class Outgoing {
     private final Object data;
     final long id;
     private final IpcRuntime rt;
-    private ByteBuffer json;
-    private ByteBuffer proto;
-    private ByteBuffer protoDatagram;
+    // each written once (under the lock), then only read: volatile, so readers after the first skip the lock
+    private volatile ByteBuffer json;
+    private volatile ByteBuffer proto;
+    private volatile ByteBuffer protoDatagram;
 
     Outgoing(IpcRuntime rt, String type, Object data, long id) {
         this.rt = rt;
@@ -29,7 +30,15 @@ final class Outgoing {
      * @return the encoded bytes (a duplicate: each caller may consume it)
      * @throws io.jipc.IpcException ({@code EDATA}) when the data cannot be written in that codec
      */
-    synchronized ByteBuffer get(Codec codec, boolean datagram) {
+    ByteBuffer get(Codec codec, boolean datagram) {
+        ByteBuffer b = codec == Codec.JSON ? json : datagram ? protoDatagram : proto;
+        if (b == null) {
+            b = encode(codec, datagram);
+        }
+        return b.duplicate();
+    }
+
+    private synchronized ByteBuffer encode(Codec codec, boolean datagram) {
         ByteBuffer b;
         if (codec == Codec.JSON) {
             if (json == null) {
@@ -47,6 +56,6 @@ final class Outgoing {
             }
             b = proto;
         }
-        return b.duplicate();
+        return b;
     }
 }

@@ -272,9 +272,45 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            all[i] = ((SocketImpl) targets[i]).send(out, false).toCompletableFuture();
+            CompletionStage<Void> sent = ((SocketImpl) targets[i]).send(out, false);
+            // a batch's shared read-only stage is a CompletableFuture already: allOf only listens to it, so no copy
+            all[i] = sent instanceof CompletableFuture ? (CompletableFuture<?>) sent : sent.toCompletableFuture();
         }
-        return CompletableFuture.allOf(all);
+        return aggregate(all);
+    }
+
+    /** The stages of the last broadcast and the stage that completes when all of them did. */
+    private static final class BroadcastMemo {
+        final CompletableFuture<?>[] parts;
+        final CompletionStage<Void> all;
+
+        BroadcastMemo(CompletableFuture<?>[] parts) {
+            this.parts = parts;
+            this.all = CompletableFuture.allOf(parts).minimalCompletionStage();
+        }
+    }
+
+    private volatile BroadcastMemo lastBroadcast;
+
+    /**
+     * One stage for all of a broadcast's. Broadcasts made faster than the I/O thread writes append to the same
+     * batches, so they often get exactly the stages the previous one got: then its (read-only) aggregate is theirs
+     * too, and a burst of broadcasts builds one completion tree instead of one per broadcast.
+     */
+    private CompletionStage<Void> aggregate(CompletableFuture<?>[] parts) {
+        BroadcastMemo m = lastBroadcast;
+        if (m != null && m.parts.length == parts.length) {
+            boolean same = true;
+            for (int i = 0; i < parts.length && same; i++) {
+                same = m.parts[i] == parts[i];
+            }
+            if (same) {
+                return m.all;
+            }
+        }
+        m = new BroadcastMemo(parts);
+        lastBroadcast = m;
+        return m.all;
     }
 
     @Override
