@@ -31,7 +31,10 @@ public interface IpcClient {
      * @param type event type
      * @param data any value Jackson can write, a received {@link Message}, or null for none (sent as {@code {}});
      *     in rawBuffer mode {@code type} is written as text and data ignored, as in node-ipc
-     * @return completes when the frame reached the kernel, or fails with the reason
+     * @return completes when the frame reached the kernel, or fails with the reason. Small frames emitted faster
+     *     than the I/O thread writes them go out together and share one read-only stage, completed when all of
+     *     them were written (so it may fail for a frame that was written when the connection breaks midway); each
+     *     {@code toCompletableFuture()} call gives the caller a future of its own
      */
     CompletionStage<Void> emit(String type, Object data);
 

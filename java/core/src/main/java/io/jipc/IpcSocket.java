@@ -48,7 +48,8 @@ public interface IpcSocket {
      * @param data any value Jackson can write, a received {@link Message} (relayed as is), or null for none
      *     (sent as {@code {}}, as node-ipc sends it); in rawBuffer mode {@code type} is written as text in the
      *     configured encoding and data is ignored, as in node-ipc
-     * @return completes when the frame reached the kernel, or fails with the reason
+     * @return completes when the frame reached the kernel, or fails with the reason; frames that go out together
+     *     share a stage, as {@link IpcClient#emit(String, Object)} describes
      */
     CompletionStage<Void> emit(String type, Object data);
 

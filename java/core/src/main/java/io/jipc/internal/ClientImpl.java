@@ -63,6 +63,10 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     private final Codec codec;
     private final PendingRequests pending = new PendingRequests();
     private final PartialFrameGuard partial;
+    /** Names this client in errors (made once: a capturing lambda per emit would allocate). */
+    private final java.util.function.Supplier<String> who = this::describe;
+    /** Built-in event names refused from peers (I/O thread only). */
+    private final IpcRuntime.ReservedCheck reservedCheck = new IpcRuntime.ReservedCheck();
     private boolean stopped;
     private final ArrayDeque<Queued> syncQueue = new ArrayDeque<>();
     /** Emits made in the connectTo setup callback, before the first channel exists. */
@@ -279,8 +283,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         if (!cfg.sync()) {
             final Channel c = ch;
             // a channel that closed meanwhile fails the promise with ECLOSED
-            return Outbound.send(rt, c, frame, () -> "client " + id + " (" + IpcRuntime.describe(target) + ")",
-                    true);
+            return Outbound.send(rt, c, frame, who, true);
         }
         // sync mode: frames wait here for the previous answer; the mark bounds them together with the channel's
         int size = frame.remaining();
@@ -416,7 +419,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return;
         }
         partial.frameCompleted();
-        if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+        if (!cfg.allowReservedEvents() && reservedCheck.test(type)) {
             protocolError("server sent the built-in event name '" + type
                     + "' (set allowReservedEvents to accept it)", "ERESERVED");
             return;
@@ -439,7 +442,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return;
         }
         partial.frameCompleted();
-        if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+        if (!cfg.allowReservedEvents() && reservedCheck.test(type)) {
             protocolError("server sent the built-in event name '" + type
                     + "' (set allowReservedEvents to accept it)", "ERESERVED");
             return;
@@ -458,7 +461,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return;
         }
         String type = env.getType();
-        if (!cfg.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+        if (!cfg.allowReservedEvents() && reservedCheck.test(type)) {
             protocolError("server sent the built-in event name '" + type
                     + "' (set allowReservedEvents to accept it)", "ERESERVED");
             return;

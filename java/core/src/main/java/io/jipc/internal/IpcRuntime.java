@@ -50,6 +50,23 @@ public final class IpcRuntime {
     static final Set<String> RESERVED = Set.of("connect", "disconnect", "socket.disconnected", "destroy", "error",
             "data", "start", "close");
 
+    /**
+     * {@link #RESERVED} membership with the last answer remembered: a decoder hands out one String per event type, so
+     * a stream of one type costs a reference compare per frame. One per connection, used by its I/O thread only.
+     */
+    static final class ReservedCheck {
+        private String last;
+        private boolean reserved;
+
+        boolean test(String type) {
+            if (type != last) {
+                reserved = RESERVED.contains(type);
+                last = type;
+            }
+            return reserved;
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger("io.jipc");
     /** Deepest nesting of JSON arrays and objects accepted from a peer (Jackson's {@code maxNestingDepth}). */
     static final int MAX_NESTING_DEPTH = 1000;

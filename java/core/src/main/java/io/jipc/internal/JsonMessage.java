@@ -32,7 +32,10 @@ public final class JsonMessage implements Message {
     private final IpcException error;
     private volatile JsonNode tree;
     // protobuf payloads (at most one set)
-    private final Value value;
+    /** The protobuf data; parsed from {@link #valueBytes} on first use when the message came that way. */
+    private volatile Value value;
+    /** A received, already validated protobuf Value's bytes (parsed only if the data is read); else null. */
+    private final byte[] valueBytes;
     private final Any typed;
     private final byte[] opaque;
     // request: where and how to answer
@@ -42,6 +45,12 @@ public final class JsonMessage implements Message {
 
     private JsonMessage(String type, byte[] data, ObjectMapper mapper, Charset rawCharset, IpcException error,
             Value value, Any typed, byte[] opaque, Replier replier, long requestId) {
+        this(type, data, mapper, rawCharset, error, value, null, typed, opaque, replier, requestId);
+    }
+
+    private JsonMessage(String type, byte[] data, ObjectMapper mapper, Charset rawCharset, IpcException error,
+            Value value, byte[] valueBytes, Any typed, byte[] opaque, Replier replier, long requestId) {
+        this.valueBytes = valueBytes;
         this.type = type;
         this.data = data;
         this.mapper = mapper;
@@ -106,6 +115,33 @@ public final class JsonMessage implements Message {
     }
 
     /**
+     * @param type event type
+     * @param value the bytes of a validated protobuf {@code Value} (not copied; parsed when the data is read)
+     * @param mapper for the JSON form
+     * @param replier the connection to answer on (requests)
+     * @param requestId the request's id; 0 for an ordinary event
+     * @return the message
+     */
+    static JsonMessage ofProtoValue(String type, byte[] value, ObjectMapper mapper, Replier replier, long requestId) {
+        return new JsonMessage(type, null, mapper, null, null, null, value, null, null, replier, requestId);
+    }
+
+    /** @return the protobuf data, parsed on first use from the received bytes; null when there is none */
+    private Value value() {
+        Value v = value;
+        if (v == null && valueBytes != null) {
+            try {
+                v = Value.parseFrom(valueBytes);
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                // never: the decoder validated these bytes before the message was made
+                throw new IllegalStateException("a validated protobuf Value did not parse", e);
+            }
+            value = v;
+        }
+        return v;
+    }
+
+    /**
      * @param chunk a received rawBuffer chunk (not copied)
      * @param charset the configured encoding, for {@link #asText()}
      * @param mapper for lazy parsing
@@ -135,8 +171,9 @@ public final class JsonMessage implements Message {
     private byte[] text() {
         byte[] d = data;
         if (d == null) {
-            if (value != null) {
-                d = ProtoCodec.toJson(value);
+            Value v = value();
+            if (v != null) {
+                d = ProtoCodec.toJson(v);
             } else if (typed != null) {
                 d = Protos.typedToJson(typed, type, mapper.getFactory());
             } else if (opaque != null) {
@@ -175,8 +212,9 @@ public final class JsonMessage implements Message {
 
     /** @return the data as a protobuf Value (for relaying to a protobuf peer); null when absent */
     Value protoValue() {
-        if (value != null) {
-            return value;
+        Value v = value();
+        if (v != null) {
+            return v;
         }
         byte[] d = text();
         if (d == null) {
@@ -196,7 +234,7 @@ public final class JsonMessage implements Message {
 
     @Override
     public boolean hasData() {
-        return data != null || value != null || typed != null || opaque != null;
+        return data != null || value != null || valueBytes != null || typed != null || opaque != null;
     }
 
     @Override
@@ -207,8 +245,9 @@ public final class JsonMessage implements Message {
         if (rawCharset != null) {
             return new String(data, rawCharset);
         }
-        if (value != null && value.hasStringValue()) {
-            return value.getStringValue();
+        Value v = value();
+        if (v != null && v.hasStringValue()) {
+            return v.getStringValue();
         }
         byte[] d = text();
         if (d.length > 0 && d[0] == '"') {

@@ -33,6 +33,10 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     private final String id;
     private final FrameDecoder decoder;
     private final PartialFrameGuard partial;
+    /** Names this socket in errors (made once: a method reference per emit would allocate). */
+    private final java.util.function.Supplier<String> who = this::describe;
+    /** Built-in event names refused from peers (I/O thread only). */
+    private final IpcRuntime.ReservedCheck reservedCheck = new IpcRuntime.ReservedCheck();
     /** The connection's codec; null while an AUTO server waits for the client's first byte. */
     private volatile Codec codec;
     /** Emits made while the codec is unknown (guarded by this); null once it is known. */
@@ -294,7 +298,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
      * @return completes when written, or fails with the reason
      */
     CompletionStage<Void> send(ByteBuffer bytes, boolean mayBlock) {
-        return Outbound.send(rt, channel, bytes, this::describe, mayBlock);
+        return Outbound.send(rt, channel, bytes, who, mayBlock);
     }
 
     @Override
@@ -349,7 +353,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return;
         }
         partial.frameCompleted();
-        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
             onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
                     "ERESERVED");
             return;
@@ -375,7 +379,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return;
         }
         partial.frameCompleted();
-        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
             onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
                     "ERESERVED");
             return;
@@ -384,6 +388,25 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             rememberPeerId(data);
         }
         server.fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid), this);
+    }
+
+    @Override
+    public void onProtoValue(String type, byte[] value, long rid, long re) {
+        if (stopped) {
+            return;
+        }
+        if (re != 0) {
+            FrameSink.super.onProtoValue(type, value, rid, re); // a reply: the Envelope path
+            return;
+        }
+        partial.frameCompleted();
+        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
+            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                    "ERESERVED");
+            return;
+        }
+        // a scalar value names no peer id, unlike the object node-ipc clients send with their id
+        server.fire(type, JsonMessage.ofProtoValue(type, value, rt.mapper, this, rid), this);
     }
 
     @Override
@@ -397,7 +420,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             pending.onEnvelopeReply(env, rt, this::describe);
             return;
         }
-        if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
+        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
             onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
                     "ERESERVED");
             return;

@@ -29,6 +29,26 @@ public interface FrameSink {
     }
 
     /**
+     * A protobuf Envelope of the common shape, taken apart without building it: a type, {@code data} holding a
+     * scalar {@code Value} (string, number, bool or null), and the request keys; validated exactly as parsing it
+     * would. The default builds the Envelope and calls {@link #onEnvelope}.
+     *
+     * @param type the event type (non-empty)
+     * @param value the serialized {@code google.protobuf.Value} of {@code data} (a copy the sink may keep)
+     * @param id the request id, 0 if none
+     * @param re the id of the request this answers, 0 if none
+     */
+    default void onProtoValue(String type, byte[] value, long id, long re) {
+        com.google.protobuf.Value v;
+        try {
+            v = com.google.protobuf.Value.parseFrom(value);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a validated protobuf Value did not parse", e);
+        }
+        onEnvelope(Envelope.newBuilder().setType(type).setData(v).setId(id).setRe(re).build());
+    }
+
+    /**
      * A complete protobuf Envelope (UTF-8 already validated by protobuf, type non-empty).
      *
      * @param envelope the envelope

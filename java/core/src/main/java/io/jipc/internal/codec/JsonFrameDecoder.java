@@ -1024,7 +1024,7 @@ public final class JsonFrameDecoder implements FrameDecoder {
     }
 
     /** Validates the multi-byte UTF-8 sequence led by {@code b0} at {@code i}; returns the index after it, or -1. */
-    private static int scanUtf8(byte[] a, int i, int end, int b0) {
+    static int scanUtf8(byte[] a, int i, int end, int b0) {
         int n;
         int lo = 0x80;
         int hi = 0xBF;

@@ -20,6 +20,8 @@ import java.util.Objects;
  * a body that does not parse is skipped when the sink asks to (the framing is intact).
  */
 public final class ProtoFrameDecoder implements FrameDecoder {
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Protocol version this decoder speaks (the preamble's last byte). */
     public static final int VERSION = 1;
     /** The client's connection preamble: magic {@code 8F 'j' 'i' 'p' 'c'}, then the version. */
@@ -32,6 +34,8 @@ public final class ProtoFrameDecoder implements FrameDecoder {
     static final int RECURSION_LIMIT = 600;
     /** First allocation for a body that did not arrive whole. */
     static final int INITIAL_CAPACITY = 4096;
+    /** Largest body copied into the reused scratch array (larger ones get their own). */
+    private static final int SCRATCH_MAX = 64 * 1024;
 
     private final int maxFrameBytes;
     /** Preamble bytes still expected (0: none or done). */
@@ -46,12 +50,31 @@ public final class ProtoFrameDecoder implements FrameDecoder {
     private int filled;
     private boolean finished;
     private boolean decoding;
+    /** Whether envelopes of the common shape are taken apart by hand ({@link #fastComplete}) before protobuf-java. */
+    private final boolean fastPath;
+    /** Reused for a body that arrived whole in a direct buffer (sinks never keep the array). */
+    private byte[] scratch;
+    /** The last event type decoded by the fast path: its bytes and its String. */
+    private byte[] lastTypeRaw;
+    private String lastType;
+    /** Frames the fast path dispatched, for tests. */
+    private long fastPathFrames;
 
     /**
      * @param maxFrameBytes largest Envelope accepted, in bytes (positive)
      * @param expectPreamble true on the accepting side of a stream (the client sends the preamble first)
      */
     public ProtoFrameDecoder(int maxFrameBytes, boolean expectPreamble) {
+        this(maxFrameBytes, expectPreamble, true);
+    }
+
+    /**
+     * @param maxFrameBytes largest Envelope accepted, in bytes (positive)
+     * @param expectPreamble true on the accepting side of a stream
+     * @param fastPath false to parse every envelope with protobuf-java (for tests that compare the two)
+     */
+    ProtoFrameDecoder(int maxFrameBytes, boolean expectPreamble, boolean fastPath) {
+        this.fastPath = fastPath;
         if (maxFrameBytes <= 0) {
             throw new IllegalArgumentException("maxFrameBytes must be positive: " + maxFrameBytes);
         }
@@ -139,11 +162,22 @@ public final class ProtoFrameDecoder implements FrameDecoder {
 
     private void bodyBytes(ByteBuffer src, FrameSink sink) {
         int need = bodyLength - filled;
-        if (filled == 0 && src.hasArray() && src.remaining() >= need) {
+        if (filled == 0 && src.remaining() >= need) {
             int p = src.position();
-            src.position(p + need);
-            complete(src.array(), src.arrayOffset() + p, sink);
-            return;
+            if (src.hasArray()) {
+                src.position(p + need);
+                complete(src.array(), src.arrayOffset() + p, sink);
+                return;
+            }
+            if (need <= SCRATCH_MAX) {
+                // whole in a direct buffer: one copy into a reused array, no allocation per frame
+                if (scratch == null || scratch.length < need) {
+                    scratch = new byte[Math.max(need, 1024)];
+                }
+                src.get(scratch, 0, need);
+                complete(scratch, 0, sink);
+                return;
+            }
         }
         if (body == null) {
             body = new byte[Math.min(bodyLength, INITIAL_CAPACITY)];
@@ -165,6 +199,10 @@ public final class ProtoFrameDecoder implements FrameDecoder {
         int n = bodyLength;
         bodyLength = -1;
         filled = 0;
+        if (fastPath && fastComplete(a, off, n, sink)) {
+            fastPathFrames++;
+            return;
+        }
         Envelope env;
         try {
             env = parse(a, off, n);
@@ -200,6 +238,175 @@ public final class ProtoFrameDecoder implements FrameDecoder {
         } catch (java.io.IOException e) {
             throw new InvalidProtocolBufferException(e);
         }
+    }
+
+    /**
+     * Takes apart an Envelope of the common shape by hand: fields 1 (type), 2 (data, a scalar Value), 5 (id) and 6
+     * (re), each at most once except the varints, with one- or two-byte lengths. Anything else, and anything that does
+     * not validate, is left to protobuf-java, which then reports exactly what it always reported.
+     *
+     * @return true when the envelope was dispatched to {@link FrameSink#onProtoValue}
+     */
+    private boolean fastComplete(byte[] a, int off, int n, FrameSink sink) {
+        final int end = off + n;
+        int i = off;
+        int ts = -1;
+        int tl = 0;
+        int vs = -1;
+        int vl = 0;
+        long id = 0;
+        long re = 0;
+        while (i < end) {
+            int tag = a[i++];
+            if (tag == 0x0a || tag == 0x12) { // type = 1, data = 2: length-delimited
+                if (i >= end) {
+                    return false;
+                }
+                int len = a[i++];
+                if (len < 0) {
+                    if (i >= end || a[i] < 0) {
+                        return false; // lengths over 16383: protobuf-java
+                    }
+                    len = (len & 0x7f) | (a[i++] << 7);
+                }
+                if (len > end - i) {
+                    return false;
+                }
+                if (tag == 0x0a) {
+                    if (ts >= 0) {
+                        return false;
+                    }
+                    ts = i;
+                    tl = len;
+                } else {
+                    if (vs >= 0) {
+                        return false; // a repeated message field merges: protobuf-java
+                    }
+                    vs = i;
+                    vl = len;
+                }
+                i += len;
+            } else if (tag == 0x28 || tag == 0x30) { // id = 5, re = 6: varints, the last one wins
+                long v = 0;
+                int shift = 0;
+                while (true) {
+                    if (i >= end || shift > 63) {
+                        return false;
+                    }
+                    int b = a[i++];
+                    v |= (long) (b & 0x7f) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                    shift += 7;
+                }
+                if (tag == 0x28) {
+                    id = v;
+                } else {
+                    re = v;
+                }
+            } else {
+                return false;
+            }
+        }
+        if (tl == 0 || vs < 0 || !scalarValue(a, vs, vs + vl)) {
+            return false;
+        }
+        String type = type(a, ts, tl);
+        if (type == null) {
+            return false;
+        }
+        sink.onProtoValue(type, Arrays.copyOfRange(a, vs, vs + vl), id, re);
+        return true;
+    }
+
+    /** Whether {@code a[s, e)} is a Value holding exactly one scalar field that parses (string, number, bool, null). */
+    private static boolean scalarValue(byte[] a, int s, int e) {
+        if (s >= e) {
+            return false;
+        }
+        int tag = a[s];
+        int i = s + 1;
+        switch (tag) {
+            case 0x1a: { // string_value = 3
+                if (i >= e) {
+                    return false;
+                }
+                int len = a[i++];
+                if (len < 0) {
+                    if (i >= e || a[i] < 0) {
+                        return false;
+                    }
+                    len = (len & 0x7f) | (a[i++] << 7);
+                }
+                return i + len == e && validUtf8(a, i, e);
+            }
+            case 0x11: // number_value = 2: fixed64
+                return e - s == 9;
+            case 0x08: // null_value = 1
+            case 0x20: { // bool_value = 4
+                for (int k = 0; k < 10 && i < e; k++) {
+                    if (a[i++] >= 0) {
+                        return i == e;
+                    }
+                }
+                return false;
+            }
+            default:
+                return false;
+        }
+    }
+
+    /** Whether {@code a[i, end)} is valid UTF-8 as proto3 requires of strings (no surrogates, no overlongs). */
+    static boolean validUtf8(byte[] a, int i, int end) {
+        while (i < end) {
+            if (end - i >= 8 && ((long) LONGS.get(a, i) & 0x8080808080808080L) == 0) {
+                i += 8;
+                continue;
+            }
+            int b = a[i];
+            if (b >= 0) {
+                i++;
+            } else {
+                i = JsonFrameDecoder.scanUtf8(a, i, end, b & 0xff);
+                if (i < 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** @return the type, reusing the last String when the bytes repeat; null when not valid UTF-8 */
+    private String type(byte[] a, int ts, int tl) {
+        byte[] last = lastTypeRaw;
+        if (last != null && last.length == tl) {
+            boolean same = true;
+            for (int k = 0; k < tl && same; k++) {
+                same = last[k] == a[ts + k];
+            }
+            if (same) {
+                return lastType;
+            }
+        }
+        if (!validUtf8(a, ts, ts + tl)) {
+            return null;
+        }
+        String t = new String(a, ts, tl, java.nio.charset.StandardCharsets.UTF_8);
+        if (tl <= 256) {
+            lastTypeRaw = Arrays.copyOfRange(a, ts, ts + tl);
+            lastType = t;
+        }
+        return t;
+    }
+
+    /**
+     * Number of frames the hand-written path took apart, for tests.
+     *
+     * @return the count since construction
+     */
+    long fastPathFrames() {
+        return fastPathFrames;
     }
 
     private void malformed(FrameSink sink, String reason) {
