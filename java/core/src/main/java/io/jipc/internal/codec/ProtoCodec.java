@@ -55,7 +55,7 @@ public final class ProtoCodec {
     /**
      * The common frames written directly, byte-identical to protobuf-java's output for the same Envelope: a type,
      * data that is a String, Boolean, Java number (not BigDecimal) or null (an empty object, as node-ipc sends for
-     * undefined), and the request/reply ids.
+     * undefined) or a byte array (the opaque payload), and the request/reply ids.
      *
      * @param type the event type
      * @param data the data
@@ -65,15 +65,12 @@ public final class ProtoCodec {
      * @return the frame, or null when the data is of another kind
      */
     public static byte[] simpleFrame(String type, Object data, long id, long re, boolean withPreamble) {
-        byte[] value; // the Value message's bytes
+        byte[] value = null; // the Value message's bytes, or for a string its content (written after its header)
+        byte[] str = null;
         if (data == null) {
             value = EMPTY_STRUCT_VALUE;
         } else if (data instanceof String) {
-            byte[] str = ((String) data).getBytes(StandardCharsets.UTF_8);
-            value = new byte[1 + varintSize(str.length) + str.length];
-            int p = putVarint(value, 1, str.length);
-            value[0] = 0x1a; // string_value = 3
-            System.arraycopy(str, 0, value, p, str.length);
+            str = ((String) data).getBytes(StandardCharsets.UTF_8);
         } else if (data instanceof Boolean) {
             value = new byte[] {0x20, (byte) (((Boolean) data) ? 1 : 0)}; // bool_value = 4
         } else if (data instanceof Number && !(data instanceof java.math.BigDecimal)) {
@@ -88,11 +85,14 @@ public final class ProtoCodec {
                     value[1 + i] = (byte) (bits >>> (8 * i));
                 }
             }
+        } else if (data instanceof byte[]) {
+            return opaqueFrame(type, (byte[]) data, id, re, withPreamble);
         } else {
             return null;
         }
         byte[] t = type.getBytes(StandardCharsets.UTF_8);
-        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(value.length) + value.length
+        int valueLength = str != null ? 1 + varintSize(str.length) + str.length : value.length;
+        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(valueLength) + valueLength
                 + (id == 0 ? 0 : 1 + varintSize(id)) + (re == 0 ? 0 : 1 + varintSize(re));
         int pre = withPreamble ? PREAMBLE.length : 0;
         byte[] out = new byte[pre + varintSize(size) + size];
@@ -107,9 +107,48 @@ public final class ProtoCodec {
             p += t.length;
         }
         out[p++] = 0x12; // data = 2
-        p = putVarint(out, p, value.length);
-        System.arraycopy(value, 0, out, p, value.length);
-        p += value.length;
+        p = putVarint(out, p, valueLength);
+        if (str != null) {
+            out[p++] = 0x1a; // string_value = 3
+            p = putVarint(out, p, str.length);
+            System.arraycopy(str, 0, out, p, str.length);
+            p += str.length;
+        } else {
+            System.arraycopy(value, 0, out, p, value.length);
+            p += value.length;
+        }
+        if (id != 0) {
+            out[p++] = 0x28; // id = 5
+            p = putVarint(out, p, id);
+        }
+        if (re != 0) {
+            out[p++] = 0x30; // re = 6
+            putVarint(out, p, re);
+        }
+        return out;
+    }
+
+    /** A frame whose payload is opaque bytes (field 4), written straight into one array. */
+    private static byte[] opaqueFrame(String type, byte[] bytes, long id, long re, boolean withPreamble) {
+        byte[] t = type.getBytes(StandardCharsets.UTF_8);
+        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(bytes.length)
+                + bytes.length + (id == 0 ? 0 : 1 + varintSize(id)) + (re == 0 ? 0 : 1 + varintSize(re));
+        int pre = withPreamble ? PREAMBLE.length : 0;
+        byte[] out = new byte[pre + varintSize(size) + size];
+        if (withPreamble) {
+            System.arraycopy(PREAMBLE, 0, out, 0, pre);
+        }
+        int p = putVarint(out, pre, size);
+        if (t.length > 0) {
+            out[p++] = 0x0a; // type = 1
+            p = putVarint(out, p, t.length);
+            System.arraycopy(t, 0, out, p, t.length);
+            p += t.length;
+        }
+        out[p++] = 0x22; // opaque = 4
+        p = putVarint(out, p, bytes.length);
+        System.arraycopy(bytes, 0, out, p, bytes.length);
+        p += bytes.length;
         if (id != 0) {
             out[p++] = 0x28; // id = 5
             p = putVarint(out, p, id);

@@ -41,6 +41,16 @@ class ProtoCodecTest {
                 }
             }
         }
+        for (byte[] bytes : new byte[][] {{}, {0, 1, 2}, new byte[300]}) {
+            for (long[] ids : new long[][] {{0, 0}, {7, 0}, {0, 300}}) {
+                Envelope env = Envelope.newBuilder().setType("bytes").setOpaque(com.google.protobuf.ByteString.copyFrom(
+                        bytes)).setId(ids[0]).setRe(ids[1]).build();
+                for (boolean pre : new boolean[] {false, true}) {
+                    assertArrayEquals(ProtoCodec.frame(env, pre), ProtoCodec.simpleFrame("bytes", bytes, ids[0],
+                            ids[1], pre), () -> bytes.length + " opaque bytes " + Arrays.toString(ids));
+                }
+            }
+        }
         assertNull(ProtoCodec.simpleFrame("t", List.of(1), 0, 0, false));
         assertNull(ProtoCodec.simpleFrame("t", new java.math.BigDecimal("1.5"), 0, 0, false));
     }
