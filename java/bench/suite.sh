@@ -39,7 +39,8 @@ want() { [[ " $PEERS " == *" $1 "* ]]; }
 [ -f "$SHARED_BENCH/c/cbench.c" ] || { echo "suite.sh: no cbench.c under SHARED_BENCH=$SHARED_BENCH" >&2; exit 2; }
 JAR=$HERE/target/jipc-bench.jar
 JMH_JAR=$ROOT/java/jmh/target/jipc-jmh.jar
-if [ ! -f "$JAR" ] || { [ "$JMH" = 1 ] && [ ! -f "$JMH_JAR" ]; }; then
+# always (re)built, so the figures come from the code as it is (SKIP_BUILD=1 uses the jars as they are)
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ] || { [ "$JMH" = 1 ] && [ ! -f "$JMH_JAR" ]; }; then
   echo "building the benchmark jars ..." >&2
   (cd "$ROOT" && mvn -q -B -pl java/bench,java/jmh -am package -DskipTests)
 fi

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One length-delimited {@code jipc.v1.Envelope} (type {@code message}) through jipc's protobuf codec: encoding with a
  * string {@code data} Value and with opaque bytes, and decoding such a frame from a byte buffer up to the sink call
- * (the scalar Value taken apart by hand; the opaque one parsed by protobuf-java).
+ * (a scalar Value under 16 KiB is taken apart by hand; larger ones and opaque payloads are parsed by protobuf-java).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -85,8 +85,11 @@ public class ProtoCodecBench {
         opaqueFrame = ByteBuffer.wrap(ProtoCodec.simpleFrame("message", bytes, 0, 0, false));
         decoder = new ProtoFrameDecoder(16 * 1024 * 1024, false);
         decodeString();
-        if (!(sink.payload instanceof byte[]) || sink.malformed != 0) {
-            throw new IllegalStateException("the string frame did not take the hand-written path");
+        // values of 16 KiB and more have three-byte lengths, which the hand-written path leaves to protobuf-java
+        boolean byHand = size < 16 * 1024 - 8;
+        if (sink.malformed != 0 || (byHand ? !(sink.payload instanceof byte[])
+                : !((Envelope) sink.payload).getData().getStringValue().equals(text))) {
+            throw new IllegalStateException("the string frame does not decode back as expected");
         }
         decodeOpaque();
         if (!(sink.payload instanceof Envelope) || ((Envelope) sink.payload).getOpaque().size() != size) {
