@@ -415,16 +415,9 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
 
     @Override
     public void onFrame(String type, byte[] data) {
-        if (stopped) {
-            return;
+        if (!stopped) {
+            onJson(type, data, 0);
         }
-        partial.frameCompleted();
-        if (!cfg.allowReservedEvents() && reservedCheck.test(type)) {
-            protocolError("server sent the built-in event name '" + type
-                    + "' (set allowReservedEvents to accept it)", "ERESERVED");
-            return;
-        }
-        fire(type, JsonMessage.ofJson(type, data, rt.mapper));
     }
 
     @Override
@@ -437,17 +430,25 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             pending.onJsonReply(re, type, data, error, rt, this::describe);
             return;
         }
-        if (rid == 0) {
-            onFrame(type, data);
-            return;
-        }
+        onJson(type, data, rid);
+    }
+
+    /** An event or request (rid != 0) in a JSON frame. */
+    private void onJson(String type, byte[] data, long rid) {
         partial.frameCompleted();
-        if (!cfg.allowReservedEvents() && reservedCheck.test(type)) {
-            protocolError("server sent the built-in event name '" + type
-                    + "' (set allowReservedEvents to accept it)", "ERESERVED");
-            return;
+        if (!refusedReserved(type)) {
+            fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid));
         }
-        fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid));
+    }
+
+    /** Drops the connection with an error event if the server sent a built-in event name; true when it did. */
+    private boolean refusedReserved(String type) {
+        if (cfg.allowReservedEvents() || !reservedCheck.test(type)) {
+            return false;
+        }
+        protocolError("server sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                "ERESERVED");
+        return true;
     }
 
     @Override
@@ -461,9 +462,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return;
         }
         String type = env.getType();
-        if (!cfg.allowReservedEvents() && reservedCheck.test(type)) {
-            protocolError("server sent the built-in event name '" + type
-                    + "' (set allowReservedEvents to accept it)", "ERESERVED");
+        if (refusedReserved(type)) {
             return;
         }
         fire(type, JsonMessage.ofEnvelope(env, rt.mapper, this, true));

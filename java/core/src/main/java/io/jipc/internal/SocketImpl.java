@@ -349,19 +349,9 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
 
     @Override
     public void onFrame(String type, byte[] data) {
-        if (stopped) {
-            return;
+        if (!stopped) {
+            onJson(type, data, 0);
         }
-        partial.frameCompleted();
-        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
-            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                    "ERESERVED");
-            return;
-        }
-        if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
-            rememberPeerId(data);
-        }
-        server.fire(type, JsonMessage.ofJson(type, data, rt.mapper), this);
     }
 
     @Override
@@ -374,20 +364,29 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             pending.onJsonReply(re, type, data, error, rt, this::describe);
             return;
         }
-        if (rid == 0) {
-            onFrame(type, data);
-            return;
-        }
+        onJson(type, data, rid);
+    }
+
+    /** An event or request (rid != 0) in a JSON frame. */
+    private void onJson(String type, byte[] data, long rid) {
         partial.frameCompleted();
-        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
-            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                    "ERESERVED");
+        if (refusedReserved(type)) {
             return;
         }
         if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
             rememberPeerId(data);
         }
         server.fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid), this);
+    }
+
+    /** Closes the connection with an error event if the peer sent a built-in event name; true when it did. */
+    private boolean refusedReserved(String type) {
+        if (rt.config.allowReservedEvents() || !reservedCheck.test(type)) {
+            return false;
+        }
+        onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
+                "ERESERVED");
+        return true;
     }
 
     @Override
@@ -400,9 +399,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return;
         }
         partial.frameCompleted();
-        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
-            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                    "ERESERVED");
+        if (refusedReserved(type)) {
             return;
         }
         // a scalar value names no peer id, unlike the object node-ipc clients send with their id
@@ -420,9 +417,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             pending.onEnvelopeReply(env, rt, this::describe);
             return;
         }
-        if (!rt.config.allowReservedEvents() && reservedCheck.test(type)) {
-            onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                    "ERESERVED");
+        if (refusedReserved(type)) {
             return;
         }
         JsonMessage msg = JsonMessage.ofEnvelope(env, rt.mapper, this, true);

@@ -34,7 +34,7 @@ import java.util.Objects;
  * {@link JsonFactory} ({@code StreamReadConstraints}: nesting depth, number length, ...) apply. When the sink throws,
  * the exception propagates and the decoder is finished.
  */
-public final class JsonFrameDecoder implements FrameDecoder {
+public final class JsonFrameDecoder extends StreamDecoder {
 
     /** Capacity of the internal buffer when first needed. */
     static final int INITIAL_CAPACITY = 4096;
@@ -68,6 +68,8 @@ public final class JsonFrameDecoder implements FrameDecoder {
      * a byte can occur nowhere in a frame the fast path accepts, so the delimiter found right after one is its first.
      */
     private final boolean parseAhead;
+    /** Where {@link #shapeEnd} found the end of the type string (just past its quote). */
+    private int shapeTypeEnd;
     /** Set by {@link #frameEnd} when it validated the frame it returns the end of (the fields of parse() are set). */
     private boolean parsedAhead;
 
@@ -82,8 +84,6 @@ public final class JsonFrameDecoder implements FrameDecoder {
     private byte[] buf;
     private int len;
     private boolean discarding;
-    private boolean finished;
-    private boolean decoding;
     private TypeEntry[] typeCache;
     /** The entry of the last cached type decoded (only types without escapes are cached). */
     private TypeEntry lastType;
@@ -162,45 +162,27 @@ public final class JsonFrameDecoder implements FrameDecoder {
         }
     }
 
-    /**
-     * Consumes all remaining bytes of {@code src} (heap or direct), calling {@code sink} for each complete frame in
-     * order. Once the decoder is finished the bytes are ignored.
-     *
-     * @param src bytes read from the connection; its position is advanced to its limit
-     * @param sink receives the frames; must not call back into this decoder
-     */
-    public void decode(ByteBuffer src, FrameSink sink) {
-        Objects.requireNonNull(src, "src");
-        Objects.requireNonNull(sink, "sink");
-        if (decoding) {
-            throw new IllegalStateException("decode re-entered from a FrameSink");
-        }
-        decoding = true;
-        boolean normal = false;
-        try {
-            while (!finished && src.hasRemaining()) {
-                if (len == 0 && !discarding && src.hasArray()) {
-                    scanInPlace(src, sink);
-                    if (finished || !src.hasRemaining()) {
-                        break;
-                    }
-                }
-                bufferedStep(src, sink);
-            }
-            normal = true;
-        } finally {
-            decoding = false;
-            if (!normal) {
-                finished = true;
-            }
-            if (finished) {
-                src.position(src.limit());
-                buf = null;
-                len = 0;
-            } else {
-                trimBuffer();
+    /** One heap buffer's complete frames in place, else one chunk through the buffer (heap or direct input). */
+    @Override
+    protected void step(ByteBuffer src, FrameSink sink) {
+        if (len == 0 && !discarding && src.hasArray()) {
+            scanInPlace(src, sink);
+            if (finished || !src.hasRemaining()) {
+                return;
             }
         }
+        bufferedStep(src, sink);
+    }
+
+    @Override
+    protected void release() {
+        buf = null;
+        len = 0;
+    }
+
+    @Override
+    protected void afterDecode() {
+        trimBuffer();
     }
 
     /**
@@ -210,15 +192,6 @@ public final class JsonFrameDecoder implements FrameDecoder {
      */
     public int pendingBytes() {
         return len;
-    }
-
-    /**
-     * True once a sink returned false from {@code onMalformed} (or threw).
-     *
-     * @return whether the decoder is finished
-     */
-    public boolean isFinished() {
-        return finished;
     }
 
     /**
@@ -357,12 +330,8 @@ public final class JsonFrameDecoder implements FrameDecoder {
             return -1;
         }
         parseAheadBytes += to - s;
-        final int te = scanString(a, s + 9, to);
-        if (te < 0 || to - te < 10 || (long) LONGS.get(a, te) != DATA_KEY) {
-            return -1;
-        }
-        final int de = scanValue(a, te + 8, to);
-        if (de < 0 || de >= to || a[de] != '}') {
+        final int de = shapeEnd(a, s, to);
+        if (de < 0) {
             return -1;
         }
         final int p = de + 1;
@@ -377,12 +346,36 @@ public final class JsonFrameDecoder implements FrameDecoder {
         idFrom = -1;
         reFrom = -1;
         errFrom = -1;
-        if (!accept(a, s, s + 9, te - 1, te + 8, de)) {
+        if (!acceptShape(a, s, de)) {
             return -1;
         }
         fastPathFrames++;
         parsedAhead = true;
         return p;
+    }
+
+    /**
+     * Validates node-ipc's exact frame shape <code>{"type":"...","data":...}</code> at {@code s}, whose first nine
+     * bytes the caller matched, looking no further than {@code to}.
+     *
+     * @return the index of the closing brace (the type's end is left in {@link #shapeTypeEnd}), or -1
+     */
+    private int shapeEnd(byte[] a, int s, int to) {
+        final int te = scanString(a, s + 9, to);
+        if (te < 0 || to - te < 10 || (long) LONGS.get(a, te) != DATA_KEY) {
+            return -1;
+        }
+        final int de = scanValue(a, te + 8, to);
+        if (de < 0 || de >= to || a[de] != '}') {
+            return -1;
+        }
+        shapeTypeEnd = te;
+        return de;
+    }
+
+    /** {@link #accept} for the frame {@link #shapeEnd} validated at {@code s}, closing brace at {@code de}. */
+    private boolean acceptShape(byte[] a, int s, int de) {
+        return accept(a, s, s + 9, shapeTypeEnd - 1, shapeTypeEnd + 8, de);
     }
 
     private int indexOf(byte[] a, int from, int to) {
@@ -750,13 +743,8 @@ public final class JsonFrameDecoder implements FrameDecoder {
         if (flen >= 20 && (long) LONGS.get(a, off) == TYPE_KEY && a[off + 8] == '"' && fastMaxDepth >= 1
                 && maxNameLength >= 4) {
             // the exact shape node-ipc and our encoder write: {"type":"...","data":...}
-            final int ts = off + 9;
-            final int te = scanString(a, ts, end);
-            if (te > 0 && end - te >= 10 && (long) LONGS.get(a, te) == DATA_KEY) {
-                final int de = scanValue(a, te + 8, end);
-                if (de == end - 1 && a[de] == '}') {
-                    return accept(a, off, ts, te - 1, te + 8, de);
-                }
+            if (shapeEnd(a, off, end) == end - 1) {
+                return acceptShape(a, off, end - 1);
             }
         }
         int i = off;
@@ -925,7 +913,7 @@ public final class JsonFrameDecoder implements FrameDecoder {
     }
 
     /** Whether {@code raw} equals {@code a[from, from + n)}; a plain loop, as types are short. */
-    private static boolean sameBytes(byte[] raw, byte[] a, int from, int n) {
+    static boolean sameBytes(byte[] raw, byte[] a, int from, int n) {
         if (raw.length != n) {
             return false;
         }

@@ -65,12 +65,16 @@ public final class ProtoCodec {
      * @return the frame, or null when the data is of another kind
      */
     public static byte[] simpleFrame(String type, Object data, long id, long re, boolean withPreamble) {
-        byte[] value = null; // the Value message's bytes, or for a string its content (written after its header)
-        byte[] str = null;
+        if (data instanceof String) {
+            // string_value = 3, written inside data = 2 without an intermediate Value array
+            return envelope(type, 0x12, 0x1a, ((String) data).getBytes(StandardCharsets.UTF_8), id, re, withPreamble);
+        }
+        if (data instanceof byte[]) {
+            return envelope(type, 0x22, 0, (byte[]) data, id, re, withPreamble); // opaque = 4
+        }
+        byte[] value; // the Value message's bytes
         if (data == null) {
             value = EMPTY_STRUCT_VALUE;
-        } else if (data instanceof String) {
-            str = ((String) data).getBytes(StandardCharsets.UTF_8);
         } else if (data instanceof Boolean) {
             value = new byte[] {0x20, (byte) (((Boolean) data) ? 1 : 0)}; // bool_value = 4
         } else if (data instanceof Number && !(data instanceof java.math.BigDecimal)) {
@@ -85,54 +89,22 @@ public final class ProtoCodec {
                     value[1 + i] = (byte) (bits >>> (8 * i));
                 }
             }
-        } else if (data instanceof byte[]) {
-            return opaqueFrame(type, (byte[]) data, id, re, withPreamble);
         } else {
             return null;
         }
-        byte[] t = type.getBytes(StandardCharsets.UTF_8);
-        int valueLength = str != null ? 1 + varintSize(str.length) + str.length : value.length;
-        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(valueLength) + valueLength
-                + (id == 0 ? 0 : 1 + varintSize(id)) + (re == 0 ? 0 : 1 + varintSize(re));
-        int pre = withPreamble ? PREAMBLE.length : 0;
-        byte[] out = new byte[pre + varintSize(size) + size];
-        if (withPreamble) {
-            System.arraycopy(PREAMBLE, 0, out, 0, pre);
-        }
-        int p = putVarint(out, pre, size);
-        if (t.length > 0) {
-            out[p++] = 0x0a; // type = 1
-            p = putVarint(out, p, t.length);
-            System.arraycopy(t, 0, out, p, t.length);
-            p += t.length;
-        }
-        out[p++] = 0x12; // data = 2
-        p = putVarint(out, p, valueLength);
-        if (str != null) {
-            out[p++] = 0x1a; // string_value = 3
-            p = putVarint(out, p, str.length);
-            System.arraycopy(str, 0, out, p, str.length);
-            p += str.length;
-        } else {
-            System.arraycopy(value, 0, out, p, value.length);
-            p += value.length;
-        }
-        if (id != 0) {
-            out[p++] = 0x28; // id = 5
-            p = putVarint(out, p, id);
-        }
-        if (re != 0) {
-            out[p++] = 0x30; // re = 6
-            putVarint(out, p, re);
-        }
-        return out;
+        return envelope(type, 0x12, 0, value, id, re, withPreamble);
     }
 
-    /** A frame whose payload is opaque bytes (field 4), written straight into one array. */
-    private static byte[] opaqueFrame(String type, byte[] bytes, long id, long re, boolean withPreamble) {
+    /**
+     * Writes an Envelope into one array: type = 1, the payload field {@code payloadTag} holding {@code body} (behind
+     * its own tag and length when {@code innerTag} is not 0), then id = 5 and re = 6 when set.
+     */
+    private static byte[] envelope(String type, int payloadTag, int innerTag, byte[] body, long id, long re,
+            boolean withPreamble) {
         byte[] t = type.getBytes(StandardCharsets.UTF_8);
-        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(bytes.length)
-                + bytes.length + (id == 0 ? 0 : 1 + varintSize(id)) + (re == 0 ? 0 : 1 + varintSize(re));
+        int payloadLength = innerTag == 0 ? body.length : 1 + varintSize(body.length) + body.length;
+        int size = (t.length == 0 ? 0 : 1 + varintSize(t.length) + t.length) + 1 + varintSize(payloadLength)
+                + payloadLength + (id == 0 ? 0 : 1 + varintSize(id)) + (re == 0 ? 0 : 1 + varintSize(re));
         int pre = withPreamble ? PREAMBLE.length : 0;
         byte[] out = new byte[pre + varintSize(size) + size];
         if (withPreamble) {
@@ -145,10 +117,14 @@ public final class ProtoCodec {
             System.arraycopy(t, 0, out, p, t.length);
             p += t.length;
         }
-        out[p++] = 0x22; // opaque = 4
-        p = putVarint(out, p, bytes.length);
-        System.arraycopy(bytes, 0, out, p, bytes.length);
-        p += bytes.length;
+        out[p++] = (byte) payloadTag;
+        p = putVarint(out, p, payloadLength);
+        if (innerTag != 0) {
+            out[p++] = (byte) innerTag;
+            p = putVarint(out, p, body.length);
+        }
+        System.arraycopy(body, 0, out, p, body.length);
+        p += body.length;
         if (id != 0) {
             out[p++] = 0x28; // id = 5
             p = putVarint(out, p, id);

@@ -6,7 +6,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Incremental decoder of the protobuf wire mode ({@code proto/README.md}): optionally the 6-byte preamble, then
@@ -19,7 +18,7 @@ import java.util.Objects;
  * <p>Framing errors (bad preamble, unknown version, over-long varint, oversize length) always finish the decoder;
  * a body that does not parse is skipped when the sink asks to (the framing is intact).
  */
-public final class ProtoFrameDecoder implements FrameDecoder {
+public final class ProtoFrameDecoder extends StreamDecoder {
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Protocol version this decoder speaks (the preamble's last byte). */
@@ -48,8 +47,6 @@ public final class ProtoFrameDecoder implements FrameDecoder {
     private int bodyLength = -1;
     private byte[] body;
     private int filled;
-    private boolean finished;
-    private boolean decoding;
     /** Whether envelopes of the common shape are taken apart by hand ({@link #fastComplete}) before protobuf-java. */
     private final boolean fastPath;
     /** Reused for a body that arrived whole in a direct buffer (sinks never keep the array). */
@@ -88,35 +85,19 @@ public final class ProtoFrameDecoder implements FrameDecoder {
     }
 
     @Override
-    public void decode(ByteBuffer src, FrameSink sink) {
-        Objects.requireNonNull(src, "src");
-        Objects.requireNonNull(sink, "sink");
-        if (decoding) {
-            throw new IllegalStateException("decode re-entered from a FrameSink");
+    protected void step(ByteBuffer src, FrameSink sink) {
+        if (preambleLeft > 0) {
+            preambleByte(src.get(), sink);
+        } else if (bodyLength < 0) {
+            varintByte(src.get(), sink);
+        } else {
+            bodyBytes(src, sink);
         }
-        decoding = true;
-        boolean normal = false;
-        try {
-            while (!finished && src.hasRemaining()) {
-                if (preambleLeft > 0) {
-                    preambleByte(src.get(), sink);
-                } else if (bodyLength < 0) {
-                    varintByte(src.get(), sink);
-                } else {
-                    bodyBytes(src, sink);
-                }
-            }
-            normal = true;
-        } finally {
-            decoding = false;
-            if (!normal) {
-                finished = true;
-            }
-            if (finished) {
-                src.position(src.limit());
-                body = null;
-            }
-        }
+    }
+
+    @Override
+    protected void release() {
+        body = null;
     }
 
     private void preambleByte(byte b, FrameSink sink) {
@@ -380,14 +361,8 @@ public final class ProtoFrameDecoder implements FrameDecoder {
     /** @return the type, reusing the last String when the bytes repeat; null when not valid UTF-8 */
     private String type(byte[] a, int ts, int tl) {
         byte[] last = lastTypeRaw;
-        if (last != null && last.length == tl) {
-            boolean same = true;
-            for (int k = 0; k < tl && same; k++) {
-                same = last[k] == a[ts + k];
-            }
-            if (same) {
-                return lastType;
-            }
+        if (last != null && JsonFrameDecoder.sameBytes(last, a, ts, tl)) {
+            return lastType;
         }
         if (!validUtf8(a, ts, ts + tl)) {
             return null;
@@ -501,10 +476,5 @@ public final class ProtoFrameDecoder implements FrameDecoder {
             return PREAMBLE.length - preambleLeft;
         }
         return varintBytes + (bodyLength >= 0 ? headerBytes + filled : 0);
-    }
-
-    @Override
-    public boolean isFinished() {
-        return finished;
     }
 }

@@ -15,8 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,9 +68,6 @@ public final class NativeTransport extends LoopTransport {
     /** uid, gid, pid of an accepted Unix-domain peer. */
     private final ByteBuffer cred = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder());
     private final Pointer credPtr;
-    private final Set<NativeChannel> channels = new HashSet<>();
-    private final Set<NativeListener> listeners = new HashSet<>();
-    private final Set<NativeDatagram> datagrams = new HashSet<>();
     /** Registered sockets by token index; a token's upper half is a generation, so a stale event finds nothing. */
     private Registered[] slots = new Registered[64];
     private int[] freeSlots = new int[64];
@@ -179,24 +174,6 @@ public final class NativeTransport extends LoopTransport {
                 NativeIo.LIB.jipc_wakeup_signal(wfd);
             }
         }
-    }
-
-    @Override
-    protected void closeAll() {
-        for (NativeListener l : new ArrayList<>(listeners)) {
-            l.close();
-        }
-        for (NativeChannel c : new ArrayList<>(channels)) {
-            c.close(null);
-        }
-        for (NativeDatagram d : new ArrayList<>(datagrams)) {
-            d.close();
-        }
-    }
-
-    @Override
-    protected boolean isIdle() {
-        return channels.isEmpty() && listeners.isEmpty() && datagrams.isEmpty();
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.jipc.internal.transport;
 import io.jipc.internal.loop.Cancellable;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,12 @@ public abstract class LoopTransport implements Transport, Runnable {
     private final boolean silent;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupArmed = new AtomicBoolean();
+    /** What is open on this loop, each added once registered and removed once closed; I/O thread only. */
+    protected final Set<Listener> listeners = new HashSet<>();
+    /** Stream channels open on this loop (see {@link #listeners}). */
+    protected final Set<LoopChannel> channels = new HashSet<>();
+    /** Datagram endpoints open on this loop (see {@link #listeners}). */
+    protected final Set<DatagramEndpoint> datagrams = new HashSet<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ArrayDeque<Flushable> flushQueue = new ArrayDeque<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -59,10 +68,22 @@ public abstract class LoopTransport implements Transport, Runnable {
     protected abstract void wakeup();
 
     /** Closes every listener, channel and datagram endpoint (on the I/O thread, at shutdown). */
-    protected abstract void closeAll();
+    private void closeAll() {
+        for (Listener l : new ArrayList<>(listeners)) {
+            l.close();
+        }
+        for (LoopChannel c : new ArrayList<>(channels)) {
+            c.close(null);
+        }
+        for (DatagramEndpoint d : new ArrayList<>(datagrams)) {
+            d.close();
+        }
+    }
 
     /** @return true when no socket is left open */
-    protected abstract boolean isIdle();
+    private boolean isIdle() {
+        return channels.isEmpty() && listeners.isEmpty() && datagrams.isEmpty();
+    }
 
     /** Releases the poller (on the I/O thread, as the loop ends). */
     protected abstract void releaseLoop();

@@ -14,9 +14,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +35,6 @@ public final class NioTransport extends LoopTransport {
     private static final long ACCEPT_PAUSE_MS = 100;
 
     private final Selector selector;
-    private final Set<NioChannel> channels = new HashSet<>();
-    private final Set<NioListener> listeners = new HashSet<>();
-    private final Set<NioDatagram> datagrams = new HashSet<>();
     /** Heap, so the decoder can scan whole datagrams in place (the JDK copies from its own direct buffer). */
     private final ByteBuffer datagramBuffer = ByteBuffer.allocate(DATAGRAM_BUFFER_BYTES);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -145,24 +139,6 @@ public final class NioTransport extends LoopTransport {
     @Override
     protected void wakeup() {
         selector.wakeup();
-    }
-
-    @Override
-    protected void closeAll() {
-        for (NioListener l : new ArrayList<>(listeners)) {
-            l.close();
-        }
-        for (NioChannel c : new ArrayList<>(channels)) {
-            c.close(null);
-        }
-        for (NioDatagram d : new ArrayList<>(datagrams)) {
-            d.close();
-        }
-    }
-
-    @Override
-    protected boolean isIdle() {
-        return channels.isEmpty() && listeners.isEmpty() && datagrams.isEmpty();
     }
 
     @Override

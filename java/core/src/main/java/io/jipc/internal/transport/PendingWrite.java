@@ -36,38 +36,50 @@ public class PendingWrite {
      * only while it is the channel's open tail; taken (closed for appends, {@link #buf} set) by the I/O thread.
      */
     static final class Batch extends PendingWrite {
-        /** Full-size batch arrays of written batches, for the next ones (a bounded pool shared by all channels). */
-        private static final ArrayPool SPARE = new ArrayPool(32, QueuedChannel.BATCH_MAX_BYTES);
+        private static final int MAX = QueuedChannel.BATCH_MAX_BYTES;
+        private static final int INITIAL = QueuedChannel.BATCH_INITIAL_BYTES;
+        /**
+         * Arrays of written batches, for the next ones: full-size ones (fast writers) and first-size ones (a batch of
+         * one frame, as in request/response), each pool bounded and shared by all channels.
+         */
+        private static final ArrayPool FULL = new ArrayPool(32);
+        private static final ArrayPool FIRST = new ArrayPool(64);
 
         /** The stage every frame of the batch returns: read-only, so no caller can complete or cancel the others. */
         final java.util.concurrent.CompletionStage<Void> stage;
         private byte[] bytes;
         private int len;
 
-        Batch(int capacity, int max) {
+        /** @param first the size of the first frame (at most {@link QueuedChannel#BATCH_MAX_BYTES}) */
+        Batch(int first) {
             super(new CompletableFuture<>());
-            byte[] spare = capacity <= max ? SPARE.take() : null;
-            this.bytes = spare != null ? spare : new byte[capacity];
+            byte[] a = FULL.take();
+            if (a == null && first <= INITIAL) {
+                a = FIRST.take();
+            }
+            this.bytes = a != null ? a : new byte[Math.max(INITIAL, first)];
             this.stage = promise.minimalCompletionStage();
         }
 
-        /** Gives a full-size array back for another batch once this one is written (and nothing reads it any more). */
-        void recycle(int max) {
-            if (bytes.length == max) {
-                SPARE.give(bytes);
+        /** Gives the array back for another batch once this one is written (and nothing reads it any more). */
+        void recycle() {
+            if (bytes.length == MAX) {
+                FULL.give(bytes);
+            } else if (bytes.length == INITIAL) {
+                FIRST.give(bytes);
             }
             bytes = null;
             buf = null;
         }
 
-        /** @return false when the frame does not fit under {@code max} bytes in all (nothing appended) */
-        boolean append(ByteBuffer frame, int max) {
+        /** @return false when the frame does not fit in the batch (nothing appended) */
+        boolean append(ByteBuffer frame) {
             int n = frame.remaining();
-            if (len + n > max) {
+            if (len + n > MAX) {
                 return false;
             }
             if (len + n > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.min(max, Math.max(len + n, bytes.length * 2)));
+                bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX, Math.max(len + n, bytes.length * 2)));
             }
             frame.get(frame.position(), bytes, len, n);
             len += n;
@@ -92,11 +104,10 @@ public class PendingWrite {
      */
     static final class ArrayPool {
         private final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> slots;
-        private final int size;
 
-        ArrayPool(int slots, int size) {
+        /** @param slots how many arrays it keeps at most (a power of two); all of one size, which callers keep to */
+        ArrayPool(int slots) {
             this.slots = new java.util.concurrent.atomic.AtomicReferenceArray<>(slots);
-            this.size = size;
         }
 
         /** @return a pooled array (contents undefined), or null when none is free */
@@ -116,9 +127,6 @@ public class PendingWrite {
 
         /** @param a an array of the pool's size, no longer used by anyone; dropped when the pool is full */
         void give(byte[] a) {
-            if (a.length != size) {
-                return;
-            }
             int start = (int) Thread.currentThread().getId();
             for (int i = 0; i < 4; i++) {
                 int k = (start + i) & (slots.length() - 1);

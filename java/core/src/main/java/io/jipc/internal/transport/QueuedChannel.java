@@ -20,7 +20,7 @@ public abstract class QueuedChannel implements Channel {
     /** Largest batch, and so the largest frame that is coalesced: a batch always fits the loop's write buffer. */
     static final int BATCH_MAX_BYTES = 32 * 1024;
     /** A new batch's first array (it doubles up to {@link #BATCH_MAX_BYTES}). */
-    private static final int BATCH_INITIAL_BYTES = 1024;
+    static final int BATCH_INITIAL_BYTES = 1024;
 
     /** Writes not yet taken by the I/O thread, in order. Read it with {@link #poll} and {@link #peek} only. */
     private final ConcurrentLinkedQueue<PendingWrite> outbound = new ConcurrentLinkedQueue<>();
@@ -101,12 +101,12 @@ public abstract class QueuedChannel implements Channel {
                 return null;
             }
             b = tail;
-            if (b != null && b.append(data, BATCH_MAX_BYTES)) {
+            if (b != null && b.append(data)) {
                 return b.stage; // the batch is queued and its flush requested: the I/O thread takes it with this
             }
             closeTail();
-            b = new PendingWrite.Batch(Math.max(BATCH_INITIAL_BYTES, n), BATCH_MAX_BYTES);
-            b.append(data, BATCH_MAX_BYTES);
+            b = new PendingWrite.Batch(n);
+            b.append(data);
             tail = b;
             outbound.add(b);
         }
@@ -187,7 +187,7 @@ public abstract class QueuedChannel implements Channel {
      */
     protected static void recycle(PendingWrite p) {
         if (p instanceof PendingWrite.Batch) {
-            ((PendingWrite.Batch) p).recycle(BATCH_MAX_BYTES);
+            ((PendingWrite.Batch) p).recycle();
         }
     }
 

@@ -267,4 +267,27 @@ class QueuedChannelTest {
         }
         assertEquals(0, ch.pendingBytes());
     }
+
+    @Test
+    void shouldReuseAWrittenBatchesArrayForTheNextBatch() {
+        // one frame per batch (request/response) and full batches (a fast writer) both recycle their arrays
+        for (int frameBytes : new int[] {10, QueuedChannel.BATCH_MAX_BYTES / 4}) {
+            byte[] frame = new byte[frameBytes];
+            PendingWrite.Batch first = new PendingWrite.Batch(frame.length);
+            while (first.append(ByteBuffer.wrap(frame))) {
+                if (frameBytes == 10) {
+                    break;
+                }
+            }
+            first.take();
+            byte[] array = first.buf.array();
+            first.recycle();
+            PendingWrite.Batch next = new PendingWrite.Batch(frame.length);
+            next.append(ByteBuffer.wrap(frame));
+            next.take();
+            assertSame(array, next.buf.array(), "the written batch's array is the next batch's, frames of "
+                    + frameBytes + " bytes");
+            next.recycle();
+        }
+    }
 }
