@@ -50,6 +50,8 @@ trap 'rm -rf "$TMP"' EXIT
 cp -r "$SHARED_BENCH/." "$TMP/"
 chmod -R u+w "$TMP"
 gcc -O2 -Wall -o "$TMP/cbench" "$TMP/c/cbench.c"
+# ours: cbench's Unix-socket ping-pong waiting as an event loop does (epoll_wait, or busy polling), see c/cpoll.c
+gcc -O2 -Wall -Wextra -o "$TMP/cpoll" "$HERE/c/cpoll.c"
 if want nodeipc; then
   (cd "$HERE/peers" && { [ -d node_modules/@achrinza/node-ipc ] || npm ci --ignore-scripts --no-audit --no-fund >&2; })
 fi
@@ -78,7 +80,7 @@ run() {
     printf '%s\n' "$out" | tail -5 >&2
     FAILED=$((FAILED + 1))
   else
-    printf '%s\n' "$out" | grep -E '^(C|JDK|node-ipc|Netty-epoll|jipc) (pingpong|stream|broadcast|scale) ' || true
+    printf '%s\n' "$out" | grep -E '^(C|JDK|node-ipc|Netty-epoll|jipc) (pingpong[-a-z]*|stream|broadcast|scale) ' || true
   fi
 }
 
@@ -93,12 +95,20 @@ J=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=native "$JAVA" -Djipc.transport=n
 JN=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=nio "$JAVA" -Djipc.transport=nio "${JOPTS[@]}" -jar "$JAR")
 JP=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=native "$JAVA" -Djipc.transport=native -Djipc.bench.wire=proto
     "${JOPTS[@]}" -jar "$JAR")
+# busy polling (IpcConfig.busyPoll) on both sides, beside C busy polling just as long: BUSY_US microseconds
+BUSY_US=${BUSY_US:-100}
+JB=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=native "$JAVA" -Djipc.transport=native
+    -Djipc.bench.busyPollUs="$BUSY_US" "${JOPTS[@]}" -jar "$JAR")
+JNB=(env JIPC_BENCH_SERVER_OPTS=-Djipc.transport=nio "$JAVA" -Djipc.transport=nio -Djipc.bench.busyPollUs="$BUSY_US"
+    "${JOPTS[@]}" -jar "$JAR")
 for ROUND in $(seq 1 "$ROUNDS"); do
   log "## round $ROUND  $(date -u +%T)"
   if want c; then
     run c-pp-uds "$TMP/cbench" pingpong uds "$PP" "$PPW"
     run c-pp-tcp "$TMP/cbench" pingpong tcp "$PP" "$PPW"
     run c-pp-udp "$TMP/cbench" pingpong udp "$PP" "$PPW"
+    run c-pp-epoll "$TMP/cpoll" epoll "$PP" "$PPW" 64
+    run c-pp-busy "$TMP/cpoll" busy "$PP" "$PPW" 64 "$BUSY_US"
     run c-st1 "$TMP/cbench" stream uds "$C_ST" 1
     run c-st64 "$TMP/cbench" stream uds "$C_ST" 64
   fi
@@ -115,6 +125,8 @@ for ROUND in $(seq 1 "$ROUNDS"); do
   run jipcnio-st-uds "${JN[@]}" stream uds "$J_ST"
   run jipcnio-bc-uds "${JN[@]}" broadcast uds "$BC_CLIENTS" "$BC_MSGS"
   run jipcproto-pp-uds "${JP[@]}" pingpong uds "$PP" "$PPW"
+  run jipc-pp-uds-busy "${JB[@]}" pingpong uds "$PP" "$PPW"
+  run jipcnio-pp-uds-busy "${JNB[@]}" pingpong uds "$PP" "$PPW"
   run jipcproto-st-uds "${JP[@]}" stream uds "$J_ST"
   if want jdk; then
     run jdk-pp-uds "$JAVA" "$TMP/java/JdkBench.java" pingpong uds "$PP" "$PPW"

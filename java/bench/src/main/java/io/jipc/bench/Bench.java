@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * datagrams may be dropped).
  * Extra JVM options for the server child: environment variable {@code JIPC_BENCH_SERVER_OPTS}. The client speaks
  * node-ipc JSON unless {@code -Djipc.bench.wire=proto} (the server, in its default AUTO mode, follows).
+ * {@code -Djipc.bench.busyPollUs=N} turns on {@link io.jipc.IpcConfig#busyPoll busy polling} for N microseconds on
+ * both sides (passed on to the server child); result lines then say {@code busypoll=Nus}.
  *
  * <p>Each benchmark prints one line in the format of the C reference, then the same figures as one JSON line.
  * Payloads are {@code size} ASCII characters carried as a JSON string in node-ipc's

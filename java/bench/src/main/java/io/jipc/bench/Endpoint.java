@@ -72,7 +72,8 @@ record Endpoint(String transport, String dir, int port) {
 
     /** @return the server's config (socket directory for uds, server certificate and client CA for tls) */
     IpcConfig serverConfig() {
-        IpcConfig cfg = IpcConfig.defaults().id(SERVER_ID).flushTimeout(Duration.ofSeconds(30));
+        IpcConfig cfg = IpcConfig.defaults().id(SERVER_ID).flushTimeout(Duration.ofSeconds(30))
+                .busyPoll(busyPoll());
         if (uds()) {
             cfg.socketRoot(dir);
         } else if (tls()) {
@@ -96,6 +97,20 @@ record Endpoint(String transport, String dir, int port) {
         return udp() ? ipc.serveNet(HOST, port, UdpType.UDP4) : ipc.serveNet(HOST, port);
     }
 
+    /** System property: busy-poll time of both sides' I/O threads in microseconds (default 0: off). */
+    static final String BUSY_POLL_PROPERTY = "jipc.bench.busyPollUs";
+
+    /** @return the busy-poll time both sides use (system property {@value #BUSY_POLL_PROPERTY}), zero when off */
+    static Duration busyPoll() {
+        return Duration.ofNanos(1000L * Long.parseLong(System.getProperty(BUSY_POLL_PROPERTY, "0").trim()));
+    }
+
+    /** @return " busypoll=Nus" for result lines when busy polling is on, else "" */
+    static String busyPollLabel() {
+        long us = busyPoll().toNanos() / 1000;
+        return us == 0 ? "" : " busypoll=" + us + "us";
+    }
+
     /** @return the client's codec: system property {@code jipc.bench.wire} ({@code json}, the default, or {@code proto}) */
     static io.jipc.Wire wire() {
         return io.jipc.Wire.valueOf(System.getProperty("jipc.bench.wire", "json").toUpperCase(java.util.Locale.ROOT));
@@ -108,7 +123,7 @@ record Endpoint(String transport, String dir, int port) {
     IpcConfig clientConfig() {
         IpcConfig c = IpcConfig.defaults().id("jipcbench-client").stopRetrying(true).maxRetries(0)
                 .flushTimeout(Duration.ofSeconds(30)).backpressure(Backpressure.BLOCK) // a flood waits, never fails
-                .wire(wire());
+                .wire(wire()).busyPoll(busyPoll());
         if (uds()) {
             c.socketRoot(dir);
         } else if (tls()) {

@@ -149,6 +149,7 @@ final class PingPong {
         Endpoint ep = server.endpoint();
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(Endpoint.HOST), ep.port());
         try (Ipc ipc = Ipc.create(IpcConfig.defaults().id("jipcbench-client").flushTimeout(Duration.ofSeconds(30))
+                .busyPoll(Endpoint.busyPoll())
                 .wire(Endpoint.wire()))) {
             IpcServer self = ipc.serveNet(Endpoint.HOST, 0, UdpType.UDP4);
             Driver d = new Driver(p -> self.emit(target, "ping", p), payload, iters, warmup);
@@ -199,8 +200,9 @@ final class PingPong {
         double mean = el / iters / 1e3;
         double rts = iters / (el / 1e9);
         String t = ep.transport();
-        String auth = ep.tls() ? " auth=" + Endpoint.TLS_AUTH : "";
-        String authJson = ep.tls() ? ",\"tlsAuth\":\"" + Endpoint.TLS_AUTH + "\"" : "";
+        String auth = (ep.tls() ? " auth=" + Endpoint.TLS_AUTH : "") + Endpoint.busyPollLabel();
+        String authJson = (ep.tls() ? ",\"tlsAuth\":\"" + Endpoint.TLS_AUTH + "\"" : "")
+                + ",\"busyPollUs\":" + Endpoint.busyPoll().toNanos() / 1000;
         System.out.printf(Locale.ROOT, "jipc pingpong %s size=%d frame=%dB jvms=%d%s iters=%d: median=%.2f us "
                 + "p99=%.2f us p99.9=%.2f us mean=%.2f us rt/s=%.0f%n", t, size, frame, server.jvms(), auth, iters,
                 median, p99, p999, mean, rts);

@@ -74,6 +74,10 @@ final class ServerHandle implements AutoCloseable {
         if (opts != null && !opts.isBlank()) {
             cmd.addAll(List.of(opts.trim().split("\\s+")));
         }
+        String busyPoll = System.getProperty(Endpoint.BUSY_POLL_PROPERTY);
+        if (busyPoll != null) {
+            cmd.add("-D" + Endpoint.BUSY_POLL_PROPERTY + "=" + busyPoll); // both sides spin alike
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Bench.class.getName());

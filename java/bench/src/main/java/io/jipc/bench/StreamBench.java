@@ -87,9 +87,10 @@ final class StreamBench {
             double rate = msgs / el;
             double mb = msgs * (double) frame / el / 1e6;
             String t = ep.transport();
-            System.out.printf(Locale.ROOT, "jipc stream %s msgs=%d size=%d frame=%dB window=%d jvms=%d: %.3f s  "
+            System.out.printf(Locale.ROOT, "jipc stream %s msgs=%d size=%d frame=%dB window=%d jvms=%d%s: %.3f s  "
                     + "%.0f msgs/s  %.1f MB/s (frames incl. delimiter) maxQueued=%d peakHeap=%dMB%n", t, msgs, size,
-                    frame, window, server.jvms(), el, rate, mb, r.maxQueued, r.peakHeap >> 20);
+                    frame, window, server.jvms(), Endpoint.busyPollLabel(), el, rate, mb, r.maxQueued,
+                    r.peakHeap >> 20);
             System.out.printf(Locale.ROOT, "{\"bench\":\"jipc\",\"mode\":\"stream\",\"transport\":\"%s\","
                     + "\"msgs\":%d,\"size\":%d,\"frameBytes\":%d,\"window\":%d,\"jvms\":%d,\"seconds\":%.3f,"
                     + "\"msgsPerSec\":%.0f,\"mbPerSec\":%.1f,\"maxQueued\":%d,\"peakHeapMB\":%d}%n", t, msgs, size,

@@ -196,6 +196,18 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
 
     @Override
     public CompletionStage<Void> emit(String type, Object data) {
+        if (codec == Codec.JSON && !cfg.sync() && cfg.offlineQueue() == 0) {
+            // connected: a small frame goes straight into the connection's batch (else the checks of send apply)
+            Channel ch = channel;
+            ConnectionState s = state;
+            if (ch != null && s != ConnectionState.DESTROYED && s != ConnectionState.DISCONNECTED
+                    && !explicitlyDisconnected) {
+                CompletionStage<Void> done = rt.emitSmall(ch, type, data, who, true);
+                if (done != null) {
+                    return done;
+                }
+            }
+        }
         ByteBuffer frame;
         try {
             frame = codec == Codec.JSON ? rt.encode(type, data) : rt.encode(codec, false, type, data, 0, 0, null, null);

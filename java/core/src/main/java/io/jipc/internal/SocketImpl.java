@@ -118,6 +118,12 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         if (c == null) {
             return send(new Outgoing(rt, type, data, 0), true);
         }
+        if (c == Codec.JSON) {
+            CompletionStage<Void> done = rt.emitSmall(channel, type, data, who, true);
+            if (done != null) {
+                return done;
+            }
+        }
         ByteBuffer frame;
         try {
             frame = c == Codec.JSON ? rt.encode(type, data) : rt.encode(c, false, type, data, 0, 0, null, null);

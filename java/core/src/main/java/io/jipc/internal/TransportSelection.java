@@ -92,10 +92,12 @@ public final class TransportSelection {
      *
      * @param name thread name prefix
      * @param silent true to suppress log output
+     * @param busyPollNanos how long the I/O thread polls without blocking before it waits (0: never)
      * @return the running transport
      */
-    io.jipc.internal.transport.Transport start(String name, boolean silent) {
-        return kind == Transport.NATIVE ? NativeTransport.start(name, silent) : NioTransport.start(name, silent);
+    io.jipc.internal.transport.Transport start(String name, boolean silent, long busyPollNanos) {
+        return kind == Transport.NATIVE ? NativeTransport.start(name, silent, busyPollNanos)
+                : NioTransport.start(name, silent, busyPollNanos);
     }
 
     @Override

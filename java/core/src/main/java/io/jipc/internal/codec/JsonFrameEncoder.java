@@ -109,8 +109,50 @@ public final class JsonFrameEncoder {
      *
      * @return the frame, or null if it is not one of those
      */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
     private byte[] encodeDirect(String type, Object data) {
+        byte[] d = directData(type, data);
+        if (d == null) {
+            return null;
+        }
+        boolean quote = data instanceof String;
+        byte[] f = new byte[directLength(type, d, quote)];
+        writeDirect(type, d, quote, f);
+        return f;
+    }
+
+    /**
+     * Writes the frame of {@link #encode} into a caller's array when it is one of the common kinds (a short type and
+     * a String, absent, {@link RawJson} or Boolean data value, with nothing to escape) and fits; for the emit path,
+     * which copies it on into a batch without allocating a frame.
+     *
+     * @param type the frame type
+     * @param data the data value
+     * @param dst where the frame goes, from index 0
+     * @return the frame's length, or -1 when it is not one of those kinds, the type is null, or it is longer than
+     *     {@code dst} (then nothing is guaranteed about {@code dst})
+     */
+    public int encodeSmall(String type, Object data, byte[] dst) {
+        if (type == null) {
+            return -1;
+        }
+        byte[] d = directData(type, data);
+        if (d == null) {
+            return -1;
+        }
+        boolean quote = data instanceof String;
+        int n = directLength(type, d, quote);
+        if (n > dst.length) {
+            return -1;
+        }
+        writeDirect(type, d, quote, dst);
+        return n;
+    }
+
+    /**
+     * @return the bytes of the data value of a frame {@link #writeDirect} can write (a String's without its quotes),
+     *     or null when the type or the data disqualifies it
+     */
+    private static byte[] directData(String type, Object data) {
         byte[] d;
         boolean quote = false;
         if (data instanceof String str) {
@@ -131,15 +173,16 @@ public final class JsonFrameEncoder {
         if (!JsJson.isPlainAscii(type, DIRECT_MAX_TYPE)) {
             return null;
         }
-        if (quote) {
-            d = JsJson.plainUtf8((String) data);
-            if (d == null) {
-                return null;
-            }
-        }
+        return quote ? JsJson.plainUtf8((String) data) : d;
+    }
+
+    private int directLength(String type, byte[] d, boolean quote) {
+        return PREFIX.length + type.length() + 2 + DATA_KEY.length + d.length + (quote ? 2 : 0) + 1 + delimiter.length;
+    }
+
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
+    private void writeDirect(String type, byte[] d, boolean quote, byte[] f) {
         final int tlen = type.length();
-        final int q = quote ? 1 : 0;
-        byte[] f = new byte[PREFIX.length + tlen + 2 + DATA_KEY.length + d.length + 2 * q + 1 + delimiter.length];
         System.arraycopy(PREFIX, 0, f, 0, PREFIX.length);
         int p = PREFIX.length;
         f[p++] = '"';
@@ -158,7 +201,6 @@ public final class JsonFrameEncoder {
         }
         f[p++] = '}';
         System.arraycopy(delimiter, 0, f, p, delimiter.length);
-        return f;
     }
 
     /**

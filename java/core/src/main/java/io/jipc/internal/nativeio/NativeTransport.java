@@ -89,8 +89,8 @@ public final class NativeTransport extends LoopTransport {
         return NativeLibrary.unavailabilityCause();
     }
 
-    private NativeTransport(String name, boolean silent) throws IOException {
-        super(name, silent);
+    private NativeTransport(String name, boolean silent, long busyPollNanos) throws IOException {
+        super(name, silent, busyPollNanos);
         this.pfd = NativeIo.pollCreate();
         int w;
         try {
@@ -114,15 +114,16 @@ public final class NativeTransport extends LoopTransport {
      *
      * @param name thread name prefix
      * @param silent true to suppress log output
+     * @param busyPollNanos how long the I/O thread polls without blocking before it waits (0: never)
      * @return the running transport
      * @throws IpcException when libjipc is unavailable or the poller cannot be created
      */
-    public static NativeTransport start(String name, boolean silent) {
+    public static NativeTransport start(String name, boolean silent, long busyPollNanos) {
         if (!isAvailable()) {
             throw new IpcException("ENOTSUP", "the native transport is unavailable: " + unavailabilityCause());
         }
         try {
-            NativeTransport t = new NativeTransport(name, silent);
+            NativeTransport t = new NativeTransport(name, silent, busyPollNanos);
             t.startThread();
             return t;
         } catch (IOException e) {
@@ -138,12 +139,12 @@ public final class NativeTransport extends LoopTransport {
     // ---- the loop ----
 
     @Override
-    protected void poll(long timeoutMs) throws IOException {
+    protected boolean poll(long timeoutMs) throws IOException {
         int n = NativeIo.LIB.jipc_poll_wait(pfd, eventsPtr, MAX_EVENTS,
                 (int) Math.min(timeoutMs, Integer.MAX_VALUE));
         if (n < 0) {
             if (-n == NativeIo.EINTR) {
-                return;
+                return false;
             }
             throw NativeIo.error("epoll_wait", -n, null);
         }
@@ -165,6 +166,7 @@ public final class NativeTransport extends LoopTransport {
                 r.onFailure(t);
             }
         }
+        return n > 0;
     }
 
     @Override

@@ -41,6 +41,18 @@ public interface Channel {
     java.util.concurrent.CompletionStage<Void> offerCoalesced(ByteBuffer data, long highWaterMark);
 
     /**
+     * Appends a small frame held in a caller's scratch array to the open batch, or starts one, as
+     * {@link #offerCoalesced(ByteBuffer, long)} does; a frame it cannot coalesce is left to the caller.
+     *
+     * @param frame the frame's bytes at {@code [0, length)}; copied before this returns, never kept
+     * @param length the frame's length
+     * @param highWaterMark the mark in bytes
+     * @return the batch's completion (failed as closed when the channel is closed), or null when the frame was not
+     *     queued: over the mark, or too large to coalesce (the caller then copies it and uses {@link #offer})
+     */
+    java.util.concurrent.CompletionStage<Void> offerCoalesced(byte[] frame, int length, long highWaterMark);
+
+    /**
      * @return bytes accepted by {@link #write} or {@link #offer} that have not yet reached the kernel or failed
      */
     long pendingBytes();

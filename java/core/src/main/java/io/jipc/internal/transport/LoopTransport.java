@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each loop turn: {@link #poll} (without blocking when tasks wait), run queued tasks, run due timers, then flush
  * every channel that was written to during the turn. Writes from other threads enqueue and wake the poller at most
  * once per turn.
+ *
+ * <p>With busy polling on, a turn that would block first polls without blocking, again and again, until something is
+ * ready, a task is queued, a timer is due or the busy-poll time has passed; only then does it block. Other threads'
+ * tasks are seen without a wakeup while it spins.
  */
 public abstract class LoopTransport implements Transport, Runnable {
     private static final System.Logger LOG = System.getLogger("io.jipc.transport");
@@ -27,6 +31,11 @@ public abstract class LoopTransport implements Transport, Runnable {
 
     private final Thread thread;
     private final boolean silent;
+    private final long busyPollNanos;
+    /** Turns whose events were found by busy polling (I/O thread writes; read by tests). */
+    private volatile long busyPollHits;
+    /** Times the loop blocked in {@link #poll} (I/O thread writes; read by tests). */
+    private volatile long blockingPolls;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupArmed = new AtomicBoolean();
     /** What is open on this loop, each added once registered and removed once closed; I/O thread only. */
@@ -45,9 +54,11 @@ public abstract class LoopTransport implements Transport, Runnable {
     /**
      * @param name thread name prefix
      * @param silent true to suppress log output
+     * @param busyPollNanos how long a turn polls without blocking before it waits (0: never)
      */
-    protected LoopTransport(String name, boolean silent) {
+    protected LoopTransport(String name, boolean silent, long busyPollNanos) {
         this.silent = silent;
+        this.busyPollNanos = Math.max(0, busyPollNanos);
         this.thread = new Thread(this, name + "-" + THREAD_IDS.incrementAndGet());
     }
 
@@ -60,9 +71,10 @@ public abstract class LoopTransport implements Transport, Runnable {
      * Waits for readiness and handles what is ready.
      *
      * @param timeoutMs 0: do not block; -1: until woken; else at most this long
+     * @return true when something was ready (and handled)
      * @throws IOException when polling itself fails (ends the loop)
      */
-    protected abstract void poll(long timeoutMs) throws IOException;
+    protected abstract boolean poll(long timeoutMs) throws IOException;
 
     /** Interrupts a blocked {@link #poll} from another thread. */
     protected abstract void wakeup();
@@ -176,14 +188,17 @@ public abstract class LoopTransport implements Transport, Runnable {
         try {
             while (true) {
                 long timeoutMs = nextTimerDelayMs();
-                wakeupArmed.set(true);
-                if (!tasks.isEmpty() || shuttingDown) {
+                if (timeoutMs == 0 || busyPollNanos == 0 || !busyPoll()) {
+                    wakeupArmed.set(true);
+                    if (!tasks.isEmpty() || shuttingDown) {
+                        wakeupArmed.set(false);
+                        poll(0);
+                    } else {
+                        blockingPolls++;
+                        poll(timeoutMs < 0 ? -1 : Math.max(1, timeoutMs));
+                    }
                     wakeupArmed.set(false);
-                    poll(0);
-                } else {
-                    poll(timeoutMs < 0 ? -1 : Math.max(1, timeoutMs));
                 }
-                wakeupArmed.set(false);
                 runTasks();
                 runTimers();
                 flushAll();
@@ -197,6 +212,42 @@ public abstract class LoopTransport implements Transport, Runnable {
             releaseLoop();
             terminated.complete(null);
         }
+    }
+
+    /**
+     * Polls without blocking until something is ready, a task is queued, the next timer is due or the busy-poll
+     * time is over. The wakeup stays disarmed: writers on other threads only enqueue, and this sees their tasks.
+     *
+     * @return true when the turn has work (events handled, tasks queued or shutting down); false to block
+     */
+    private boolean busyPoll() throws IOException {
+        long start = System.nanoTime();
+        long end = start + busyPollNanos;
+        Timer next = timers.peek();
+        if (next != null && next.deadline - end < 0) {
+            end = next.deadline;
+        }
+        do {
+            if (!tasks.isEmpty() || shuttingDown) {
+                return true;
+            }
+            if (poll(0)) {
+                busyPollHits++;
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+        return false;
+    }
+
+    /** @return turns whose events busy polling found (for tests) */
+    public final long busyPollHits() {
+        return busyPollHits;
+    }
+
+    /** @return how many times the loop blocked waiting for events (for tests) */
+    public final long blockingPolls() {
+        return blockingPolls;
     }
 
     private void runTasks() {

@@ -40,8 +40,8 @@ public final class NioTransport extends LoopTransport {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final FrameWriter writer = new FrameWriter(WRITE_BUFFER_BYTES);
 
-    private NioTransport(String name, boolean silent) throws IOException {
-        super(name, silent);
+    private NioTransport(String name, boolean silent, long busyPollNanos) throws IOException {
+        super(name, silent, busyPollNanos);
         this.selector = Selector.open();
     }
 
@@ -50,11 +50,12 @@ public final class NioTransport extends LoopTransport {
      *
      * @param name thread name prefix
      * @param silent true to suppress log output
+     * @param busyPollNanos how long the I/O thread polls without blocking before it waits (0: never)
      * @return the running transport
      */
-    public static NioTransport start(String name, boolean silent) {
+    public static NioTransport start(String name, boolean silent, long busyPollNanos) {
         try {
-            NioTransport t = new NioTransport(name, silent);
+            NioTransport t = new NioTransport(name, silent, busyPollNanos);
             t.startThread();
             return t;
         } catch (IOException e) {
@@ -126,13 +127,13 @@ public final class NioTransport extends LoopTransport {
     }
 
     @Override
-    protected void poll(long timeoutMs) throws IOException {
+    protected boolean poll(long timeoutMs) throws IOException {
         if (timeoutMs == 0) {
-            selector.selectNow(this::onReady);
+            return selector.selectNow(this::onReady) > 0;
         } else if (timeoutMs < 0) {
-            selector.select(this::onReady);
+            return selector.select(this::onReady) > 0;
         } else {
-            selector.select(this::onReady, timeoutMs);
+            return selector.select(this::onReady, timeoutMs) > 0;
         }
     }
 

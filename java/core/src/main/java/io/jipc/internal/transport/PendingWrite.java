@@ -86,6 +86,19 @@ public class PendingWrite {
             return true;
         }
 
+        /** @return false when the frame does not fit in the batch (nothing appended) */
+        boolean append(byte[] frame, int n) {
+            if (len + n > MAX) {
+                return false;
+            }
+            if (len + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX, Math.max(len + n, bytes.length * 2)));
+            }
+            System.arraycopy(frame, 0, bytes, len, n);
+            len += n;
+            return true;
+        }
+
         /** @return the bytes appended so far */
         int length() {
             return len;
@@ -110,11 +123,17 @@ public class PendingWrite {
             this.slots = new java.util.concurrent.atomic.AtomicReferenceArray<>(slots);
         }
 
-        /** @return a pooled array (contents undefined), or null when none is free */
+        /**
+         * Looks at every slot, starting at one picked by the calling thread (so that threads taking at once tend to
+         * start apart); arrays are taken by writers and given back by the I/O thread, so both must see all slots.
+         *
+         * @return a pooled array (contents undefined), or null when none is free
+         */
         byte[] take() {
+            int n = slots.length();
             int start = (int) Thread.currentThread().getId();
-            for (int i = 0; i < 4; i++) {
-                int k = (start + i) & (slots.length() - 1);
+            for (int i = 0; i < n; i++) {
+                int k = (start + i) & (n - 1);
                 if (slots.getPlain(k) != null) {
                     byte[] a = slots.getAndSet(k, null);
                     if (a != null) {
@@ -127,9 +146,10 @@ public class PendingWrite {
 
         /** @param a an array of the pool's size, no longer used by anyone; dropped when the pool is full */
         void give(byte[] a) {
+            int n = slots.length();
             int start = (int) Thread.currentThread().getId();
-            for (int i = 0; i < 4; i++) {
-                int k = (start + i) & (slots.length() - 1);
+            for (int i = 0; i < n; i++) {
+                int k = (start + i) & (n - 1);
                 if (slots.getPlain(k) == null && slots.compareAndSet(k, null, a)) {
                     return;
                 }

@@ -21,6 +21,8 @@ public abstract class QueuedChannel implements Channel {
     static final int BATCH_MAX_BYTES = 32 * 1024;
     /** A new batch's first array (it doubles up to {@link #BATCH_MAX_BYTES}). */
     static final int BATCH_INITIAL_BYTES = 1024;
+    /** Largest frame appended to a batch; larger ones are queued as they are. */
+    static final int COALESCE_MAX_BYTES = BATCH_MAX_BYTES / 4;
 
     /** Writes not yet taken by the I/O thread, in order. Read it with {@link #poll} and {@link #peek} only. */
     private final ConcurrentLinkedQueue<PendingWrite> outbound = new ConcurrentLinkedQueue<>();
@@ -91,22 +93,44 @@ public abstract class QueuedChannel implements Channel {
     @Override
     public final CompletionStage<Void> offerCoalesced(ByteBuffer data, long highWaterMark) {
         int n = data.remaining();
-        if (n > BATCH_MAX_BYTES / 4 || !isOpen() || closing) {
+        if (n > COALESCE_MAX_BYTES || !isOpen() || closing) {
             CompletableFuture<Void> promise = new CompletableFuture<>();
             return offer(data, promise, highWaterMark) ? promise : null;
         }
+        return coalesce(null, data, n, highWaterMark);
+    }
+
+    @Override
+    public final CompletionStage<Void> offerCoalesced(byte[] frame, int length, long highWaterMark) {
+        if (length > COALESCE_MAX_BYTES) {
+            return null;
+        }
+        if (!isOpen() || closing) {
+            CompletableFuture<Void> promise = new CompletableFuture<>();
+            failWrite(promise, null);
+            return promise;
+        }
+        return coalesce(frame, null, length, highWaterMark);
+    }
+
+    /** Appends {@code n} bytes from the array (if not null) or else the buffer to the open batch, or starts one. */
+    private CompletionStage<Void> coalesce(byte[] array, ByteBuffer data, int n, long highWaterMark) {
         PendingWrite.Batch b;
         synchronized (order) {
             if (!fits(n, highWaterMark)) {
                 return null;
             }
             b = tail;
-            if (b != null && b.append(data)) {
+            if (b != null && (array != null ? b.append(array, n) : b.append(data))) {
                 return b.stage; // the batch is queued and its flush requested: the I/O thread takes it with this
             }
             closeTail();
             b = new PendingWrite.Batch(n);
-            b.append(data);
+            if (array != null) {
+                b.append(array, n);
+            } else {
+                b.append(data);
+            }
             tail = b;
             outbound.add(b);
         }

@@ -344,4 +344,30 @@ class JsonFrameEncoderTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void encodeSmallWritesTheSameBytesAsEncodeOrDeclines() {
+        JsonFrameEncoder enc = new JsonFrameEncoder(new byte[] {0x0C}, new ObjectMapper());
+        byte[] dst = new byte[256];
+        Object[] small = {"hello", "", "x".repeat(150), "caf\u00e9", "\ud83d\ude00", null, Boolean.TRUE,
+            Boolean.FALSE, new RawJson("{\"a\":[1,2]}".getBytes(StandardCharsets.UTF_8))};
+        for (Object data : small) {
+            Arrays.fill(dst, (byte) '#');
+            int n = enc.encodeSmall("ping", data, dst);
+            assertArrayEquals(enc.encode("ping", data), Arrays.copyOf(dst, n), "data " + data);
+        }
+        // what it leaves to encode: escapes, a lone surrogate (or a '?' that might be one), other types, a long or
+        // escaped type, a null type, no room
+        Object[] declined = {"say \"hi\"", "tab\t", "\ud83d", "why?", 42, List.of(1),
+            "x".repeat(300)};
+        for (Object data : declined) {
+            assertEquals(-1, enc.encodeSmall("ping", data, dst), "data " + data);
+        }
+        assertEquals(-1, enc.encodeSmall("t\"q", "a", dst));
+        assertEquals(-1, enc.encodeSmall("t".repeat(65), "a", dst));
+        assertEquals(-1, enc.encodeSmall(null, "a", dst));
+        int size = enc.encode("ping", "a").length;
+        assertEquals(-1, enc.encodeSmall("ping", "a", new byte[size - 1]));
+        assertEquals(size, enc.encodeSmall("ping", "a", new byte[size]), "exactly the frame's size is enough");
+    }
 }

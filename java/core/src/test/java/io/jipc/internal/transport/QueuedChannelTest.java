@@ -119,6 +119,28 @@ class QueuedChannelTest {
     }
 
     @Test
+    void shouldCopyAScratchArrayFrameIntoTheBatchAndLeaveLargeOnesToTheCaller() {
+        TestChannel ch = new TestChannel();
+        byte[] scratch = "one\ftwo\f".getBytes(StandardCharsets.US_ASCII);
+        CompletionStage<Void> a = ch.offerCoalesced(scratch, 4, 1 << 20);
+        scratch[0] = 'X'; // the caller reuses its scratch at once: the batch holds a copy
+        CompletionStage<Void> b = ch.offerCoalesced(frame("two\f"), 1 << 20);
+        assertSame(a, b, "array and buffer frames share one batch");
+        byte[] large = new byte[QueuedChannel.COALESCE_MAX_BYTES + 1];
+        assertNull(ch.offerCoalesced(large, large.length, Long.MAX_VALUE), "too large to coalesce: the caller's");
+        assertNull(ch.offerCoalesced(scratch, 4, 9), "over the mark: nothing queued");
+        assertEquals(8, ch.pendingBytes());
+        assertEquals("one\ftwo\f", text(ch.writeNext()));
+        assertNull(ch.writeNext());
+        assertTrue(a.toCompletableFuture().isDone());
+
+        ch.close(null);
+        CompletionStage<Void> closed = ch.offerCoalesced(scratch, 4, 1 << 20);
+        CompletionException e = assertThrows(CompletionException.class, () -> closed.toCompletableFuture().join());
+        assertInstanceOf(IpcException.class, e.getCause());
+    }
+
+    @Test
     void shouldStartANewBatchOnceTheIoThreadTookTheOpenOne() {
         TestChannel ch = new TestChannel();
         CompletionStage<Void> a = ch.offerCoalesced(frame("a\f"), 1 << 20);
@@ -288,6 +310,25 @@ class QueuedChannelTest {
             assertSame(array, next.buf.array(), "the written batch's array is the next batch's, frames of "
                     + frameBytes + " bytes");
             next.recycle();
+        }
+    }
+
+    @Test
+    void shouldHandAnArrayGivenBackOnOneThreadToATakerOnAnother() throws Exception {
+        // writers take batch arrays, the I/O thread gives them back: each must see the other's slots
+        long me = Thread.currentThread().getId();
+        for (int round = 0; round < 3; round++) {
+            PendingWrite.ArrayPool pool = new PendingWrite.ArrayPool(32);
+            byte[] array = new byte[16];
+            Thread giver;
+            do { // a thread whose id starts its probe far from this thread's
+                giver = new Thread(() -> pool.give(array));
+            } while (((giver.getId() - me) & 31) < 8 || ((me - giver.getId()) & 31) < 8);
+            giver.start();
+            giver.join();
+            assertSame(array, pool.take(), "an array given back on thread " + giver.getId()
+                    + " is found by thread " + me);
+            assertNull(pool.take(), "taken once");
         }
     }
 }
