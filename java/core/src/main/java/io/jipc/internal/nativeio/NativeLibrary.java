@@ -55,6 +55,21 @@ public final class NativeLibrary {
         return LOADED.cause;
     }
 
+    /**
+     * The binding itself, for benchmarks and diagnostics that measure the C layer (jipc's own code goes through its
+     * package's wrappers, which turn {@code -errno} into exceptions). Internal: no compatibility promise.
+     *
+     * @return the loaded library
+     * @throws IllegalStateException naming the cause when libjipc is unavailable
+     */
+    public static LibJipc lib() {
+        Loaded l = LOADED;
+        if (l.lib == null) {
+            throw new IllegalStateException("libjipc is unavailable: " + l.cause);
+        }
+        return l.lib;
+    }
+
     static Loaded loaded() {
         return LOADED;
     }
