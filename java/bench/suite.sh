@@ -85,7 +85,8 @@ run() {
 }
 
 FAILED=0
-log "# host: $(nproc) cores, $(uname -r), $($JAVA -version 2>&1 | head -1), node $(node -v), $(gcc --version | head -1)"
+log "# host: $(nproc) cores, $(uname -r), $($JAVA -version 2>&1 | head -1), node $(node -v), $(gcc --version | head -1)," \
+    "cpuidle governor $(cat /sys/devices/system/cpu/cpuidle/current_governor 2>/dev/null || echo unknown)"
 log "# SMOKE=$SMOKE ROUNDS=$ROUNDS PEERS='$PEERS' PP=$PP/$PPW C_ST=$C_ST J_ST=$J_ST NODE_ST=$NODE_ST NETTY_ST=$NETTY_ST" \
     "BC=$BC_CLIENTS x $BC_MSGS SCALE=$SCALE JIPC_OPTS='${JIPC_OPTS:-}'"
 START=$(date +%s)
