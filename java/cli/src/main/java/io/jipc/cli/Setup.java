@@ -9,7 +9,7 @@ final class Setup {
     /** Options with a value shared by serve, emit and listen. */
     static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--delimiter",
             "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted", "--wire",
-            "--transport");
+            "--transport", "--busy-poll");
     /** Flags shared by serve, emit and listen. */
     static final Set<String> FLAGS = Set.of("--raw", "--silent", "--request-cert", "--no-reject-unauthorized");
 
@@ -44,6 +44,10 @@ final class Setup {
                 .transport(transport(o));
         if (o.has("--delimiter")) {
             c.delimiter(Escapes.unescape("--delimiter", o.value("--delimiter")));
+        }
+        if (o.has("--busy-poll")) {
+            long maxUs = IpcConfig.BUSY_POLL_MAX.toNanos() / 1000;
+            c.busyPoll(java.time.Duration.ofNanos(1000 * o.number("--busy-poll", 0, maxUs, 0)));
         }
         if (o.has("--max-frame-bytes")) {
             c.maxFrameBytes((int) o.number("--max-frame-bytes", 1, Integer.MAX_VALUE, 0));

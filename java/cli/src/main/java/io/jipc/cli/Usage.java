@@ -31,6 +31,8 @@ final class Usage {
             + "                        clients on one socket), emit and listen to json\n"
             + "  --silent              no jipc log messages\n"
             + "  --transport T         auto (default: native when libjipc is available, else nio), nio or native\n"
+            + "  --busy-poll US        the I/O thread polls without blocking for US microseconds (0-10000) before\n"
+            + "                        it waits: lower latency, a busy core while traffic flows (default 0: off)\n"
             + "  --help, -h            this help\n";
 
     static final String GENERAL = ""

@@ -65,6 +65,19 @@ class ServeEmitTest {
     }
 
     @Test
+    void shouldEchoWithBothSidesBusyPolling() throws Exception {
+        String path = dir.resolve("busy.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--silent", "--busy-poll", "200")) {
+            serve.out.awaitEvent("start");
+            Cli emit = Cli.run("emit", "--path", path, "ping", "\"x\"", "--wait", "ping", "--count", "1",
+                    "--busy-poll", "10000", "--silent");
+            assertEquals(0, emit.status(), "stderr: " + emit.err.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"ping\",\"data\":\"x\"}")), emit.out.json());
+            assertEquals(0, serve.stop());
+        }
+    }
+
+    @Test
     void shouldSpeakProtoWithWireOption() throws Exception {
         String path = dir.resolve("proto.sock").toString();
         try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--silent")) {

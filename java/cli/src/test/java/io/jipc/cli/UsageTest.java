@@ -23,7 +23,7 @@ class UsageTest {
     @Test
     void shouldPrintCommandHelpAndExit0() {
         assertHelp(Cli.run("emit", "--help"), "--wait", "--count", "--timeout", "--id ID", "--tcp HOST:PORT",
-                "--delimiter", "--raw", "--max-frame-bytes", "--silent");
+                "--delimiter", "--raw", "--max-frame-bytes", "--silent", "--busy-poll US");
         assertHelp(Cli.run("serve", "-h"), "--echo", "--relay", "--events", "socket.disconnected");
         assertHelp(Cli.run("listen", "--path", "/nowhere", "--help"), "--count", "--timeout");
         assertHelp(Cli.run("demo", "--help"), "hello", "world");
@@ -74,6 +74,8 @@ class UsageTest {
         assertUsage(Cli.run("serve", "--path", "/tmp/a", "--delimiter", ""), "delimiter");
         assertUsage(Cli.run("serve", "--path", "/tmp/a", "--max-frame-bytes", "3"), "maxFrameBytes");
         assertUsage(Cli.run("serve", "--path", "/tmp/a", "--events", ","), "--events");
+        assertUsage(Cli.run("serve", "--path", "/tmp/a", "--busy-poll", "10001"), "--busy-poll");
+        assertUsage(Cli.run("emit", "--path", "/tmp/a", "x", "--busy-poll", "-1"), "--busy-poll");
     }
 
     private static void assertUsage(Cli cli, String named) {
