@@ -71,6 +71,7 @@ class BusyPollTest {
         Channel ch = client.connect(address, null, new ChannelHandler() {
             @Override
             public void onOpen(Channel channel) {
+                self.set(channel); // before the first write: its reply may come before connect() returns
                 channel.write(ByteBuffer.wrap(new byte[] {1}), null);
             }
 
@@ -90,7 +91,6 @@ class BusyPollTest {
                 done.completeExceptionally(new IOException("closed after " + replies.get() + " replies", cause));
             }
         });
-        self.set(ch);
         assertEquals(ROUND_TRIPS, done.get(30, TimeUnit.SECONDS));
         ch.close(null);
         listener.close();

@@ -188,7 +188,11 @@ public abstract class LoopTransport implements Transport, Runnable {
         try {
             while (true) {
                 long timeoutMs = nextTimerDelayMs();
-                if (timeoutMs == 0 || busyPollNanos == 0 || !busyPoll()) {
+                boolean spun = timeoutMs != 0 && busyPollNanos > 0;
+                if (!spun || !busyPoll()) {
+                    if (spun) {
+                        timeoutMs = nextTimerDelayMs(); // the spin took time off the next timer's delay
+                    }
                     wakeupArmed.set(true);
                     if (!tasks.isEmpty() || shuttingDown) {
                         wakeupArmed.set(false);
@@ -218,7 +222,8 @@ public abstract class LoopTransport implements Transport, Runnable {
      * Polls without blocking until something is ready, a task is queued, the next timer is due or the busy-poll
      * time is over. The wakeup stays disarmed: writers on other threads only enqueue, and this sees their tasks.
      *
-     * @return true when the turn has work (events handled, tasks queued or shutting down); false to block
+     * @return true when events were handled; false when the turn goes on the usual way (tasks queued, shutting down:
+     *     it polls without blocking; nothing happened: it blocks)
      */
     private boolean busyPoll() throws IOException {
         long start = System.nanoTime();
@@ -229,7 +234,7 @@ public abstract class LoopTransport implements Transport, Runnable {
         }
         do {
             if (!tasks.isEmpty() || shuttingDown) {
-                return true;
+                return false;
             }
             if (poll(0)) {
                 busyPollHits++;
