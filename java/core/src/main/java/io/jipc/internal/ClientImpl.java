@@ -202,7 +202,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             ConnectionState s = state;
             if (ch != null && s != ConnectionState.DESTROYED && s != ConnectionState.DISCONNECTED
                     && !explicitlyDisconnected) {
-                CompletionStage<Void> done = rt.emitSmall(ch, type, data, who, true);
+                CompletionStage<Void> done = Outbound.sendSmall(rt, ch, type, data, who, true);
                 if (done != null) {
                     return done;
                 }
@@ -231,7 +231,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return IpcRuntime.failed(e);
         }
         java.util.concurrent.CompletableFuture<Message> reply = pending.add(rid, type, timeout == null
-                ? cfg.requestTimeout() : timeout, transport, this::describe);
+                ? cfg.requestTimeout() : timeout, transport, who);
         send(frame, type).whenComplete((v, e) -> {
             if (e != null) {
                 pending.fail(rid, e);
@@ -439,7 +439,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         if (re != 0) {
             partial.frameCompleted();
-            pending.onJsonReply(re, type, data, error, rt, this::describe);
+            pending.onJsonReply(re, type, data, error, rt, who);
             return;
         }
         onJson(type, data, rid);
@@ -470,7 +470,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         partial.frameCompleted();
         if (env.getRe() != 0) {
-            pending.onEnvelopeReply(env, rt, this::describe);
+            pending.onEnvelopeReply(env, rt, who);
             return;
         }
         String type = env.getType();

@@ -23,7 +23,6 @@ import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 import io.jipc.internal.codec.JsonFrameEncoder;
 import io.jipc.internal.codec.RawJson;
-import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.Transport;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -41,7 +40,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 /**
  * What one {@code Ipc} instance shares between its server and clients: the config, the I/O thread (started on first
@@ -81,8 +79,6 @@ public final class IpcRuntime {
     final byte[] delimiter;
     final Charset rawCharset;
     final JsonFrameEncoder encoder;
-    /** Whether {@link #emitSmall} applies: not rawBuffer, not DROP_OLDEST (it needs one queue entry per frame). */
-    private final boolean smallEmit;
     private final BiConsumer<String, IpcClient> forget;
     private Transport transport;
     private boolean closed;
@@ -100,7 +96,6 @@ public final class IpcRuntime {
         this.mapper = new ObjectMapper(JsonFactory.builder().streamReadConstraints(readConstraints(config)).build());
         this.factory = mapper.getFactory();
         this.encoder = new JsonFrameEncoder(delimiter, mapper);
-        this.smallEmit = !config.rawBuffer() && config.backpressure() != io.jipc.Backpressure.DROP_OLDEST;
     }
 
     /**
@@ -234,40 +229,6 @@ public final class IpcRuntime {
         } catch (java.io.IOException e) {
             return new String[] {"EREMOTE", "unreadable error: " + new String(json, StandardCharsets.UTF_8)};
         }
-    }
-
-    /** Longest frame {@link #emitSmall} writes into its per-thread scratch array. */
-    static final int SMALL_FRAME_MAX = 1024;
-    /** Per-thread scratch array of {@link #emitSmall}; never holds anything across calls. */
-    private static final ThreadLocal<byte[]> SMALL_FRAME = ThreadLocal.withInitial(() -> new byte[SMALL_FRAME_MAX]);
-
-    /**
-     * The JSON emit of the common small frames (see {@link JsonFrameEncoder#encodeSmall}) straight into the
-     * connection's open batch: encoded into a per-thread scratch array and copied once, so emitting allocates no frame.
-     * Frames it cannot take this way (other data, rawBuffer mode, backpressure {@code DROP_OLDEST}, larger than the
-     * scratch, over the mark) go the usual way, with the same outcome.
-     *
-     * @param ch the connection
-     * @param type the frame type
-     * @param data the data value
-     * @param who names the connection in errors
-     * @param mayBlock as for {@link Outbound#send}
-     * @return the frame's completion, or null when the frame is not one of the small kinds (nothing sent)
-     */
-    CompletionStage<Void> emitSmall(Channel ch, String type, Object data, Supplier<String> who, boolean mayBlock) {
-        if (!smallEmit) {
-            return null;
-        }
-        byte[] scratch = SMALL_FRAME.get();
-        int n = encoder.encodeSmall(type, data, scratch);
-        if (n < 0) {
-            return null;
-        }
-        CompletionStage<Void> done = ch.offerCoalesced(scratch, n, config.highWaterMarkBytes());
-        if (done != null) {
-            return done;
-        }
-        return Outbound.send(this, ch, ByteBuffer.wrap(java.util.Arrays.copyOf(scratch, n)), who, mayBlock);
     }
 
     /** Encodes an emit as the bytes to write: a JSON frame, or in rawBuffer mode the type as text. */

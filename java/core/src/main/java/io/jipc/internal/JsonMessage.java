@@ -44,11 +44,6 @@ public final class JsonMessage implements Message {
     private final AtomicBoolean replied;
 
     private JsonMessage(String type, byte[] data, ObjectMapper mapper, Charset rawCharset, IpcException error,
-            Value value, Any typed, byte[] opaque, Replier replier, long requestId) {
-        this(type, data, mapper, rawCharset, error, value, null, typed, opaque, replier, requestId);
-    }
-
-    private JsonMessage(String type, byte[] data, ObjectMapper mapper, Charset rawCharset, IpcException error,
             Value value, byte[] valueBytes, Any typed, byte[] opaque, Replier replier, long requestId) {
         this.valueBytes = valueBytes;
         this.type = type;
@@ -71,7 +66,7 @@ public final class JsonMessage implements Message {
      * @return the message
      */
     public static JsonMessage ofJson(String type, byte[] json, ObjectMapper mapper) {
-        return new JsonMessage(type, json, mapper, null, null, null, null, null, null, 0);
+        return new JsonMessage(type, json, mapper, null, null, null, null, null, null, null, 0);
     }
 
     /**
@@ -83,7 +78,7 @@ public final class JsonMessage implements Message {
      * @return the message
      */
     static JsonMessage ofJson(String type, byte[] json, ObjectMapper mapper, Replier replier, long requestId) {
-        return new JsonMessage(type, json, mapper, null, null, null, null, null, replier, requestId);
+        return new JsonMessage(type, json, mapper, null, null, null, null, null, null, replier, requestId);
     }
 
     /**
@@ -110,7 +105,7 @@ public final class JsonMessage implements Message {
             default:
                 break;
         }
-        return new JsonMessage(env.getType(), null, mapper, null, null, v, t, o, replier,
+        return new JsonMessage(env.getType(), null, mapper, null, null, v, null, t, o, replier,
                 requests ? env.getId() : 0);
     }
 
@@ -130,12 +125,7 @@ public final class JsonMessage implements Message {
     private Value value() {
         Value v = value;
         if (v == null && valueBytes != null) {
-            try {
-                v = Value.parseFrom(valueBytes);
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                // never: the decoder validated these bytes before the message was made
-                throw new IllegalStateException("a validated protobuf Value did not parse", e);
-            }
+            v = ProtoCodec.validatedValue(valueBytes);
             value = v;
         }
         return v;
@@ -148,7 +138,7 @@ public final class JsonMessage implements Message {
      * @return a {@code data} message
      */
     public static JsonMessage ofRaw(byte[] chunk, Charset charset, ObjectMapper mapper) {
-        return new JsonMessage("data", chunk, mapper, charset, null, null, null, null, null, 0);
+        return new JsonMessage("data", chunk, mapper, charset, null, null, null, null, null, null, 0);
     }
 
     /**
@@ -164,7 +154,7 @@ public final class JsonMessage implements Message {
         } catch (IOException e) {
             json = null;
         }
-        return new JsonMessage("error", json, mapper, null, error, null, null, null, null, 0);
+        return new JsonMessage("error", json, mapper, null, error, null, null, null, null, null, 0);
     }
 
     /** @return the JSON text of the data, made from a protobuf payload on first use; null when absent */

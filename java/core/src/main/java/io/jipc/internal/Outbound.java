@@ -28,16 +28,64 @@ final class Outbound {
      */
     static CompletionStage<Void> send(IpcRuntime rt, Channel ch, ByteBuffer frame, Supplier<String> who,
             boolean mayBlock) {
-        IpcConfig cfg = rt.config;
-        long mark = cfg.highWaterMarkBytes();
-        int size = frame.remaining();
-        if (cfg.backpressure() != Backpressure.DROP_OLDEST) {
-            // small frames share a batch; DROP_OLDEST keeps one queue entry per frame so that it drops whole frames
-            CompletionStage<Void> done = ch.offerCoalesced(frame, mark);
+        if (coalesces(rt.config)) {
+            CompletionStage<Void> done = ch.offerCoalesced(frame, rt.config.highWaterMarkBytes());
             if (done != null) {
                 return done;
             }
         }
+        return offer(rt, ch, frame, who, mayBlock);
+    }
+
+    /** Longest frame {@link #sendSmall} encodes into its per-thread scratch array. */
+    private static final int SMALL_FRAME_MAX = 1024;
+    /** Per-thread scratch array of {@link #sendSmall}; never holds anything across calls. */
+    private static final ThreadLocal<byte[]> SMALL_FRAME = ThreadLocal.withInitial(() -> new byte[SMALL_FRAME_MAX]);
+
+    /**
+     * {@link #send} for a JSON emit not encoded yet: one of the common small frames (see
+     * {@link io.jipc.internal.codec.JsonFrameEncoder#encodeSmall}) is encoded into a per-thread scratch array and
+     * copied straight into the connection's open batch, so emitting allocates no frame; one over the mark is copied
+     * out and meets the backpressure policy as in {@link #send}.
+     *
+     * @param rt the runtime
+     * @param ch the connection
+     * @param type the frame type
+     * @param data the data value
+     * @param who names the connection in errors
+     * @param mayBlock as for {@link #send}
+     * @return the frame's completion, or null when it is not a small JSON frame (rawBuffer mode, other data, longer
+     *     than the scratch, a backpressure that does not coalesce): nothing was sent, encode it and call {@link #send}
+     */
+    static CompletionStage<Void> sendSmall(IpcRuntime rt, Channel ch, String type, Object data, Supplier<String> who,
+            boolean mayBlock) {
+        IpcConfig cfg = rt.config;
+        if (cfg.rawBuffer() || !coalesces(cfg)) {
+            return null;
+        }
+        byte[] scratch = SMALL_FRAME.get();
+        int n = rt.encoder.encodeSmall(type, data, scratch);
+        if (n < 0) {
+            return null;
+        }
+        CompletionStage<Void> done = ch.offerCoalesced(scratch, n, cfg.highWaterMarkBytes());
+        if (done != null) {
+            return done;
+        }
+        return offer(rt, ch, ByteBuffer.wrap(java.util.Arrays.copyOf(scratch, n)), who, mayBlock);
+    }
+
+    /** Small frames share a batch; DROP_OLDEST keeps one queue entry per frame, so that it drops whole frames. */
+    private static boolean coalesces(IpcConfig cfg) {
+        return cfg.backpressure() != Backpressure.DROP_OLDEST;
+    }
+
+    /** The frame as one queue entry of its own, applying the backpressure policy when it does not fit the mark. */
+    private static CompletionStage<Void> offer(IpcRuntime rt, Channel ch, ByteBuffer frame, Supplier<String> who,
+            boolean mayBlock) {
+        IpcConfig cfg = rt.config;
+        long mark = cfg.highWaterMarkBytes();
+        int size = frame.remaining();
         CompletableFuture<Void> promise = new CompletableFuture<>();
         if (ch.offer(frame, promise, mark)) {
             return promise;

@@ -61,7 +61,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         } else {
             codec = decoder instanceof ProtoFrameDecoder ? Codec.PROTO : Codec.JSON;
         }
-        this.partial = new PartialFrameGuard(rt.transport(), rt.config.partialFrameTimeout(), this::describe, e -> {
+        this.partial = new PartialFrameGuard(rt.transport(), rt.config.partialFrameTimeout(), who, e -> {
             server.fire("error", rt.errorMessage(e), this);
             closedHere = true;
             channel.close(null);
@@ -119,7 +119,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return send(new Outgoing(rt, type, data, 0), true);
         }
         if (c == Codec.JSON) {
-            CompletionStage<Void> done = rt.emitSmall(channel, type, data, who, true);
+            CompletionStage<Void> done = Outbound.sendSmall(rt, channel, type, data, who, true);
             if (done != null) {
                 return done;
             }
@@ -262,7 +262,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         }
         long rid = pending.nextId();
         CompletableFuture<Message> reply = pending.add(rid, type, timeout == null ? rt.config.requestTimeout()
-                : timeout, rt.transport(), this::describe);
+                : timeout, rt.transport(), who);
         if (!channel.isOpen()) {
             pending.fail(rid, closedBeforeReply(type));
             return reply;
@@ -367,7 +367,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         }
         if (re != 0) {
             partial.frameCompleted();
-            pending.onJsonReply(re, type, data, error, rt, this::describe);
+            pending.onJsonReply(re, type, data, error, rt, who);
             return;
         }
         onJson(type, data, rid);
@@ -420,7 +420,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         partial.frameCompleted();
         String type = env.getType();
         if (env.getRe() != 0) {
-            pending.onEnvelopeReply(env, rt, this::describe);
+            pending.onEnvelopeReply(env, rt, who);
             return;
         }
         if (refusedReserved(type)) {
@@ -498,7 +498,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             }
         }
         pending.failAll(this::closedBeforeReply);
-        IpcException truncated = truncated(decoder, stopped || closedHere, this::describe);
+        IpcException truncated = truncated(decoder, stopped || closedHere, who);
         if (truncated != null) {
             server.fire("error", rt.errorMessage(truncated), this);
         }

@@ -2,7 +2,6 @@ package io.jipc.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameBuffer;
-import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.JsonFrameDecoder;
 import io.jipc.internal.codec.JsonFrameEncoder;
 import java.io.IOException;
@@ -49,26 +48,7 @@ public class JsonCodecBench {
     private byte[] frame;
     private ByteBuffer in;
 
-    /** Captures the last frame so the decoder's work is consumed. */
-    static final class Sink implements FrameSink {
-        String type;
-        byte[] data;
-        int malformed;
-
-        @Override
-        public void onFrame(String t, byte[] d) {
-            type = t;
-            data = d;
-        }
-
-        @Override
-        public boolean onMalformed(String reason) {
-            malformed++;
-            return true;
-        }
-    }
-
-    private final Sink sink = new Sink();
+    private final LastFrameSink sink = new LastFrameSink();
 
     /** Builds the codec and one encoded frame, and checks it decodes back. */
     @Setup(Level.Trial)
@@ -81,7 +61,7 @@ public class JsonCodecBench {
         frame = encoder.encode("message", data);
         in = ByteBuffer.wrap(frame);
         decodeBind();
-        if (!data.equals(mapper.readValue(sink.data, String.class)) || sink.malformed != 0) {
+        if (!data.equals(mapper.readValue((byte[]) sink.payload, String.class)) || sink.malformed != 0) {
             throw new IllegalStateException("the frame does not decode back to its data");
         }
     }
@@ -118,7 +98,7 @@ public class JsonCodecBench {
         in.clear();
         decoder.decode(in, sink);
         bh.consume(sink.type);
-        bh.consume(sink.data);
+        bh.consume(sink.payload);
     }
 
     /**
@@ -131,6 +111,6 @@ public class JsonCodecBench {
     public String decodeBind() throws IOException {
         in.clear();
         decoder.decode(in, sink);
-        return mapper.readValue(sink.data, String.class);
+        return mapper.readValue((byte[]) sink.payload, String.class);
     }
 }

@@ -1,6 +1,5 @@
 package io.jipc.jmh;
 
-import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.internal.codec.ProtoFrameDecoder;
 import io.jipc.proto.v1.Envelope;
@@ -42,38 +41,7 @@ public class ProtoCodecBench {
     private ByteBuffer opaqueFrame;
     private ProtoFrameDecoder decoder;
 
-    /** Captures the last frame so the decoder's work is consumed. */
-    static final class Sink implements FrameSink {
-        String type;
-        Object payload;
-        int malformed;
-
-        @Override
-        public void onFrame(String t, byte[] d) {
-            type = t;
-            payload = d;
-        }
-
-        @Override
-        public void onEnvelope(Envelope env) {
-            type = env.getType();
-            payload = env;
-        }
-
-        @Override
-        public void onProtoValue(String t, byte[] value, long id, long re) {
-            type = t;
-            payload = value;
-        }
-
-        @Override
-        public boolean onMalformed(String reason) {
-            malformed++;
-            return true;
-        }
-    }
-
-    private final Sink sink = new Sink();
+    private final LastFrameSink sink = new LastFrameSink();
 
     /** Builds both frames and checks that they decode. */
     @Setup(Level.Trial)

@@ -39,13 +39,8 @@ public interface FrameSink {
      * @param re the id of the request this answers, 0 if none
      */
     default void onProtoValue(String type, byte[] value, long id, long re) {
-        com.google.protobuf.Value v;
-        try {
-            v = com.google.protobuf.Value.parseFrom(value);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a validated protobuf Value did not parse", e);
-        }
-        onEnvelope(Envelope.newBuilder().setType(type).setData(v).setId(id).setRe(re).build());
+        onEnvelope(Envelope.newBuilder().setType(type).setData(ProtoCodec.validatedValue(value)).setId(id).setRe(re)
+                .build());
     }
 
     /**

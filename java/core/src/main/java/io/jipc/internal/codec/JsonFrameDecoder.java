@@ -46,7 +46,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
     private static final int MAX_CACHED_TYPE_BYTES = 256;
     /** Deepest nesting the fast path handles (the envelope object is depth 1); at most 64 (one bit per level). */
     static final int FAST_MAX_DEPTH = 32;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Eight bytes of an array at a time, little-endian (shared with {@link ProtoFrameDecoder}). */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     /** The bytes <code>{"type":</code> and <code>,"data":</code> as read by {@link #LONGS}. */

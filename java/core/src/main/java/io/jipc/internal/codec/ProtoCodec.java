@@ -158,6 +158,21 @@ public final class ProtoCodec {
     }
 
     /**
+     * Parses the bytes of a {@code Value} the protobuf decoder already validated ({@link FrameSink#onProtoValue}).
+     *
+     * @param bytes a serialized {@code google.protobuf.Value} that is known to parse
+     * @return the Value
+     * @throws IllegalStateException if it does not parse after all (a decoder bug)
+     */
+    public static Value validatedValue(byte[] bytes) {
+        try {
+            return Value.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a validated protobuf Value did not parse", e);
+        }
+    }
+
+    /**
      * @param v a number
      * @return its Value ({@code null_value} for NaN and infinities, as JSON.stringify)
      */

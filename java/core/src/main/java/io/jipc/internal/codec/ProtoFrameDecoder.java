@@ -19,8 +19,6 @@ import java.util.Arrays;
  * a body that does not parse is skipped when the sink asks to (the framing is intact).
  */
 public final class ProtoFrameDecoder extends StreamDecoder {
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Protocol version this decoder speaks (the preamble's last byte). */
     public static final int VERSION = 1;
     /** The client's connection preamble: magic {@code 8F 'j' 'i' 'p' 'c'}, then the version. */
@@ -240,16 +238,11 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         while (i < end) {
             int tag = a[i++];
             if (tag == 0x0a || tag == 0x12) { // type = 1, data = 2: length-delimited
-                if (i >= end) {
+                int len = shortLength(a, i, end);
+                if (len < 0) {
                     return false;
                 }
-                int len = a[i++];
-                if (len < 0) {
-                    if (i >= end || a[i] < 0) {
-                        return false; // lengths over 16383: protobuf-java
-                    }
-                    len = (len & 0x7f) | (a[i++] << 7);
-                }
+                i += len < 0x80 ? 1 : 2;
                 if (len > end - i) {
                     return false;
                 }
@@ -301,6 +294,27 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         return true;
     }
 
+    /**
+     * A length varint of one or two bytes at {@code i}, in its shortest form, so the caller skips 1 byte for lengths
+     * under 128 and 2 for the others.
+     *
+     * @return the length, or -1 when it is cut off by {@code end}, longer than two bytes (lengths over 16383) or not
+     *     in its shortest form: the hand-written path leaves those to protobuf-java
+     */
+    private static int shortLength(byte[] a, int i, int end) {
+        if (i >= end) {
+            return -1;
+        }
+        int len = a[i];
+        if (len >= 0) {
+            return len;
+        }
+        if (i + 1 >= end || a[i + 1] <= 0) {
+            return -1; // also a padded two-byte form of a length under 128: protobuf-java takes those
+        }
+        return (len & 0x7f) | (a[i + 1] << 7);
+    }
+
     /** Whether {@code a[s, e)} is a Value holding exactly one scalar field that parses (string, number, bool, null). */
     private static boolean scalarValue(byte[] a, int s, int e) {
         if (s >= e) {
@@ -310,16 +324,11 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int i = s + 1;
         switch (tag) {
             case 0x1a: { // string_value = 3
-                if (i >= e) {
+                int len = shortLength(a, i, e);
+                if (len < 0) {
                     return false;
                 }
-                int len = a[i++];
-                if (len < 0) {
-                    if (i >= e || a[i] < 0) {
-                        return false;
-                    }
-                    len = (len & 0x7f) | (a[i++] << 7);
-                }
+                i += len < 0x80 ? 1 : 2;
                 return i + len == e && validUtf8(a, i, e);
             }
             case 0x11: // number_value = 2: fixed64
@@ -341,7 +350,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
     /** Whether {@code a[i, end)} is valid UTF-8 as proto3 requires of strings (no surrogates, no overlongs). */
     static boolean validUtf8(byte[] a, int i, int end) {
         while (i < end) {
-            if (end - i >= 8 && ((long) LONGS.get(a, i) & 0x8080808080808080L) == 0) {
+            if (end - i >= 8 && ((long) JsonFrameDecoder.LONGS.get(a, i) & 0x8080808080808080L) == 0) {
                 i += 8;
                 continue;
             }

@@ -447,15 +447,8 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
 
     @Override
     protected void failQueued(Throwable cause) {
-        PendingWrite p;
-        while ((p = wrapping.poll()) != null) {
-            counter.release(p.size);
-            failWrite(p.promise, cause);
-        }
-        while ((p = poll()) != null) {
-            counter.release(p.size);
-            failWrite(p.promise, cause);
-        }
+        failAll(wrapping::poll, cause); // taken for the record being wrapped: older than the queue's
+        super.failQueued(cause);
     }
 
     @Override

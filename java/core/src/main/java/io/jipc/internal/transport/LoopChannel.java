@@ -200,11 +200,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
         if (drainTimer != null) {
             drainTimer.cancel();
         }
-        PendingWrite p;
-        while ((p = inflight.poll()) != null) {
-            counter.release(p.size);
-            failWrite(p.promise, cause);
-        }
+        failAll(inflight::poll, cause);
         failQueued(cause);
         counter.close();
         closed.complete(null);
@@ -216,15 +212,6 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
     @Override
     protected final void scheduleFlush() {
         loop.requestFlush(this, flushScheduled);
-    }
-
-    @Override
-    protected final void failQueued(Throwable cause) {
-        PendingWrite p;
-        while ((p = poll()) != null) {
-            counter.release(p.size);
-            failWrite(p.promise, cause);
-        }
     }
 
     @Override

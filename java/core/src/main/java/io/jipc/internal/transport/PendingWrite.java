@@ -75,11 +75,8 @@ public class PendingWrite {
         /** @return false when the frame does not fit in the batch (nothing appended) */
         boolean append(ByteBuffer frame) {
             int n = frame.remaining();
-            if (len + n > MAX) {
+            if (!room(n)) {
                 return false;
-            }
-            if (len + n > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX, Math.max(len + n, bytes.length * 2)));
             }
             frame.get(frame.position(), bytes, len, n);
             len += n;
@@ -88,14 +85,22 @@ public class PendingWrite {
 
         /** @return false when the frame does not fit in the batch (nothing appended) */
         boolean append(byte[] frame, int n) {
+            if (!room(n)) {
+                return false;
+            }
+            System.arraycopy(frame, 0, bytes, len, n);
+            len += n;
+            return true;
+        }
+
+        /** Makes room for {@code n} more bytes (growing the array up to the batch size); false when they do not fit. */
+        private boolean room(int n) {
             if (len + n > MAX) {
                 return false;
             }
             if (len + n > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX, Math.max(len + n, bytes.length * 2)));
             }
-            System.arraycopy(frame, 0, bytes, len, n);
-            len += n;
             return true;
         }
 

@@ -42,11 +42,27 @@ public abstract class QueuedChannel implements Channel {
     protected abstract void scheduleFlush();
 
     /**
-     * Fails every queued write (the channel closed).
+     * Fails every queued write (the channel closed). Channels that hold taken writes elsewhere fail those too.
      *
      * @param cause why, or null for an orderly close
      */
-    protected abstract void failQueued(Throwable cause);
+    protected void failQueued(Throwable cause) {
+        failAll(this::poll, cause);
+    }
+
+    /**
+     * Fails writes taken from a source until it is empty, releasing their bytes from the counter.
+     *
+     * @param source gives the next write, or null when there is none
+     * @param cause why, or null for an orderly close
+     */
+    protected final void failAll(Supplier<PendingWrite> source, Throwable cause) {
+        PendingWrite p;
+        while ((p = source.get()) != null) {
+            counter.release(p.size);
+            failWrite(p.promise, cause);
+        }
+    }
 
     /**
      * Fails one write's stage because the channel is closed.
@@ -58,17 +74,7 @@ public abstract class QueuedChannel implements Channel {
 
     @Override
     public final void write(ByteBuffer data, CompletableFuture<Void> promise) {
-        if (!isOpen() || closing) {
-            failWrite(promise, null);
-            return;
-        }
-        PendingWrite p = new PendingWrite(data, promise);
-        synchronized (order) {
-            counter.add(p.size);
-            closeTail();
-            outbound.add(p);
-        }
-        afterEnqueue();
+        offer(data, promise, Long.MAX_VALUE); // fits whatever is pending (short of overflowing a long)
     }
 
     @Override
@@ -121,21 +127,21 @@ public abstract class QueuedChannel implements Channel {
                 return null;
             }
             b = tail;
-            if (b != null && (array != null ? b.append(array, n) : b.append(data))) {
+            if (b != null && append(b, array, data, n)) {
                 return b.stage; // the batch is queued and its flush requested: the I/O thread takes it with this
             }
             closeTail();
             b = new PendingWrite.Batch(n);
-            if (array != null) {
-                b.append(array, n);
-            } else {
-                b.append(data);
-            }
+            append(b, array, data, n);
             tail = b;
             outbound.add(b);
         }
         afterEnqueue();
         return b.stage;
+    }
+
+    private static boolean append(PendingWrite.Batch b, byte[] array, ByteBuffer data, int n) {
+        return array != null ? b.append(array, n) : b.append(data);
     }
 
     /**

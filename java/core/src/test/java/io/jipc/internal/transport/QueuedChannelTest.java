@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jipc.IpcException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,72 +25,6 @@ import org.junit.jupiter.api.Test;
 
 /** The writer side of stream channels: frames coalesced into batches, order, the high-water mark, completion. */
 class QueuedChannelTest {
-    /** A channel with no socket: the test plays the I/O thread with poll(). */
-    private static final class TestChannel extends QueuedChannel {
-        int flushRequests;
-        volatile boolean open = true;
-
-        @Override
-        protected void scheduleFlush() {
-            flushRequests++;
-        }
-
-        @Override
-        protected void failQueued(Throwable cause) {
-            PendingWrite p;
-            while ((p = poll()) != null) {
-                counter.release(p.size);
-                failWrite(p.promise, cause);
-            }
-        }
-
-        @Override
-        protected void failWrite(CompletableFuture<Void> promise, Throwable cause) {
-            if (promise != null) {
-                promise.completeExceptionally(new IpcException("ECLOSED", "closed"));
-            }
-        }
-
-        /** Takes the next write as the I/O thread would, writes it all, and completes it. */
-        byte[] writeNext() {
-            PendingWrite p = poll();
-            if (p == null) {
-                return null;
-            }
-            byte[] out = new byte[p.buf.remaining()];
-            p.buf.get(out);
-            counter.release(p.size);
-            p.promise.complete(null);
-            return out;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public boolean isConnected() {
-            return open;
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return null;
-        }
-
-        @Override
-        public CompletableFuture<Void> closeAfterFlush(long timeoutNanos) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close(Throwable cause) {
-            open = false;
-            failQueued(cause);
-        }
-    }
-
     private static ByteBuffer frame(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
