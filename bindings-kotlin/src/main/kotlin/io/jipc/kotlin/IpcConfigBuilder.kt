@@ -1,7 +1,10 @@
 package io.jipc.kotlin
 
 import io.jipc.Ipc as JavaIpc
+import io.jipc.Backpressure
 import io.jipc.IpcConfig
+import io.jipc.Transport
+import io.jipc.Wire
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
 import kotlin.time.toKotlinDuration
@@ -42,8 +45,9 @@ public fun Ipc(config: IpcConfig, scope: CoroutineScope? = null): CoroutineIpc =
     CoroutineIpc(JavaIpc.create(config), scope)
 
 /**
- * Receiver of the [Ipc] configuration block: node-ipc's `ipc.config`, one property per option, with node-ipc's
- * names and defaults and [Duration]s for times. Values are checked when the block ends.
+ * Receiver of the [Ipc] configuration block: node-ipc's `ipc.config`, one property per option of [IpcConfig] (a
+ * test keeps the two in step), with node-ipc's names and defaults and [Duration]s for times. Values are checked
+ * when the block ends.
  *
  * The Java `executor` option is not offered: the flows of these bindings already move events off the I/O thread,
  * and an executor that runs handlers on several threads would reorder the events of a flow. Not thread-safe.
@@ -205,6 +209,95 @@ public class IpcConfigBuilder internal constructor(private val config: IpcConfig
         get() = config.allowReservedEvents()
         set(value) {
             config.allowReservedEvents(value)
+        }
+
+    /** TLS for `serveNet`/`connectToNet`, or null for plain TCP: node-ipc `tls`, default null. */
+    public var tls: IpcConfig.Tls?
+        get() = config.tls()
+        set(value) {
+            config.tls(value)
+        }
+
+    /**
+     * Most bytes emitted on one connection that may wait to reach the kernel (jipc), default 8 MiB; at the mark,
+     * [backpressure] decides. `Long.MAX_VALUE` turns the bound off.
+     */
+    public var highWaterMarkBytes: Long
+        get() = config.highWaterMarkBytes()
+        set(value) {
+            config.highWaterMarkBytes(value)
+        }
+
+    /** What an emit does at the high-water mark (jipc), default [Backpressure.FAIL] (`EBACKPRESSURE`). */
+    public var backpressure: Backpressure
+        get() = config.backpressure()
+        set(value) {
+            config.backpressure(value)
+        }
+
+    /**
+     * How long a peer may hold an incomplete frame before `error` (`ETIMEDOUT`) and close (jipc), default 30 s;
+     * `Duration.ZERO` turns it off.
+     */
+    public var partialFrameTimeout: Duration
+        get() = config.partialFrameTimeout().toKotlinDuration()
+        set(value) {
+            config.partialFrameTimeout(value.toJavaDuration())
+        }
+
+    /** Clients: messages kept, in order, while reconnecting (jipc), default 0 (off: such emits fail). */
+    public var offlineQueue: Int
+        get() = config.offlineQueue()
+        set(value) {
+            config.offlineQueue(value)
+        }
+
+    /** The codec (jipc, `proto/README.md`): servers default to [Wire.AUTO], clients speak JSON unless [Wire.PROTO]. */
+    public var wire: Wire
+        get() = config.wire()
+        set(value) {
+            config.wire(value)
+        }
+
+    /** AUTO servers: how long emits to a new connection wait for its first byte (jipc), default 200 ms. */
+    public var wireDetectTimeout: Duration
+        get() = config.wireDetectTimeout().toKotlinDuration()
+        set(value) {
+            config.wireDetectTimeout(value.toJavaDuration())
+        }
+
+    /** Default timeout of a request (jipc), default 30 s (`ETIMEDOUT`). */
+    public var requestTimeout: Duration
+        get() = config.requestTimeout().toKotlinDuration()
+        set(value) {
+            config.requestTimeout(value.toJavaDuration())
+        }
+
+    /** The socket implementation (jipc), default [Transport.AUTO]; `-Djipc.transport` overrides it. */
+    public var transport: Transport
+        get() = config.transport()
+        set(value) {
+            config.transport(value)
+        }
+
+    /**
+     * How long the I/O thread polls without blocking before it waits (jipc), default zero (off), at most
+     * [IpcConfig.BUSY_POLL_MAX]: lower latency for a busy core while traffic flows.
+     */
+    public var busyPoll: Duration
+        get() = config.busyPoll().toKotlinDuration()
+        set(value) {
+            config.busyPoll(value.toJavaDuration())
+        }
+
+    /**
+     * Servers on Unix sockets: the only user ids whose connections are accepted (jipc), default empty (every uid the
+     * socket file's mode lets in).
+     */
+    public var allowedUids: Set<Int>
+        get() = config.allowedUids()
+        set(value) {
+            config.allowedUids(*value.toIntArray())
         }
 
     internal fun build(): IpcConfig = config.copy().validate()

@@ -188,6 +188,60 @@ class UdpTest {
         assertEquals(1, server.sockets().size());
     }
 
+    /**
+     * UDP has no close: senders that are gone (one-shot tools on ephemeral ports) must not fill the peer table for
+     * good. A live peer that speaks after the table filled takes the place of the one heard from longest ago, gets
+     * broadcasts, and the table never holds more than maxConnections peers.
+     */
+    @Test
+    void shouldReplaceThePeerHeardFromLongestAgoWhenThePeerTableIsFull() throws Exception {
+        Ipc ipc = Ipc.create(Net.config("world", "/tmp/").maxConnections(3));
+        open.add(ipc);
+        IpcServer server = ipc.serveNet("127.0.0.1", 0, UdpType.UDP4);
+        server.on("message", (data, socket) -> socket.emit("reply", data));
+        server.start();
+        for (int i = 0; i < 10; i++) {
+            try (DatagramSocket gone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                gone.setSoTimeout(10_000);
+                send(gone, server, "{\"type\":\"message\",\"data\":" + i + "}\f");
+                assertEquals("{\"type\":\"reply\",\"data\":" + i + "}\f", receive(gone));
+            }
+        }
+        assertEquals(3, server.sockets().size(), "at most maxConnections peers are remembered");
+
+        DatagramSocket live = raw(UdpType.UDP4);
+        send(live, server, "{\"type\":\"message\",\"data\":\"hi\"}\f");
+        assertEquals("{\"type\":\"reply\",\"data\":\"hi\"}\f", receive(live));
+        List<IpcSocket> remembered = server.sockets();
+        assertEquals(3, remembered.size());
+        InetSocketAddress liveAddress = new InetSocketAddress(live.getLocalAddress(), live.getLocalPort());
+        assertEquals(liveAddress, remembered.get(2).remoteAddress(), "the live peer is remembered, last heard");
+        server.broadcast("news", 1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"news\",\"data\":1}\f", receive(live));
+
+        // a remembered peer that speaks again is heard from most recently: new senders replace the others first
+        DatagramSocket other = raw(UdpType.UDP4);
+        send(live, server, "{\"type\":\"message\",\"data\":\"again\"}\f");
+        receive(live);
+        for (int i = 0; i < 2; i++) {
+            try (DatagramSocket gone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                gone.setSoTimeout(10_000);
+                send(gone, server, "{\"type\":\"message\",\"data\":" + i + "}\f");
+                receive(gone);
+            }
+        }
+        assertTrue(server.sockets().stream().anyMatch(s -> liveAddress.equals(s.remoteAddress())),
+                "the peer heard from most recently stays: " + server.sockets());
+        send(live, server, "{\"type\":\"message\",\"data\":\"still here\"}\f");
+        receive(live);
+        send(other, server, "{\"type\":\"message\",\"data\":\"o\"}\f");
+        receive(other);
+        assertEquals(3, server.sockets().size());
+        server.broadcast("news", 2).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"news\",\"data\":2}\f", receive(live));
+        assertEquals("{\"type\":\"news\",\"data\":2}\f", receive(other));
+    }
+
     @Test
     void shouldFailAnOversizeDatagramNamingItsSize() throws Exception {
         IpcServer server = echoServer(UdpType.UDP4, new Recorder());

@@ -133,12 +133,12 @@ public final class Bench {
     }
 
     private static void usage(int code) {
-        System.err.println("usage: Bench pingpong uds|tcp|udp|tls [iters=100000] [warmup=20000] [size=64]"
+        System.err.println("usage: jipc bench pingpong uds|tcp|udp|tls [iters=100000] [warmup=20000] [size=64]"
                 + " [--same-jvm]\n"
-                + "       Bench stream   uds|tcp|tls [msgs=5000000] [size=64] [--window=16384 (0: unthrottled)]"
+                + "       jipc bench stream   uds|tcp|tls [msgs=5000000] [size=64] [--window=16384 (0: unthrottled)]"
                 + " [--same-jvm]\n"
-                + "       Bench broadcast uds|tcp [clients=100] [msgs=200000] [size=64] [--window=1024]\n"
-                + "       Bench scale    uds [connections=10000]\n"
+                + "       jipc bench broadcast uds|tcp [clients=100] [msgs=200000] [size=64] [--window=1024]\n"
+                + "       jipc bench scale    uds [connections=10000]\n"
                 + "env JIPC_BENCH_SERVER_OPTS: extra JVM options for the server child process");
         System.exit(code);
     }

@@ -168,6 +168,10 @@ sealed interface Address permits Address.Named, Address.UnixPath, Address.Tcp, A
                 throw new UsageException(flag + " " + text + ": the port must be " + min + "..65535"
                         + (serving ? " (0: the OS picks one)" : ""));
             }
+            if (serving && new java.net.InetSocketAddress(host, 0).isUnresolved()) {
+                // a client may retry until the name resolves; a server cannot bind a name that does not
+                throw new UsageException(flag + " " + text + ": unknown host " + host);
+            }
             return new Tcp(host, p);
         }
 

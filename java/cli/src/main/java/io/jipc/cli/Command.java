@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 /** The CLI's commands, with the options and arguments each accepts. */
 enum Command {
     DEMO(0, 0, "", Set.of(), Set.of("--silent"), DemoCommand::run),
-    SERVE(0, 0, "", join(Setup.VALUED, Set.of("--events")), join(Setup.FLAGS, Set.of("--echo", "--relay")),
+    SERVE(0, 0, "", join(Setup.VALUED, Set.of("--events", "--max-connections")), join(Setup.FLAGS, Set.of("--echo", "--relay")),
             ServeCommand::run),
     EMIT(1, 2, "TYPE", join(Setup.VALUED, Set.of("--wait", "--count", "--timeout")), Setup.FLAGS, EmitCommand::run),
     LISTEN(0, 0, "", join(Setup.VALUED, Set.of("--count", "--timeout", "--events")), Setup.FLAGS,

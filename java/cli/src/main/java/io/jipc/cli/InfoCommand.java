@@ -27,7 +27,12 @@ final class InfoCommand {
                 System.getProperty("os.arch", "")));
         TransportSelection choice = TransportSelection.choose(configured);
         line.put("transport", choice.kind().name().toLowerCase(Locale.ROOT));
-        line.put("reason", choice.reason());
+        String property = System.getProperty(TransportSelection.PROPERTY);
+        boolean byFlag = o.has("--transport") && configured != io.jipc.Transport.AUTO
+                && (property == null || property.isBlank());
+        // the library says "IpcConfig.transport=nio"; here the choice came from the command line
+        line.put("reason", byFlag ? "chosen by --transport " + configured.name().toLowerCase(Locale.ROOT)
+                : choice.reason());
         line.put("nativeAvailable", NativeLibrary.isAvailable());
         if (!NativeLibrary.isAvailable()) {
             line.put("nativeUnavailable", NativeLibrary.unavailabilityCause());
@@ -36,7 +41,8 @@ final class InfoCommand {
         return 0;
     }
 
-    private static String version() {
+    /** @return this jar's version, from the properties Maven filtered at build time */
+    static String version() {
         Properties p = new Properties();
         try (InputStream in = InfoCommand.class.getResourceAsStream("jipc-cli.properties")) {
             if (in != null) {

@@ -24,6 +24,8 @@ public final class Main {
     static final int FAILED = 1;
     /** Exit status of a command interrupted before it finished (128 + SIGINT). */
     static final int INTERRUPTED = 130;
+    /** The command words, for messages. */
+    private static final String COMMANDS = "commands: demo, serve, emit, listen, info, bench";
 
     private Main() {
     }
@@ -80,10 +82,20 @@ public final class Main {
                 throw new UsageException("no command given (run 'jipc --help')");
             }
             String first = list.get(0);
+            if ("--version".equals(first)) {
+                if (list.size() > 1) {
+                    throw new UsageException("--version takes no arguments");
+                }
+                o.text("jipc " + InfoCommand.version() + "\n");
+                return 0;
+            }
             if ("--help".equals(first) || "-h".equals(first) || "help".equals(first)) {
+                if (list.size() > 1 && "bench".equals(list.get(1))) {
+                    throw new UsageException("run 'jipc bench --help' for the benchmarks' command line");
+                }
                 Command about = list.size() > 1 ? Command.of(list.get(1)) : null;
                 if (list.size() > 1 && about == null) {
-                    throw new UsageException("unknown command " + list.get(1) + " (commands: demo, serve, emit, listen, info)");
+                    throw new UsageException("unknown command " + list.get(1) + " (" + COMMANDS + ")");
                 }
                 o.text(about == null ? Usage.GENERAL : Usage.of(about));
                 return 0;
@@ -91,7 +103,7 @@ public final class Main {
             command = Command.of(first);
             if (command == null) {
                 throw new UsageException((first.startsWith("-") ? "unknown option " : "unknown command ") + first
-                        + " (commands: demo, serve, emit, listen, info; run 'jipc --help')");
+                        + " (" + COMMANDS + "; run 'jipc --help')");
             }
             Options options = Options.parse(command, list.subList(1, list.size()));
             if (options.help()) {

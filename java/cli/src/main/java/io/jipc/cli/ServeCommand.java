@@ -38,6 +38,10 @@ final class ServeCommand {
     }
 
     static int run(Options o, Out out) {
+        if (o.flag("--echo") && o.flag("--relay")) {
+            throw new UsageException("--echo and --relay exclude each other: --relay already sends each event back"
+                    + " to its sender (with every other socket)");
+        }
         Address address = Address.from(o, true);
         Set<String> events = o.list("--events");
         ServeCommand cmd = new ServeCommand(out, o.flag("--raw"), o.flag("--echo"), o.flag("--relay"));
@@ -112,7 +116,10 @@ final class ServeCommand {
             report(m.isRequest() ? m.reply(m) : socket.emit(m.type(), m), socket);
         }
         if (relay) {
-            report(server.broadcast(m.type(), m), null);
+            // one emit per socket rather than one broadcast, so that a failure names the socket it happened on
+            for (IpcSocket s : server.sockets()) {
+                report(s.emit(m.type(), m), s);
+            }
         }
     }
 

@@ -25,7 +25,11 @@ final class Setup {
      * @return a config for a server at that address
      */
     static IpcConfig server(Options o, Address address) {
-        return address.configure(common(o));
+        IpcConfig c = address.configure(common(o));
+        if (o.has("--max-connections")) {
+            c.maxConnections((int) o.number("--max-connections", 1, Integer.MAX_VALUE, 0));
+        }
+        return c;
     }
 
     /**

@@ -52,7 +52,7 @@ final class Usage {
             + "errors: one line on stderr. Exit status: 0 done, 1 failed (connection, timeout),\n"
             + "2 bad command line.\n"
             + "\n"
-            + "Run 'jipc COMMAND --help' for a command's options.\n";
+            + "Run 'jipc COMMAND --help' for a command's options, 'jipc --version' for the version.\n";
 
     static final String DEMO = ""
             + "Usage: jipc demo [--silent]\n"
@@ -64,7 +64,7 @@ final class Usage {
             + "socket.disconnected, stop. Exits 0, or 1 if the exchange fails or takes over 5 s.\n";
 
     static final String SERVE = ""
-            + "Usage: jipc serve ADDRESS [--echo] [--relay] [--events A,B,...] [OPTIONS]\n"
+            + "Usage: jipc serve ADDRESS [--echo | --relay] [--events A,B,...] [--max-connections N] [OPTIONS]\n"
             + "\n"
             + "Serves until interrupted (SIGINT/SIGTERM; the socket file is removed) and prints:\n"
             + "  {\"event\":\"start\",\"address\":A,...}   once listening; A is the path or HOST:PORT (the real port\n"
@@ -79,8 +79,11 @@ final class Usage {
             + "\n"
             + "  --echo                send each received event back to its sender (same type and data);\n"
             + "                        answer a request with its own data\n"
-            + "  --relay               broadcast each received event to every connected socket, sender included\n"
+            + "  --relay               send each received event to every connected socket, sender included\n"
+            + "                        (not with --echo); a failed send is an error line naming that socket\n"
             + "  --events A,B          only these event types (default: all)\n"
+            + "  --max-connections N   connections (UDP: peers remembered) served at once; more are closed at\n"
+            + "                        once (default 100, node-ipc's maxConnections)\n"
             + "\n"
             + ADDRESS + "\n" + COMMON;
 

@@ -72,6 +72,6 @@ class BenchCommandTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
-        assertTrue(out.contains("unknown mode nosuchmode") && out.contains("usage: Bench pingpong"), out);
+        assertTrue(out.contains("unknown mode nosuchmode") && out.contains("usage: jipc bench pingpong"), out);
     }
 }

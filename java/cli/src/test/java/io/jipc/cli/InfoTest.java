@@ -29,7 +29,7 @@ class InfoTest {
     void shouldHonourTheTransportOption() throws Exception {
         JsonNode line = Json.MAPPER.readTree(Cli.run("info", "--transport", "nio").out.all().get(0));
         assertEquals("nio", line.get("transport").asText());
-        assertTrue(line.get("reason").asText().contains("nio"), line.toString());
+        assertEquals("chosen by --transport nio", line.get("reason").asText(), line.toString());
     }
 
     @Test

@@ -103,13 +103,53 @@ class ServeEmitTest {
     }
 
     @Test
-    void shouldWaitForSeveralRepliesWithRelay() throws Exception {
-        String path = dir.resolve("both.sock").toString();
-        try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--relay", "--silent")) {
+    void shouldRelayToEverySocketSenderIncluded() throws Exception {
+        String path = dir.resolve("relay.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--relay", "--silent")) {
             serve.out.awaitEvent("start");
-            Cli emit = Cli.run("emit", "--path", path, "twice", "\"x\"", "--wait", "twice", "--count", "2");
+            Cli listen = Cli.start("listen", "--path", path, "--count", "1", "--silent");
+            serve.out.awaitEvent("connect");
+            Cli emit = Cli.run("emit", "--path", path, "news", "\"x\"", "--wait", "news", "--silent");
             assertEquals(0, emit.status(), "stderr: " + emit.err.all());
-            assertEquals(2, emit.out.all().size(), "echo and relay each send it back: " + emit.out.all());
+            assertEquals(List.of(Lines.json("{\"event\":\"news\",\"data\":\"x\"}")), emit.out.json());
+            assertEquals(0, listen.join(), "stderr: " + listen.err.all());
+            assertTrue(listen.out.json().stream().anyMatch(n -> n.path("event").asText().equals("news")
+                    && n.path("data").asText().equals("x")), listen.out.all().toString());
+        }
+    }
+
+    @Test
+    void shouldRefuseEchoWithRelay() {
+        Cli cli = Cli.run("serve", "--path", dir.resolve("x.sock").toString(), "--echo", "--relay");
+        assertEquals(Main.USAGE, cli.status());
+        assertTrue(cli.err.all().get(0).contains("--echo and --relay exclude each other"), cli.err.all().toString());
+    }
+
+    @Test
+    void shouldCloseConnectionsOverMaxConnections() throws Exception {
+        String path = dir.resolve("max.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--max-connections", "1", "--silent")) {
+            serve.out.awaitEvent("start");
+            java.nio.channels.SocketChannel first = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(path));
+            serve.out.awaitEvent("connect");
+            try (java.nio.channels.SocketChannel second = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(path))) {
+                java.util.concurrent.CompletableFuture<Integer> read = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return second.read(java.nio.ByteBuffer.allocate(1));
+                            } catch (java.io.IOException e) {
+                                return -2; // reset: closed too
+                            }
+                        });
+                int n = read.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(n < 0, "the connection over the limit is closed: " + n);
+            }
+            assertTrue(first.isConnected());
+            first.close();
+            assertEquals(1, serve.out.json().stream().filter(n -> n.path("event").asText().equals("connect"))
+                    .count());
         }
     }
 

@@ -44,6 +44,19 @@ class UsageTest {
         assertUsage(Cli.run("--frobnicate"), "unknown option --frobnicate");
         assertUsage(Cli.run(), "no command");
         assertUsage(Cli.run("help", "frobnicate"), "frobnicate");
+        assertUsage(Cli.run("frobnicate"), "commands: demo, serve, emit, listen, info, bench");
+        assertUsage(Cli.run("help", "frobnicate"), "commands: demo, serve, emit, listen, info, bench");
+        assertUsage(Cli.run("help", "bench"), "jipc bench --help");
+    }
+
+    @Test
+    void shouldPrintTheVersion() {
+        Cli cli = Cli.run("--version");
+        assertEquals(0, cli.status());
+        assertEquals(1, cli.out.all().size(), cli.out.all().toString());
+        assertTrue(cli.out.all().get(0).matches("jipc \\d+\\.\\d+\\.\\d+\\S*"), cli.out.all().get(0));
+        assertTrue(String.join("\n", Cli.run("--help").out.all()).contains("--version"));
+        assertUsage(Cli.run("--version", "x"), "--version");
     }
 
     @Test
@@ -76,6 +89,10 @@ class UsageTest {
         assertUsage(Cli.run("serve", "--path", "/tmp/a", "--events", ","), "--events");
         assertUsage(Cli.run("serve", "--path", "/tmp/a", "--busy-poll", "10001"), "--busy-poll");
         assertUsage(Cli.run("emit", "--path", "/tmp/a", "x", "--busy-poll", "-1"), "--busy-poll");
+        assertUsage(Cli.run("serve", "--tcp", "notahost.invalid:8000"), "unknown host notahost.invalid");
+        assertUsage(Cli.run("serve", "--udp4", "notahost.invalid:8000"), "unknown host notahost.invalid");
+        assertUsage(Cli.run("serve", "--path", "/tmp/a", "--max-connections", "0"), "--max-connections");
+        assertUsage(Cli.run("emit", "--path", "/tmp/a", "x", "--max-connections", "2"), "unknown option");
     }
 
     private static void assertUsage(Cli cli, String named) {

@@ -15,7 +15,8 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * decoded per peer with the same incremental decoder as the stream transports, so a datagram holding several frames
  * gives several events and a frame split over datagrams from one peer is joined, as node-ipc 14 does (9.x drops a
  * datagram without a trailing delimiter). At most {@code maxConnections} peers are remembered, for broadcast and
- * reassembly; datagrams from further senders are still delivered, each decoded on its own.
+ * reassembly. A sender not yet remembered when the table is full takes the place of the peer heard from longest ago
+ * (least recently heard): UDP has no close, so senders that are gone (one-shot tools, ephemeral ports) would otherwise
+ * fill the table for good and live peers that spoke later would never get a broadcast. The forgotten peer loses only
+ * its place in {@link #sockets()} and broadcasts (and a partial frame, if it had one); it is remembered again the next
+ * time it sends.
  */
 final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     final IpcRuntime rt;
@@ -37,8 +42,9 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     private final int port;
     final UdpType type;
     private final Handlers handlers = new Handlers();
-    /** I/O thread only. */
-    private final Map<InetSocketAddress, UdpPeer> peers = new HashMap<>();
+    /** I/O thread only. In access order: {@code get} on a datagram moves its sender to the end, so the first entry is
+     * the peer heard from longest ago, the one a new sender replaces when the table is full. */
+    private final LinkedHashMap<InetSocketAddress, UdpPeer> peers = new LinkedHashMap<>(16, 0.75f, true);
     /** The remembered peers, in order heard from, for {@link #sockets()} and broadcast from any thread. */
     private final CopyOnWriteArrayList<UdpPeer> order = new CopyOnWriteArrayList<>();
     private final AtomicLong peerIds = new AtomicLong();
@@ -233,10 +239,14 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         UdpPeer peer = peers.get(sender);
         if (peer == null) {
             peer = new UdpPeer(this, sender, Long.toString(peerIds.incrementAndGet()));
-            if (peers.size() < rt.config.maxConnections()) {
-                peers.put(sender, peer);
-                order.add(peer);
+            if (peers.size() >= rt.config.maxConnections()) {
+                Iterator<Map.Entry<InetSocketAddress, UdpPeer>> eldest = peers.entrySet().iterator();
+                UdpPeer replaced = eldest.next().getValue();
+                eldest.remove();
+                order.remove(replaced);
             }
+            peers.put(sender, peer);
+            order.add(peer);
         }
         peer.receive(data);
     }

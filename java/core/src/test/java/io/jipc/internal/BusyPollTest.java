@@ -104,8 +104,12 @@ class BusyPollTest {
             // every reply arrives while the client spins (the server answers within microseconds, it spins 10 ms)
             assertTrue(client.busyPollHits() > 0, "no reply was found by busy polling: " + client.busyPollHits());
             assertEquals(0, server.busyPollHits(), "the server does not busy-poll");
-            // once idle, the client's loop must stop spinning and block
+            // once idle, the client's loop must stop spinning and block. It may have blocked for good already (a
+            // loaded machine delays this thread past the spin), so read the count, then give the loop one more turn
+            // with a task: whether it was spinning or blocked, once the task ran and nothing else happens it must
+            // block again, and a loop that never stops spinning never does
             long before = client.blockingPolls();
+            client.execute(() -> { });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (client.blockingPolls() == before && System.nanoTime() < deadline) {
                 Thread.sleep(5);
