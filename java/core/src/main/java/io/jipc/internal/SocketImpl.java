@@ -97,12 +97,10 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     private static final class Deferred {
         final Outgoing out;
         final CompletableFuture<Void> promise = new CompletableFuture<>();
-        final boolean mayBlock;
         final long bytes;
 
-        Deferred(Outgoing out, boolean mayBlock, long bytes) {
+        Deferred(Outgoing out, long bytes) {
             this.out = out;
-            this.mayBlock = mayBlock;
             this.bytes = bytes;
         }
     }
@@ -171,7 +169,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
                         }
                     }
                     if (!wait) {
-                        Deferred d = new Deferred(out, mayBlock, size);
+                        Deferred d = new Deferred(out, size);
                         deferred.add(d);
                         deferredBytes += size;
                         failDropped(dropped, mark);
@@ -219,38 +217,38 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         return codec;
     }
 
+    /**
+     * Moves what waited for the codec into the channel, then publishes the codec. Both happen under the lock that
+     * {@link #send(Outgoing, boolean)} takes while the codec is unknown, and an emit that finds the codec published
+     * writes straight to the channel: so every emit made before the decision is queued ahead of every emit made after
+     * it, and each emitting thread's frames keep their order on the connection. The waiting frames were counted against
+     * the high-water mark when they were taken, so they are queued as they are, each with its own stage.
+     */
     @Override
     public void onCodec(Codec chosen) {
-        List<Deferred> q;
         synchronized (this) {
             if (codec != null) {
                 return;
             }
-            codec = chosen;
-            q = deferred;
+            List<Deferred> q = deferred;
             deferred = null;
             deferredBytes = 0;
+            for (Deferred d : q) {
+                ByteBuffer frame;
+                try {
+                    frame = d.out.get(chosen, false);
+                } catch (IpcException e) {
+                    d.promise.completeExceptionally(e);
+                    continue;
+                }
+                channel.write(frame, d.promise);
+            }
+            codec = chosen;
         }
-        decided.complete(null);
+        decided.complete(null); // after the queued frames: a writer that waited on it (BLOCK) goes behind them
         if (detectTimer != null) {
             detectTimer.cancel();
             detectTimer = null;
-        }
-        for (Deferred d : q) {
-            ByteBuffer frame;
-            try {
-                frame = d.out.get(chosen, false);
-            } catch (IpcException e) {
-                d.promise.completeExceptionally(e);
-                continue;
-            }
-            send(frame, d.mayBlock).whenComplete((v, e) -> {
-                if (e != null) {
-                    d.promise.completeExceptionally(e);
-                } else {
-                    d.promise.complete(null);
-                }
-            });
         }
     }
 
