@@ -47,6 +47,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     private volatile String peerId;
     /** Set when a protocol error closes the connection: later frames of the same read are ignored. */
     private boolean stopped;
+    /** Set when a protocol error started closing the connection (I/O thread). */
+    private boolean closingForError;
     /** Set when this side closes the connection: a frame cut short by that is not the peer's truncation. */
     volatile boolean closedHere;
 
@@ -344,8 +346,13 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         decoder.decode(data, this);
         if (stopped || decoder.isFinished()) {
             data.position(data.limit());
-            partial.cancel();
-            channel.close(null);
+            if (!closingForError) {
+                closingForError = true;
+                partial.cancel();
+                // what was emitted before the decision, such as a handler's reply to a valid frame of this read, is
+                // written first, as on close(); later emits fail as closed and later input is ignored
+                channel.closeAfterFlush(rt.config.flushTimeout().toNanos());
+            }
             return;
         }
         partial.afterRead();
