@@ -32,7 +32,9 @@ import java.util.Objects;
  * and error messages are the same either way. Invalid UTF-8 is reported as
  * malformed (node would substitute U+FFFD), as are a UTF-8 byte order mark and NUL bytes. Limits of the given
  * {@link JsonFactory} ({@code StreamReadConstraints}: nesting depth, number length, ...) apply. When the sink throws,
- * the exception propagates and the decoder is finished.
+ * the exception propagates and the decoder is finished. A stream that starts with {@code 0x8F}, the lead byte of
+ * jipc's protobuf preamble, is refused on that byte ({@link FrameSink#WIRE_PROTO_REASON}; the decoder is finished)
+ * unless the delimiter starts with it.
  */
 public final class JsonFrameDecoder extends StreamDecoder {
 
