@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,6 +94,7 @@ class AutoWireOrderTest {
 
         List<SocketChannel> clients = new ArrayList<>();
         List<Future<String>> readers = new ArrayList<>();
+        List<AtomicReference<String>> progress = new ArrayList<>();
         try {
             for (int c = 0; c < CLIENTS; c++) {
                 Thread.sleep(DETECT.toMillis() / 2); // connections open while the emitters run
@@ -102,7 +104,9 @@ class AutoWireOrderTest {
                     // one client speaks first: its codec is decided by its first byte, not by the timeout
                     raw.write(ByteBuffer.wrap("{\"type\":\"hi\",\"data\":1}\f".getBytes(StandardCharsets.UTF_8)));
                 }
-                readers.add(pool.submit(() -> readInOrder(raw)));
+                AtomicReference<String> seen = new AtomicReference<>("");
+                progress.add(seen);
+                readers.add(pool.submit(() -> readInOrder(raw, seen)));
             }
             Thread.sleep(3 * DETECT.toMillis()); // every connection decided (by the timeout) while the emitters go on
             stop.set(true);
@@ -113,7 +117,13 @@ class AutoWireOrderTest {
                 s.stage.toCompletableFuture().get(30, TimeUnit.SECONDS); // every emit succeeded: none was dropped
             }
             for (int c = 0; c < CLIENTS; c++) {
-                assertEquals("ok", readers.get(c).get(60, TimeUnit.SECONDS), "client " + c);
+                String result;
+                try {
+                    result = readers.get(c).get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    result = "still reading after 60 s: " + progress.get(c).get();
+                }
+                assertEquals("ok", result, "client " + c);
             }
         } finally {
             stop.set(true);
@@ -133,7 +143,8 @@ class AutoWireOrderTest {
      *
      * @return "ok", or what went wrong
      */
-    private static String readInOrder(SocketChannel raw) throws Exception {
+    private static String readInOrder(SocketChannel raw, AtomicReference<String> seen)
+            throws Exception {
         long[] next = new long[THREADS];
         java.util.Arrays.fill(next, -1);
         boolean[] ended = new boolean[THREADS];
@@ -148,10 +159,11 @@ class AutoWireOrderTest {
                 return "connection closed after " + frames + " frames; " + problems;
             }
             pending.append(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+            int from = 0;
             int cut;
-            while ((cut = pending.indexOf("\f")) >= 0) {
-                String frame = pending.substring(0, cut);
-                pending.delete(0, cut + 1);
+            while ((cut = pending.indexOf("\f", from)) >= 0) {
+                String frame = pending.substring(from, cut);
+                from = cut + 1;
                 frames++;
                 boolean end = frame.startsWith("{\"type\":\"end\"");
                 int at = frame.indexOf("\"data\":\"") + 8;
@@ -165,7 +177,9 @@ class AutoWireOrderTest {
                     ended[t] = true;
                     endedCount++;
                 } else if (ended[t]) {
-                    problems.add("thread " + t + ": " + seq + " after its end");
+                    if (problems.size() < 10) {
+                        problems.add("thread " + t + ": " + seq + " after its end");
+                    }
                 } else {
                     if (next[t] >= 0 && seq != next[t] && problems.size() < 10) {
                         problems.add("thread " + t + ": " + seq + " where " + next[t] + " was due");
@@ -173,6 +187,9 @@ class AutoWireOrderTest {
                     next[t] = seq + 1;
                 }
             }
+            pending.delete(0, from);
+            seen.set(frames + " frames, next due " + java.util.Arrays.toString(next) + ", ended "
+                    + java.util.Arrays.toString(ended) + ", " + pending.length() + " chars of a frame pending");
         }
         for (int t = 0; t < THREADS; t++) {
             if (next[t] < 0) {
