@@ -16,6 +16,7 @@ package io.jipc;
  * {@code EDATA} (data that cannot be bound or serialised),
  * {@code ESTATE} (an operation not allowed in the current state),
  * {@code EVERSION} (a protobuf client's preamble names a protocol version this side does not speak),
+ * {@code EWIRE} (a peer speaks jipc's protobuf mode, as its preamble shows, to an endpoint that speaks JSON only),
  * {@code EREMOTE} (a request the peer answered with an error; the message names the peer's code, e.g.
  * {@code ENOHANDLER} or {@code EHANDLER}), {@code ENOTSUP} (request on a socket that cannot carry one, e.g. UDP).
  * {@code ETIMEDOUT} and {@code ECLOSED} also fail a request that got no reply in time or whose connection closed.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -235,6 +236,52 @@ class BadInputTest {
             String msg = rec.next();
             assertTrue(msg.contains("connection closed inside a frame (23 bytes pending)"), msg);
             rec.expect("disconnect", "destroy");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldFlushTheReplyToAValidFrameBeforeClosingForGarbageInTheSameRead(Net net) throws Exception {
+        startServer(net, Net.config("world", Net.tempSocketRoot()));
+        try (SocketChannel bad = rawPeer()) {
+            // one write, so one read on the server: the echo handler replies on the I/O thread before the garbage
+            send(bad, "{\"type\":\"echo\",\"data\":\"valid\"}\fgarbage\f");
+            assertEquals("{\"type\":\"echo\",\"data\":\"valid\"}\f", readFrame(bad));
+            String err = next();
+            assertTrue(err.startsWith("error:EMALFORMED:2:socket 2 ("), err);
+            assertTrue(err.endsWith("; closing the connection"), err);
+            assertEquals("gone:2", next());
+            assertEquals(-1, bad.read(ByteBuffer.allocate(64)), "nothing after the reply but the close");
+        }
+        assertGoodClientStillServed();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldFlushTheClientsReplyBeforeClosingForGarbageInTheSameRead(Net net) throws Exception {
+        String root = Net.tempSocketRoot();
+        Path path = Path.of(root, "raw.sock");
+        try (ServerSocketChannel raw = net == Net.UNIX ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                : ServerSocketChannel.open()) {
+            raw.bind(net == Net.UNIX ? UnixDomainSocketAddress.of(path) : new InetSocketAddress("127.0.0.1", 0));
+            Recorder rec = new Recorder();
+            java.util.function.Consumer<IpcClient> setup = c -> {
+                rec.watch(c);
+                c.on("ping", d -> c.emit("pong", d.asText()));
+            };
+            Ipc hello = ipc(Net.config("hello", root).stopRetrying(true));
+            if (net == Net.UNIX) {
+                hello.connectTo("raw", path.toString(), setup);
+            } else {
+                hello.connectToNet("raw", "127.0.0.1", ((InetSocketAddress) raw.getLocalAddress()).getPort(), setup);
+            }
+            try (SocketChannel peer = raw.accept()) {
+                rec.expect("connect");
+                send(peer, "{\"type\":\"ping\",\"data\":\"valid\"}\fgarbage\f");
+                assertEquals("{\"type\":\"pong\",\"data\":\"valid\"}\f", readFrame(peer));
+                rec.expect("error:EMALFORMED", "disconnect", "destroy");
+                assertEquals(-1, peer.read(ByteBuffer.allocate(64)), "nothing after the reply but the close");
+            }
         }
     }
 }

@@ -336,6 +336,85 @@ class ProtoWireTest {
         assertEquals("m:ok", take(errors));
     }
 
+    private static final byte[] PREAMBLE = {(byte) 0x8F, 'j', 'i', 'p', 'c', 1};
+
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldRefuseTheProtobufPreambleAtOnceOnAJsonOnlyServer(Net net) throws Exception {
+        String root = Net.tempSocketRoot();
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        IpcServer jsonOnly = net.serve(ipc(Net.config("j", root).wire(Wire.JSON)));
+        jsonOnly.on("error", (d, s) -> events.add(d.error().get().code() + ":" + d.error().get().getMessage()));
+        jsonOnly.on("socket.disconnected", (d, s) -> events.add("gone"));
+        jsonOnly.on("m", (d, s) -> s.emit("m", d.asText()));
+        jsonOnly.start();
+        // a peer that sends the preamble and stays: refused without waiting for a delimiter or the close
+        try (SocketChannel raw = rawConnect(net, jsonOnly)) {
+            raw.write(ByteBuffer.wrap(PREAMBLE));
+            String e = take(events);
+            assertTrue(e.startsWith("EWIRE:socket ") && e.contains("peer speaks jipc protobuf mode")
+                    && e.contains("this endpoint speaks JSON only") && e.endsWith("; closing the connection"), e);
+            assertEquals("gone", take(events));
+            assertEquals(-1, raw.read(ByteBuffer.allocate(16)));
+        }
+        // a jipc protobuf client sends the preamble as soon as it connects
+        Recorder rec = new Recorder();
+        net.connect(ipc(Net.config("p", root).wire(Wire.PROTO).stopRetrying(true)), "j", jsonOnly, rec::watch);
+        String e = take(events);
+        assertTrue(e.startsWith("EWIRE:") && e.contains("peer speaks jipc protobuf mode"), e);
+        rec.await("disconnect");
+        // JSON clients are served as before
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        IpcClient json = net.connect(ipc(Net.config("c", root)), "j", jsonOnly, c -> c.on("m", d -> got.add(d.asText())));
+        json.emit("m", "still served");
+        assertEquals("still served", take(got));
+    }
+
+    @Test
+    void shouldRefuseTheProtobufPreambleAtOnceOnAJsonClient() throws Exception {
+        String root = Net.tempSocketRoot();
+        java.nio.file.Path path = java.nio.file.Path.of(root, "raw.sock");
+        try (java.nio.channels.ServerSocketChannel server =
+                java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+            Recorder rec = new Recorder();
+            ipc(Net.config("hello", root).stopRetrying(true)).connectTo("raw", path.toString(), c -> {
+                rec.watch(c);
+                c.on("error", d -> errors.add(d.error().get().code() + ":" + d.error().get().getMessage()));
+            });
+            try (SocketChannel peer = server.accept()) {
+                rec.expect("connect");
+                peer.write(ByteBuffer.wrap(PREAMBLE));
+                String e = take(errors);
+                assertTrue(e.startsWith("EWIRE:") && e.contains("peer speaks jipc protobuf mode"), e);
+                rec.expect("error:EWIRE", "disconnect", "destroy");
+                assertEquals(-1, peer.read(ByteBuffer.allocate(16)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldPassThePreambleThroughInRawBufferMode(Net net) throws Exception {
+        String root = Net.tempSocketRoot();
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        IpcServer raw = net.serve(ipc(Net.config("r", root).rawBuffer(true).wire(Wire.JSON)));
+        raw.on("error", (d, s) -> events.add("error:" + d.error().get().code()));
+        raw.on("data", (d, s) -> events.add("data:" + java.util.HexFormat.of().formatHex(d.bytes())));
+        raw.start();
+        try (SocketChannel peer = rawConnect(net, raw)) {
+            peer.write(ByteBuffer.wrap(PREAMBLE));
+            StringBuilder hex = new StringBuilder();
+            while (hex.length() < 2 * PREAMBLE.length) {
+                String e = take(events);
+                assertTrue(e.startsWith("data:"), e);
+                hex.append(e.substring(5));
+            }
+            assertEquals("8f6a69706301", hex.toString());
+        }
+    }
+
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badInputs() {
         return java.util.stream.Stream.of(Net.values()).flatMap(n -> java.util.stream.Stream.of(BadProto.values())
                 .map(b -> org.junit.jupiter.params.provider.Arguments.of(n, b)));

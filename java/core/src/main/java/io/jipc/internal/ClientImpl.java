@@ -68,6 +68,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     /** Built-in event names refused from peers (I/O thread only). */
     private final IpcRuntime.ReservedCheck reservedCheck = new IpcRuntime.ReservedCheck();
     private boolean stopped;
+    /** Set when a protocol error started closing the current connection (I/O thread). */
+    private boolean closingForError;
     private final ArrayDeque<Queued> syncQueue = new ArrayDeque<>();
     /** Emits made in the connectTo setup callback, before the first channel exists. */
     private final ArrayDeque<Queued> early = new ArrayDeque<>();
@@ -121,6 +123,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         state = ConnectionState.CONNECTING;
         attemptOpened = false;
         stopped = false;
+        closingForError = false;
         decoder = cfg.rawBuffer() ? null : codec == Codec.PROTO
                 ? new ProtoFrameDecoder(cfg.maxFrameBytes(), false) : rt.newDecoder();
         partial.reset(decoder);
@@ -413,8 +416,13 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             decoder.decode(data, this);
             if (stopped || decoder.isFinished()) {
                 data.position(data.limit());
-                partial.cancel();
-                channel.close(null);
+                if (!closingForError) {
+                    closingForError = true;
+                    partial.cancel();
+                    // what was emitted before the decision, such as a handler's reply to a valid frame of this read,
+                    // is written first, as on disconnect(); later emits fail as closed and later input is ignored
+                    channel.closeAfterFlush(cfg.flushTimeout().toNanos());
+                }
                 return;
             }
             partial.afterRead();

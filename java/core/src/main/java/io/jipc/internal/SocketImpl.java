@@ -47,6 +47,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     private volatile String peerId;
     /** Set when a protocol error closes the connection: later frames of the same read are ignored. */
     private boolean stopped;
+    /** Set when a protocol error started closing the connection (I/O thread). */
+    private boolean closingForError;
     /** Set when this side closes the connection: a frame cut short by that is not the peer's truncation. */
     volatile boolean closedHere;
 
@@ -97,12 +99,10 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     private static final class Deferred {
         final Outgoing out;
         final CompletableFuture<Void> promise = new CompletableFuture<>();
-        final boolean mayBlock;
         final long bytes;
 
-        Deferred(Outgoing out, boolean mayBlock, long bytes) {
+        Deferred(Outgoing out, long bytes) {
             this.out = out;
-            this.mayBlock = mayBlock;
             this.bytes = bytes;
         }
     }
@@ -171,7 +171,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
                         }
                     }
                     if (!wait) {
-                        Deferred d = new Deferred(out, mayBlock, size);
+                        Deferred d = new Deferred(out, size);
                         deferred.add(d);
                         deferredBytes += size;
                         failDropped(dropped, mark);
@@ -219,38 +219,38 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         return codec;
     }
 
+    /**
+     * Moves what waited for the codec into the channel, then publishes the codec. Both happen under the lock that
+     * {@link #send(Outgoing, boolean)} takes while the codec is unknown, and an emit that finds the codec published
+     * writes straight to the channel: so every emit made before the decision is queued ahead of every emit made after
+     * it, and each emitting thread's frames keep their order on the connection. The waiting frames were counted against
+     * the high-water mark when they were taken, so they are queued as they are, each with its own stage.
+     */
     @Override
     public void onCodec(Codec chosen) {
-        List<Deferred> q;
         synchronized (this) {
             if (codec != null) {
                 return;
             }
-            codec = chosen;
-            q = deferred;
+            List<Deferred> q = deferred;
             deferred = null;
             deferredBytes = 0;
+            for (Deferred d : q) {
+                ByteBuffer frame;
+                try {
+                    frame = d.out.get(chosen, false);
+                } catch (IpcException e) {
+                    d.promise.completeExceptionally(e);
+                    continue;
+                }
+                channel.write(frame, d.promise);
+            }
+            codec = chosen;
         }
-        decided.complete(null);
+        decided.complete(null); // after the queued frames: a writer that waited on it (BLOCK) goes behind them
         if (detectTimer != null) {
             detectTimer.cancel();
             detectTimer = null;
-        }
-        for (Deferred d : q) {
-            ByteBuffer frame;
-            try {
-                frame = d.out.get(chosen, false);
-            } catch (IpcException e) {
-                d.promise.completeExceptionally(e);
-                continue;
-            }
-            send(frame, d.mayBlock).whenComplete((v, e) -> {
-                if (e != null) {
-                    d.promise.completeExceptionally(e);
-                } else {
-                    d.promise.complete(null);
-                }
-            });
         }
     }
 
@@ -346,8 +346,13 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         decoder.decode(data, this);
         if (stopped || decoder.isFinished()) {
             data.position(data.limit());
-            partial.cancel();
-            channel.close(null);
+            if (!closingForError) {
+                closingForError = true;
+                partial.cancel();
+                // what was emitted before the decision, such as a handler's reply to a valid frame of this read, is
+                // written first, as on close(); later emits fail as closed and later input is ignored
+                channel.closeAfterFlush(rt.config.flushTimeout().toNanos());
+            }
             return;
         }
         partial.afterRead();

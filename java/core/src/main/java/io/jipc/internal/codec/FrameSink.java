@@ -70,11 +70,19 @@ public interface FrameSink {
      */
     boolean onMalformed(String reason);
 
+    /** The reason a JSON decoder gives when the stream starts with the jipc protobuf preamble's byte (code EWIRE). */
+    String WIRE_PROTO_REASON = "peer speaks jipc protobuf mode (its first byte 0x8f begins the protobuf preamble "
+            + "8f 6a 69 70 63, and no JSON frame); this endpoint speaks JSON only (wire=JSON; a server set to wire "
+            + "AUTO or PROTO accepts protobuf clients)";
+
     /**
      * @param reason a reason given to {@link #onMalformed}
-     * @return the error code it stands for: EFRAMETOOLARGE, EVERSION or EMALFORMED
+     * @return the error code it stands for: EWIRE, EFRAMETOOLARGE, EVERSION or EMALFORMED
      */
     static String codeOf(String reason) {
+        if (reason.equals(WIRE_PROTO_REASON)) {
+            return "EWIRE";
+        }
         if (reason.contains("maxFrameBytes")) {
             return "EFRAMETOOLARGE";
         }

@@ -32,7 +32,9 @@ import java.util.Objects;
  * and error messages are the same either way. Invalid UTF-8 is reported as
  * malformed (node would substitute U+FFFD), as are a UTF-8 byte order mark and NUL bytes. Limits of the given
  * {@link JsonFactory} ({@code StreamReadConstraints}: nesting depth, number length, ...) apply. When the sink throws,
- * the exception propagates and the decoder is finished.
+ * the exception propagates and the decoder is finished. A stream that starts with {@code 0x8F}, the lead byte of
+ * jipc's protobuf preamble, is refused on that byte ({@link FrameSink#WIRE_PROTO_REASON}; the decoder is finished)
+ * unless the delimiter starts with it.
  */
 public final class JsonFrameDecoder extends StreamDecoder {
 
@@ -93,6 +95,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
     private long parseAheadBytes;
     /** Set by scanString when it meets an escape (reset by callers that care). */
     private boolean sawEscape;
+    /** Set once the first byte of the stream was seen (see {@link #refusePreamble}). */
+    private boolean started;
 
     // result of parse()
     private String frameType;
@@ -163,9 +167,32 @@ public final class JsonFrameDecoder extends StreamDecoder {
         }
     }
 
+    /**
+     * At the start of the stream: a peer in jipc's protobuf mode sends the preamble {@code 8F 6A 69 70 63} first, and
+     * its lead byte, a UTF-8 continuation byte, begins no JSON text. Such a connection would otherwise wait for a
+     * delimiter that never comes (and end as a truncated frame); it is refused on that first byte, saying what the
+     * peer speaks. Deciding on the first byte alone keeps the events the same however the stream is split into reads.
+     *
+     * @return true when the stream was refused (the decoder is finished)
+     */
+    private boolean refusePreamble(ByteBuffer src, FrameSink sink) {
+        if (src.get(src.position()) != ProtoFrameDecoder.MAGIC0 || d0 == ProtoFrameDecoder.MAGIC0) {
+            return false; // (a delimiter starting with that byte: the stream may well begin with it)
+        }
+        sink.onMalformed(FrameSink.WIRE_PROTO_REASON);
+        finished = true;
+        return true;
+    }
+
     /** One heap buffer's complete frames in place, else one chunk through the buffer (heap or direct input). */
     @Override
     protected void step(ByteBuffer src, FrameSink sink) {
+        if (!started) {
+            started = true;
+            if (refusePreamble(src, sink)) {
+                return;
+            }
+        }
         if (len == 0 && !discarding && src.hasArray()) {
             scanInPlace(src, sink);
             if (finished || !src.hasRemaining()) {

@@ -676,4 +676,33 @@ class JsonFrameDecoderTest {
         assertNull(r.data.get(0));
         assertFalse(dec.isFinished());
     }
+
+    @Test
+    void shouldRefuseTheProtobufPreambleAtOnceWhateverTheSplit() {
+        byte[] preamble = ProtoFrameDecoder.preamble();
+        byte[] stream = concat(preamble, new byte[] {3, 10, 1, 'x'}); // the preamble and a first envelope
+        for (int cut = 1; cut <= stream.length; cut++) {
+            for (boolean useDirect : new boolean[] {false, true}) {
+                JsonFrameDecoder dec = decoder();
+                // only the first read: the refusal must not wait for more bytes (or for a delimiter)
+                Recorder r = decodeSplit(dec, Arrays.copyOf(stream, cut), useDirect);
+                assertEquals(List.of("!" + FrameSink.WIRE_PROTO_REASON), r.events, "first read of " + cut + " bytes");
+                assertTrue(dec.isFinished());
+                assertEquals(0, dec.pendingBytes());
+                assertEquals("EWIRE", FrameSink.codeOf(r.events.get(0).substring(1)));
+            }
+        }
+        // the preamble's lead byte anywhere but at the start is JSON's business (invalid UTF-8 in a frame)
+        Recorder later = decodeAll(concat(utf8("{\"type\":\"a\",\"data\":1}\f"), preamble, utf8("\f")));
+        assertEquals("a=1", later.events.get(0));
+        assertEquals(2, later.events.size());
+        assertFalse(later.events.get(1).equals("!" + FrameSink.WIRE_PROTO_REASON), later.events.toString());
+        // the decision is the first byte's: whatever follows it, the stream is refused the same way
+        Recorder other = decodeAll(concat(new byte[] {(byte) 0x8F, 'x'}, utf8("\f{\"type\":\"b\",\"data\":2}\f")));
+        assertEquals(List.of("!" + FrameSink.WIRE_PROTO_REASON), other.events);
+        // a delimiter that starts with that byte keeps it: the stream may begin with an empty frame
+        Recorder delim = decodeSplit(new JsonFrameDecoder(new byte[] {(byte) 0x8F}, DEFAULT_MAX, FACTORY),
+                concat(new byte[] {(byte) 0x8F}, utf8("{\"type\":\"c\",\"data\":3}"), new byte[] {(byte) 0x8F}), false);
+        assertEquals(List.of("c=3"), delim.events);
+    }
 }
