@@ -145,27 +145,45 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             secure.attach(transport.connect(target, local, secure));
             ch = secure;
         }
-        if (codec == Codec.PROTO) {
-            // the preamble goes first on every connection, before anything queued or emitted (proto/README.md 3.1)
-            ch.write(ByteBuffer.wrap(ProtoFrameDecoder.preamble()), new CompletableFuture<>());
-        }
+        publish(attempt, ch);
+    }
+
+    /**
+     * Makes {@code ch} the channel emits go to, once per attempt, from whichever thread gets there first: the one
+     * that called {@link #connectNow} or the I/O thread's {@code onOpen} (a Unix socket can connect before
+     * connectNow returns, and a {@code connect} handler emits at once). The preamble (protobuf) and the frames emitted
+     * before there was a channel are queued on it first, and only then is it published, so that no emit that sees the
+     * channel can overtake them.
+     */
+    private void publish(Attempt attempt, Channel ch) {
         synchronized (early) {
-            if (current == attempt && channel != ch) {
-                channel = ch;
+            if (current != attempt) {
+                return;
             }
-            Queued q;
-            while ((q = early.poll()) != null) {
-                ch.write(q.frame, q.promise);
+            if (!attempt.published) {
+                attempt.published = true;
+                if (codec == Codec.PROTO) {
+                    // the preamble goes first on every connection, before anything queued or emitted (proto/README.md 3.1)
+                    ch.write(ByteBuffer.wrap(ProtoFrameDecoder.preamble()), new CompletableFuture<>());
+                }
+                Queued q;
+                while ((q = early.poll()) != null) {
+                    ch.write(q.frame, q.promise);
+                }
             }
+            channel = ch;
         }
     }
 
     /** Routes one connection's callbacks to the client, tagged so stale ones can be recognised. */
     private final class Attempt implements ChannelHandler {
+        /** Set once the preamble and early frames were queued on this attempt's channel (under {@code early}). */
+        boolean published;
+
         @Override
         public void onOpen(Channel ch) {
             if (current == this) {
-                channel = ch;
+                publish(this, ch);
                 opened();
             }
         }
