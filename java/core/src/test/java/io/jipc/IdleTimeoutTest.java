@@ -1,6 +1,7 @@
 package io.jipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -151,5 +153,19 @@ class IdleTimeoutTest {
         awaitPongs(pongs, (int) (3 * IDLE.toMillis() / PING_MS));
         assertEquals(ConnectionState.CONNECTED, active.state());
         assertEquals(List.of("connect"), activeEvents.history());
+    }
+
+    @Test
+    void shouldRejectInvalidTimeoutsNamingTheOption() {
+        IllegalArgumentException idle = assertThrows(IllegalArgumentException.class,
+                () -> ipc(IpcConfig.defaults().idleTimeout(Duration.ofMillis(-1))));
+        assertTrue(idle.getMessage().startsWith("invalid IpcConfig.idleTimeout = PT-0.001S"), idle.getMessage());
+        IllegalArgumentException handshake = assertThrows(IllegalArgumentException.class,
+                () -> ipc(IpcConfig.defaults().handshakeTimeout(Duration.ZERO)));
+        assertTrue(handshake.getMessage().startsWith("invalid IpcConfig.handshakeTimeout = PT0S: must be positive"),
+                handshake.getMessage());
+        assertEquals(Duration.ZERO, IpcConfig.defaults().idleTimeout());
+        assertEquals(IpcConfig.HANDSHAKE_TIMEOUT_DEFAULT, IpcConfig.defaults().copy().handshakeTimeout());
+        assertEquals(IDLE, IpcConfig.defaults().idleTimeout(IDLE).copy().idleTimeout());
     }
 }
