@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
  * skipMalformedFrames false, allowReservedEvents false, executor none (handlers run on the I/O thread); tls none;
  * highWaterMarkBytes 8 MiB, backpressure {@link Backpressure#FAIL}, partialFrameTimeout 30 s, offlineQueue 0 (off),
  * wire {@link Wire#AUTO} (servers detect JSON or protobuf per connection; clients speak JSON), wireDetectTimeout
- * 200 ms, requestTimeout 30 s, busyPoll 0 (off).
+ * 200 ms, requestTimeout 30 s, busyPoll 0 (off), handshakeTimeout 10 s, idleTimeout 0 (off).
  *
  * <p>Not thread-safe; configure it on one thread, then hand it to {@link Ipc#create(IpcConfig)}.
  */
@@ -51,6 +51,8 @@ public final class IpcConfig {
     public static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     /** Largest {@link #busyPoll(Duration)}: 10 ms. */
     public static final Duration BUSY_POLL_MAX = Duration.ofMillis(10);
+    /** Default {@link #handshakeTimeout(Duration)}: 10 s. */
+    public static final Duration HANDSHAKE_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
 
     /**
      * node-ipc's {@code interface} option: the local end of a client connection ({@code net.connect} options).
@@ -253,6 +255,8 @@ public final class IpcConfig {
     private Duration requestTimeout = REQUEST_TIMEOUT_DEFAULT;
     private Transport transport = Transport.AUTO;
     private Duration busyPoll = Duration.ZERO;
+    private Duration handshakeTimeout = HANDSHAKE_TIMEOUT_DEFAULT;
+    private Duration idleTimeout = Duration.ZERO;
     private java.util.Set<Integer> allowedUids = java.util.Set.of();
 
     private IpcConfig() {
@@ -299,6 +303,8 @@ public final class IpcConfig {
         c.requestTimeout = requestTimeout;
         c.transport = transport;
         c.busyPoll = busyPoll;
+        c.handshakeTimeout = handshakeTimeout;
+        c.idleTimeout = idleTimeout;
         c.allowedUids = allowedUids;
         return c;
     }
@@ -337,6 +343,10 @@ public final class IpcConfig {
         require(partialFrameTimeout != null && !partialFrameTimeout.isNegative(), "partialFrameTimeout",
                 partialFrameTimeout, "must be zero (off) or positive");
         require(wire != null, "wire", wire, "must not be null");
+        require(handshakeTimeout != null && !handshakeTimeout.isNegative() && !handshakeTimeout.isZero(),
+                "handshakeTimeout", handshakeTimeout, "must be positive");
+        require(idleTimeout != null && !idleTimeout.isNegative(), "idleTimeout", idleTimeout,
+                "must be zero (off) or positive");
         require(wireDetectTimeout != null && !wireDetectTimeout.isNegative() && !wireDetectTimeout.isZero(),
                 "wireDetectTimeout", wireDetectTimeout, "must be positive");
         require(requestTimeout != null && !requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout",
@@ -912,11 +922,62 @@ public final class IpcConfig {
         return allowedUids;
     }
 
+    /**
+     * TLS only: how long a TLS handshake may take, counted from the moment a server accepted the connection (or a
+     * client's TCP connection was established) until the handshake finished. When it fires, the connection gets an
+     * {@code error} event ({@code ETIMEDOUT}, naming handshakeTimeout) and its socket is closed at once: on a
+     * server, a peer that connects and never completes its handshake (an idle connection, a partial ClientHello)
+     * holds a descriptor and one of the {@link #maxConnections(int)} places at most this long; a client then
+     * retries as after any failed connection. Default {@link #HANDSHAKE_TIMEOUT_DEFAULT} (10 s); cannot be turned
+     * off. Once the handshake finished, {@link #idleTimeout(Duration)} applies instead.
+     *
+     * @param handshakeTimeout the longest a TLS handshake may take; must be positive
+     * @return this
+     */
+    public IpcConfig handshakeTimeout(Duration handshakeTimeout) {
+        this.handshakeTimeout = handshakeTimeout;
+        return this;
+    }
+
+    /** @return the TLS handshake timeout */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /**
+     * Closes a connection that received nothing for this long. The idle clock starts when the connection opens
+     * (the server's {@code connect} of that socket, or the client's {@code connect}; for TLS, once the handshake
+     * finished, which {@link #handshakeTimeout(Duration)} bounds) and restarts whenever bytes arrive from the peer on
+     * it: any bytes at all, a whole frame or a part of one, of any event (for TLS, decrypted application bytes;
+     * handshake and other TLS-only records do not count). Sending does not restart it, so a peer that only listens
+     * must send something (a heartbeat of its own) within the period to stay connected. When it fires, the
+     * connection gets an {@code error} event ({@code ETIMEDOUT}, naming idleTimeout) and is closed after flushing
+     * what was emitted to it (as {@link IpcSocket#close()} does); a server socket then gets
+     * {@code socket.disconnected}, a client reconnects per {@code retry}/{@code maxRetries} as after any lost
+     * connection (so a client with idleTimeout notices a server that stopped answering). Applies to the server
+     * sockets and clients of this {@link Ipc} on Unix sockets, TCP and TLS, not to UDP. Default
+     * {@link Duration#ZERO}: off, a connection may stay silent forever, as in node-ipc.
+     *
+     * @param idleTimeout how long a connection may receive nothing before it is closed; zero (the default) turns it
+     *     off
+     * @return this
+     */
+    public IpcConfig idleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+        return this;
+    }
+
+    /** @return the idle timeout (zero: off) */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     @Override
     public String toString() {
         return "IpcConfig{id=" + id + ", appspace=" + appspace + ", socketRoot=" + socketRoot + ", networkHost="
                 + networkHost + ", networkPort=" + networkPort + ", rawBuffer=" + rawBuffer + ", sync=" + sync
                 + ", maxConnections=" + maxConnections + ", retry=" + retry + ", maxRetries=" + maxRetries
-                + ", stopRetrying=" + stopRetrying + '}';
+                + ", stopRetrying=" + stopRetrying + ", handshakeTimeout=" + handshakeTimeout + ", idleTimeout="
+                + idleTimeout + '}';
     }
 }

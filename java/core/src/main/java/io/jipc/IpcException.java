@@ -10,7 +10,9 @@ package io.jipc;
  * {@code ENOTCONNECTED} (emit on a client that has no connection), {@code ECLOSED} (the connection closed before the
  * bytes reached the kernel), {@code EBACKPRESSURE} (the connection's outbound queue is at
  * {@link IpcConfig#highWaterMarkBytes}, or the frame was dropped by {@link Backpressure#DROP_OLDEST}),
- * {@code ETIMEDOUT} (also: a peer held an incomplete frame past {@link IpcConfig#partialFrameTimeout}),
+ * {@code ETIMEDOUT} (also: a peer held an incomplete frame past {@link IpcConfig#partialFrameTimeout}, a TLS
+ * handshake did not finish within {@link IpcConfig#handshakeTimeout}, a connection received nothing for
+ * {@link IpcConfig#idleTimeout}),
  * {@code ETRUNCATED} (a connection closed with part of a frame received),
  * {@code EOVERFLOW} (a client's {@link IpcConfig#offlineQueue} is full),
  * {@code EDATA} (data that cannot be bound or serialised),

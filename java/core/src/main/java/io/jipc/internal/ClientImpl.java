@@ -63,6 +63,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     private final Codec codec;
     private final PendingRequests pending = new PendingRequests();
     private final PartialFrameGuard partial;
+    private final IdleGuard idle;
     /** Names this client in errors (made once: a capturing lambda per emit would allocate). */
     private final java.util.function.Supplier<String> who = this::describe;
     /** Built-in event names refused from peers (I/O thread only). */
@@ -112,6 +113,14 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
                         ch.close(null);
                     }
                 });
+        this.idle = new IdleGuard(transport, cfg.idleTimeout(), who, e -> {
+            fire("error", rt.errorMessage(e));
+            stopped = true; // frames still arriving while it closes are not delivered, nor reported as truncated
+            Channel ch = channel;
+            if (ch != null) {
+                ch.closeAfterFlush(cfg.flushTimeout().toNanos()); // then closed(): reconnects per retry policy
+            }
+        });
     }
 
     void start() {
@@ -141,7 +150,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         } else {
             InetSocketAddress t = (InetSocketAddress) target;
             io.jipc.internal.tls.TlsChannel secure = new io.jipc.internal.tls.TlsChannel(transport,
-                    tls.clientEngine(t.getHostString(), t.getPort()), target, attempt);
+                    tls.clientEngine(t.getHostString(), t.getPort()), target, cfg.handshakeTimeout(), attempt);
             secure.attach(transport.connect(target, local, secure));
             ch = secure;
         }
@@ -419,6 +428,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             state = ConnectionState.CONNECTED;
         }
         retriesRemaining = cfg.maxRetries();
+        idle.start();
         fire("connect", null);
         if (cfg.sync()) {
             pumpSync();
@@ -426,6 +436,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     private void received(ByteBuffer data) {
+        idle.received();
         if (decoder == null) {
             byte[] chunk = new byte[data.remaining()];
             data.get(chunk);
@@ -538,6 +549,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         backlogRetries = 0;
         partial.cancel();
+        idle.cancel();
         pending.failAll(this::closedBeforeReply);
         IpcException truncated = SocketImpl.truncated(decoder, stopped || explicitlyDisconnected,
                 () -> "client " + id + " (" + IpcRuntime.describe(target) + ")");

@@ -320,7 +320,8 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
 
     @Override
     public ChannelHandler onAccept(Channel channel) {
-        if (sockets.size() >= rt.config.maxConnections()) {
+        // a TLS connection counts from accept on, while it handshakes (bounded by handshakeTimeout), not from connect
+        if (sockets.size() + handshaking.size() >= rt.config.maxConnections()) {
             rt.log(System.Logger.Level.WARNING, "maxConnections (" + rt.config.maxConnections()
                     + ") reached: closing the new connection from " + channel.remoteAddress());
             channel.close(null);
@@ -338,7 +339,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             return new SocketImpl(this, channel, id);
         }
         io.jipc.internal.tls.TlsChannel secure = new io.jipc.internal.tls.TlsChannel(rt.transport(),
-                t.serverEngine(), channel.remoteAddress(), null);
+                t.serverEngine(), channel.remoteAddress(), rt.config.handshakeTimeout(), null);
         secure.attach(channel);
         SocketImpl s = new SocketImpl(this, secure, id);
         handshaking.add(s);

@@ -33,6 +33,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     private final String id;
     private final FrameDecoder decoder;
     private final PartialFrameGuard partial;
+    private final IdleGuard idle;
     /** Names this socket in errors (made once: a method reference per emit would allocate). */
     private final java.util.function.Supplier<String> who = this::describe;
     /** Built-in event names refused from peers (I/O thread only). */
@@ -69,6 +70,10 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             channel.close(null);
         });
         partial.reset(decoder);
+        this.idle = new IdleGuard(rt.transport(), rt.config.idleTimeout(), who, e -> {
+            server.fire("error", rt.errorMessage(e), this);
+            close();
+        });
     }
 
     @Override
@@ -332,11 +337,13 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
                 }
             }, rt.config.wireDetectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
+        idle.start();
         server.opened(this);
     }
 
     @Override
     public void onData(ByteBuffer data) {
+        idle.received();
         if (decoder == null) {
             byte[] chunk = new byte[data.remaining()];
             data.get(chunk);
@@ -482,6 +489,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     @Override
     public void onClose(Throwable cause) {
         partial.cancel();
+        idle.cancel();
         if (detectTimer != null) {
             detectTimer.cancel();
             detectTimer = null;

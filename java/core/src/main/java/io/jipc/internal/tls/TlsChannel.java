@@ -25,7 +25,8 @@ import javax.net.ssl.SSLException;
  * transport it is the {@link ChannelHandler} of the ciphertext channel. Everything runs on the I/O thread (writes
  * from other threads are queued and handed over once per loop turn); the engine's delegated tasks run inline. The
  * protocol's {@code onOpen} fires once the handshake finished, so {@code connect} means "TLS is up". A handshake or
- * record failure closes the connection with an {@link IpcException} naming the reason ({@link TlsErrors}).
+ * record failure closes the connection with an {@link IpcException} naming the reason ({@link TlsErrors}); so does a
+ * handshake still unfinished {@code handshakeTimeout} after the ciphertext channel opened ({@code ETIMEDOUT}).
  */
 public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -43,6 +44,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     private final SSLEngine engine;
     private final boolean client;
     private final SocketAddress target;
+    private final long handshakeTimeoutNanos;
     private ChannelHandler app;
     private Channel raw;
     private ByteBuffer netIn;
@@ -59,6 +61,8 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     private boolean closeWhenDrained;
     private long drainTimeoutNanos;
     private Cancellable drainTimer;
+    /** Bounds the handshake: armed when the ciphertext channel opens, cancelled when it finishes or closes. */
+    private Cancellable handshakeTimer;
     /** The TLS failure being reported while its alert is flushed. */
     private IpcException failure;
 
@@ -67,13 +71,17 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
      * @param loop the transport whose I/O thread runs this channel
      * @param engine a fresh engine, client or server mode already set
      * @param target the peer (for messages before the channel connects)
+     * @param handshakeTimeout how long the handshake may take once the ciphertext channel is open (accepted, or
+     *     connected); when it has not finished by then, the connection closes with {@code ETIMEDOUT}
      * @param app the protocol handler, or null to set later with {@link #handler}
      */
-    public TlsChannel(Transport loop, SSLEngine engine, SocketAddress target, ChannelHandler app) {
+    public TlsChannel(Transport loop, SSLEngine engine, SocketAddress target, java.time.Duration handshakeTimeout,
+            ChannelHandler app) {
         this.loop = loop;
         this.engine = engine;
         this.client = engine.getUseClientMode();
         this.target = target;
+        this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
         this.app = app;
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet);
@@ -103,6 +111,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     public void onOpen(Channel channel) {
         raw = channel;
         started = true;
+        handshakeTimer = loop.schedule(this::handshakeTimedOut, handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
         try {
             engine.beginHandshake();
             pump();
@@ -141,6 +150,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
         if (drainTimer != null) {
             drainTimer.cancel();
         }
+        cancelHandshakeTimer();
         failQueued(why);
         counter.close();
         closed.complete(null);
@@ -183,7 +193,31 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
 
     private void finishHandshake() {
         handshakeDone = true;
+        cancelHandshakeTimer();
         app.onOpen(this);
+    }
+
+    /**
+     * The handshake did not finish within handshakeTimeout: the connection closes at once (no alert: a peer that
+     * stalls its handshake may not read either), reporting {@code ETIMEDOUT} to the protocol's {@code onClose}.
+     */
+    private void handshakeTimedOut() {
+        handshakeTimer = null;
+        if (!open || handshakeDone || failure != null) {
+            return;
+        }
+        failure = new IpcException("ETIMEDOUT", "TLS handshake with " + (client ? "server " : "client ")
+                + TlsErrors.describe(remoteAddress()) + ": not finished within handshakeTimeout "
+                + java.time.Duration.ofNanos(handshakeTimeoutNanos) + " (a stalled or silent peer); closing the "
+                + "connection");
+        raw.close(null);
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
     }
 
     /** @return true when progress was made */
