@@ -300,5 +300,25 @@ public class IpcConfigBuilder internal constructor(private val config: IpcConfig
             config.allowedUids(*value.toIntArray())
         }
 
+    /**
+     * TLS (jipc): how long a handshake may take from accept (or TCP connect) on before `error` (`ETIMEDOUT`) and
+     * close, default 10 s.
+     */
+    public var handshakeTimeout: Duration
+        get() = config.handshakeTimeout().toKotlinDuration()
+        set(value) {
+            config.handshakeTimeout(value.toJavaDuration())
+        }
+
+    /**
+     * How long a connection may receive nothing before `error` (`ETIMEDOUT`) and close (jipc), default
+     * `Duration.ZERO` (off, as node-ipc); any bytes received restart the clock.
+     */
+    public var idleTimeout: Duration
+        get() = config.idleTimeout().toKotlinDuration()
+        set(value) {
+            config.idleTimeout(value.toJavaDuration())
+        }
+
     internal fun build(): IpcConfig = config.copy().validate()
 }

@@ -78,6 +78,8 @@ internal class ConfigDslTest {
             busyPoll = 100.microseconds
             allowedUids = setOf(0, 1000)
             tls = IpcConfig.Tls.create().rejectUnauthorized(false)
+            handshakeTimeout = 3.seconds
+            idleTimeout = 1.seconds
         }
         val c = ipc.config
         assertEquals(65536L, c.highWaterMarkBytes())
@@ -91,6 +93,8 @@ internal class ConfigDslTest {
         assertEquals(java.time.Duration.ofNanos(100_000), c.busyPoll())
         assertEquals(setOf(0, 1000), c.allowedUids())
         assertEquals(false, c.tls().rejectUnauthorized())
+        assertEquals(java.time.Duration.ofSeconds(3), c.handshakeTimeout())
+        assertEquals(java.time.Duration.ofSeconds(1), c.idleTimeout())
         ipc.close()
     }
 }
