@@ -331,6 +331,10 @@ final class SocketFile implements AutoCloseable {
                     if (anchor != null) {
                         return new Dir(path, stream, anchor, Files.readAttributes(anchor, "unix:mode,uid,fileKey"));
                     }
+                    if (Files.isDirectory(PROC_FDS)) { // then it must be there: never fall back to the paths
+                        throw new IOException("cannot find the descriptor of the open directory " + path + " in "
+                                + PROC_FDS);
+                    }
                 }
                 Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,fileKey",
                         in != null ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0]);
@@ -345,11 +349,24 @@ final class SocketFile implements AutoCloseable {
             }
         }
 
-        /** @return the names in /proc/self/fd, empty where there is none */
+        /**
+         * @return the open descriptors in /proc/self/fd (but the listing's own, free again once it is closed),
+         *         empty where there is none
+         */
         private static Set<String> fds() {
             Set<String> names = new HashSet<>();
+            String listing = "/proc/" + ProcessHandle.current().pid() + "/fd";
             try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC_FDS)) {
-                all.forEach(p -> names.add(p.getFileName().toString()));
+                for (Path p : all) {
+                    try {
+                        if (listing.equals(Files.readSymbolicLink(p).toString())) {
+                            continue;
+                        }
+                    } catch (IOException | RuntimeException closedMeanwhile) {
+                        continue;
+                    }
+                    names.add(p.getFileName().toString());
+                }
             } catch (IOException | RuntimeException noProc) {
                 // not Linux
             }
