@@ -48,8 +48,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * can write the parent of a directory can still redirect a step by renaming that directory between two steps.
  *
  * <p>The descriptor of an open directory is found by its device and inode among the descriptors that appeared with
- * the open; starts are serialized (one lock per process) so that another jipc start cannot hold or close one of them
- * meanwhile.
+ * the open; these opens are serialized (one lock per process) so that another start opening the same directory at
+ * the same moment cannot be taken for it. Only code outside jipc that opens the same directory at that moment (and
+ * closes it while the start runs) could be.
  */
 final class SocketFile implements AutoCloseable {
     private static final int S_IFMT = 0170000;
@@ -59,13 +60,15 @@ final class SocketFile implements AutoCloseable {
     private static final int SUN_PATH_MAX = 107;
     private static final Path PROC_FDS = Path.of("/proc/self/fd");
     private static final String TEMP_SOCKET = "s";
-    private static final ReentrantLock STARTS = new ReentrantLock();
+    private static final ReentrantLock OPENS = new ReentrantLock();
 
     private final Path target;
     private final String name;
     private final Dir parent;
     private Path tempName;
     private Dir temp;
+    /** True once {@link #temp} is known to be the private directory made here. */
+    private boolean tempOurs;
     private Object socketKey;
     private boolean linked;
 
@@ -76,7 +79,7 @@ final class SocketFile implements AutoCloseable {
     }
 
     /**
-     * Opens the directory of the socket file; {@link #close} must follow (it ends the start's hold on the lock).
+     * Opens the directory of the socket file; {@link #close} must follow.
      *
      * @param target the requested socket path
      * @return the open start
@@ -87,17 +90,10 @@ final class SocketFile implements AutoCloseable {
             // the link below would accept any length, but clients could not connect to it
             throw new IOException("Unix domain path too long (more than " + SUN_PATH_MAX + " bytes)");
         }
-        Path abs = target.toAbsolutePath();
-        STARTS.lock();
-        try {
-            return new SocketFile(target, Dir.open(abs.getParent(), null, null));
-        } catch (IOException | RuntimeException e) {
-            STARTS.unlock();
-            throw e;
-        }
+        return new SocketFile(target, Dir.open(target.toAbsolutePath().getParent(), null, null));
     }
 
-    /** @return the NOFOLLOW {@code unix:mode,dev,ino} of what is at the requested name, or null when nothing is */
+    /** @return the NOFOLLOW {@code unix:mode,fileKey} of what is at the requested name, or null when nothing is */
     private Map<String, Object> existing() throws IOException {
         try {
             return Files.readAttributes(parent.at(name), "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
@@ -109,12 +105,6 @@ final class SocketFile implements AutoCloseable {
     /** @return true when something is at the requested name (a symlink counts, wherever it points) */
     boolean exists() throws IOException {
         return existing() != null;
-    }
-
-    /** @return true when what is at the requested name is a socket (not following a symlink) */
-    boolean isSocket() throws IOException {
-        Map<String, Object> a = existing();
-        return a != null && ((Integer) a.get("mode") & S_IFMT) == S_IFSOCK;
     }
 
     /** @return true when something accepts connections on the socket at the requested name (a live server) */
@@ -160,7 +150,8 @@ final class SocketFile implements AutoCloseable {
         tempName = made.getFileName();
         temp = Dir.open(parent.path.resolve(tempName), parent, tempName);
         int uid = fsuid();
-        if ((temp.mode & GROUP_OTHER) != 0 || (uid >= 0 && temp.uid != uid)) {
+        tempOurs = (temp.mode & GROUP_OTHER) == 0 && (uid < 0 || temp.uid == uid);
+        if (!tempOurs) {
             throw new IpcException("EACCES", "listen " + target + ": the private directory " + temp.path
                     + " made for binding was replaced by one this process does not own alone (another user can "
                     + "write " + parent.path + "); not listening");
@@ -179,9 +170,7 @@ final class SocketFile implements AutoCloseable {
         Path bound = temp.at(TEMP_SOCKET); // inside our private directory: nothing there can be swapped by others
         try {
             Files.setPosixFilePermissions(bound, perms);
-        } catch (UnsupportedOperationException e) {
-            throw new IOException("cannot set the mode of socket file " + target + ": " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             throw new IOException("cannot set the mode of socket file " + target + ": " + e.getMessage(), e);
         }
         Map<String, Object> a = Files.readAttributes(bound, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
@@ -218,33 +207,39 @@ final class SocketFile implements AutoCloseable {
         }
     }
 
-    /** Removes the temporary name and directory, closes the directories and ends the start's hold on the lock. */
+    /** Removes the temporary name and directory and closes the directories. */
     @Override
     public void close() {
         try {
+            if (tempName == null) {
+                return;
+            }
+            Path dir = parent.at(tempName.toString());
+            Object key = null;
             if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp.at(TEMP_SOCKET));
-                } catch (IOException ignored) {
-                    // an empty private directory cannot be; removing it below fails and says so
+                if (tempOurs) {
+                    try {
+                        Files.deleteIfExists(temp.at(TEMP_SOCKET));
+                    } catch (IOException ignored) {
+                        // then the directory is not empty: removing it below fails, and it stays private
+                    }
                 }
-                Object key = temp.key;
+                key = temp.key;
                 temp.close();
                 temp = null;
-                Path dir = parent.at(tempName.toString());
-                try {
-                    // the same directory still? (rmdir removes only an empty one: if another user swapped in an
-                    // empty one of theirs just after this check, they could have removed it themselves)
-                    if (key.equals(key(Files.readAttributes(dir, "unix:fileKey", LinkOption.NOFOLLOW_LINKS)))) {
-                        Files.delete(dir);
-                    }
-                } catch (IOException ignored) {
-                    // nothing of ours is left behind that can be removed
+            }
+            try {
+                // rmdir removes only an empty directory: if it is no longer the one made here (another user renamed
+                // it and put one of theirs in its place), they could have removed that one themselves
+                if (key == null || key.equals(key(Files.readAttributes(dir, "unix:fileKey",
+                        LinkOption.NOFOLLOW_LINKS)))) {
+                    Files.delete(dir);
                 }
+            } catch (IOException ignored) {
+                // gone, or not empty: nothing of ours that could be removed
             }
         } finally {
             parent.close();
-            STARTS.unlock();
         }
     }
 
@@ -317,33 +312,43 @@ final class SocketFile implements AutoCloseable {
          * @param nameIn its name there
          */
         static Dir open(Path path, Dir in, Path nameIn) throws IOException {
-            Set<String> before = fds();
-            DirectoryStream<Path> stream = in != null && in.stream instanceof SecureDirectoryStream
-                    ? ((SecureDirectoryStream<Path>) in.stream).newDirectoryStream(nameIn, LinkOption.NOFOLLOW_LINKS)
-                    : Files.newDirectoryStream(in != null ? in.at(nameIn.toString()) : path);
+            DirectoryStream<Path> stream = null;
             try {
                 Path anchor = null;
-                if (stream instanceof SecureDirectoryStream) {
-                    // fstat of the open directory: what was opened, whatever the path names now
-                    Object key = ((SecureDirectoryStream<Path>) stream).getFileAttributeView(
-                            BasicFileAttributeView.class).readAttributes().fileKey();
-                    anchor = find(key, before);
-                    if (anchor != null) {
-                        return new Dir(path, stream, anchor, Files.readAttributes(anchor, "unix:mode,uid,fileKey"));
+                OPENS.lock();
+                try {
+                    Set<String> before = fds();
+                    stream = in != null && in.stream instanceof SecureDirectoryStream
+                            ? ((SecureDirectoryStream<Path>) in.stream).newDirectoryStream(nameIn,
+                                    LinkOption.NOFOLLOW_LINKS)
+                            : Files.newDirectoryStream(in != null ? in.at(nameIn.toString()) : path);
+                    if (stream instanceof SecureDirectoryStream) {
+                        // fstat of the open directory: what was opened, whatever the path names now
+                        Object key = ((SecureDirectoryStream<Path>) stream).getFileAttributeView(
+                                BasicFileAttributeView.class).readAttributes().fileKey();
+                        anchor = find(key, before);
                     }
-                    if (Files.isDirectory(PROC_FDS)) { // then it must be there: never fall back to the paths
-                        throw new IOException("cannot find the descriptor of the open directory " + path + " in "
-                                + PROC_FDS);
-                    }
+                } finally {
+                    OPENS.unlock();
+                }
+                if (anchor != null) {
+                    return new Dir(path, stream, anchor, Files.readAttributes(anchor, "unix:mode,uid,fileKey"));
+                }
+                if (stream instanceof SecureDirectoryStream && Files.isDirectory(PROC_FDS)) {
+                    // then it must be there: never fall back to the paths
+                    throw new IOException("cannot find the descriptor of the open directory " + path + " in "
+                            + PROC_FDS);
                 }
                 Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,fileKey",
                         in != null ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0]);
                 return new Dir(path, stream, path, attrs);
             } catch (IOException | RuntimeException e) {
-                try {
-                    stream.close();
-                } catch (IOException ignored) {
-                    // failing anyway
+                if (stream != null) {
+                    try {
+                        stream.close();
+                    } catch (IOException ignored) {
+                        // failing anyway
+                    }
                 }
                 throw e;
             }
