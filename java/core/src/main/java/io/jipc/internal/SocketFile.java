@@ -60,6 +60,7 @@ final class SocketFile implements AutoCloseable {
     private static final int SUN_PATH_MAX = 107;
     private static final Path PROC_FDS = Path.of("/proc/self/fd");
     private static final String TEMP_SOCKET = "s";
+    private static final String SOCKET_ATTRS = "unix:mode,fileKey,lastModifiedTime";
     private static final ReentrantLock OPENS = new ReentrantLock();
 
     private final Path target;
@@ -93,10 +94,10 @@ final class SocketFile implements AutoCloseable {
         return new SocketFile(target, Dir.open(target.toAbsolutePath().getParent(), null, null));
     }
 
-    /** @return the NOFOLLOW {@code unix:mode,fileKey} of what is at the requested name, or null when nothing is */
+    /** @return the NOFOLLOW {@link #SOCKET_ATTRS} of what is at the requested name, or null when nothing is */
     private Map<String, Object> existing() throws IOException {
         try {
-            return Files.readAttributes(parent.at(name), "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(parent.at(name), SOCKET_ATTRS, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException none) {
             return null;
         }
@@ -117,7 +118,7 @@ final class SocketFile implements AutoCloseable {
     }
 
     /**
-     * Removes the stale socket at the requested name. Its device and inode are read first and again just before the
+     * Removes the stale socket at the requested name. Its identity is read first and again just before the
      * unlink, which goes through the open parent and never follows a link: what is removed is the socket that was
      * checked, unless another user who can write the directory replaced it in between (they could remove it
      * themselves).
@@ -133,10 +134,10 @@ final class SocketFile implements AutoCloseable {
         Files.delete(parent.at(name));
     }
 
-    /** @return the device and inode of the socket at the requested name, or null when there is no socket */
+    /** @return the {@link #identity} of the socket at the requested name, or null when there is no socket */
     Object staleKey() throws IOException {
         Map<String, Object> a = existing();
-        return a != null && ((Integer) a.get("mode") & S_IFMT) == S_IFSOCK ? key(a) : null;
+        return a != null && ((Integer) a.get("mode") & S_IFMT) == S_IFSOCK ? identity(a) : null;
     }
 
     /**
@@ -173,22 +174,22 @@ final class SocketFile implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             throw new IOException("cannot set the mode of socket file " + target + ": " + e.getMessage(), e);
         }
-        Map<String, Object> a = Files.readAttributes(bound, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> a = Files.readAttributes(bound, SOCKET_ATTRS, LinkOption.NOFOLLOW_LINKS);
         if (((Integer) a.get("mode") & S_IFMT) != S_IFSOCK) {
             throw new IOException("the bound socket file " + bound + " is not a socket");
         }
         try {
-            Files.createLink(parent.at(name), bound); // link(2): never replaces, never follows a link at either end
+            Files.createLink(parent.at(name), bound); // link(2): never replaces what is at the new name
         } catch (FileAlreadyExistsException appeared) {
             throw new IpcException("EADDRINUSE", "listen " + target + ": a file appeared at the path while the "
                     + "server was starting; it was left alone (another server starting at the same time?)",
                     appeared);
         }
-        socketKey = key(a);
+        socketKey = identity(a);
         linked = true;
     }
 
-    /** @return the device and inode of the socket file in place (after {@link #publish}) */
+    /** @return the {@link #identity} of the socket file in place (after {@link #publish}) */
     Object socketKey() {
         return socketKey;
     }
@@ -244,10 +245,10 @@ final class SocketFile implements AutoCloseable {
     }
 
     /**
-     * Removes the socket file at {@code path} only when it still is the file with the given device and inode (read
+     * Removes the socket file at {@code path} only when it still is the file with the given {@link #identity} (read
      * without following a link): a server never removes a successor's socket. What remains is the moment between
-     * this check and the unlink: a successor whose link lands exactly then loses its name (a start links within a
-     * few microseconds of this, so only a stop and a start of the same path at the same moment can meet).
+     * this check and the unlink: if within it our file is removed and a successor's linked at the path (a start
+     * links only where nothing is), the successor's is removed.
      *
      * @param path the socket path
      * @param key the socket's {@link #socketKey}
@@ -257,11 +258,11 @@ final class SocketFile implements AutoCloseable {
     static boolean removeIfSame(Path path, Object key) throws IOException {
         Map<String, Object> a;
         try {
-            a = Files.readAttributes(path, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(path, SOCKET_ATTRS, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException gone) {
             return false;
         }
-        if (!key(a).equals(key)) {
+        if (!identity(a).equals(key)) {
             return false;
         }
         return Files.deleteIfExists(path);
@@ -270,6 +271,15 @@ final class SocketFile implements AutoCloseable {
     /** @return the device and inode (the file key) of {@code unix:} attributes read with {@code fileKey} */
     private static Object key(Map<String, Object> unixAttrs) {
         return unixAttrs.get("fileKey");
+    }
+
+    /**
+     * @return a socket file's device, inode and modification time (read with {@link #SOCKET_ATTRS}): the inode of a
+     *         removed file is soon given to a new one, but the new one was bound at another time (nanoseconds);
+     *         link, unlink and chmod do not change it
+     */
+    private static Object identity(Map<String, Object> unixAttrs) {
+        return java.util.List.of(unixAttrs.get("fileKey"), unixAttrs.get("lastModifiedTime"));
     }
 
     /** @return the filesystem uid of this process (owner of the files it makes), or -1 where /proc does not say */
