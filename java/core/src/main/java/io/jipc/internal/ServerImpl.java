@@ -37,7 +37,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private final java.util.Set<SocketImpl> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Transport.Listener listener;
     private volatile SocketAddress bound;
-    /** Device and inode of the socket file this server made (Unix socket files only), for stop to remove it. */
+    /** Identity of the socket file this server made (Unix socket files only; see SocketFile), for stop. */
     private Object socketKey;
     /** Set for a TCP server when config.tls is set. */
     private volatile io.jipc.internal.tls.TlsSetup tls;
