@@ -94,9 +94,12 @@ class SocketRaceTest {
         Path victim = Files.createFile(victimDir.resolve("secret"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Path path = shared.resolve("app.world");
+        IpcServer server = ipc(Net.config("world", shared + "/").readableAll(true).writableAll(true)).serve();
+        server.start(); // once undisturbed: classes loaded, jars open, so the descriptor count below is jipc's share
+        server.stop();
+        long fds = LoadTest.openFds();
         Process attacker = attacker(uid, "symlink", path.toString(), victim.toString());
 
-        IpcServer server = ipc(Net.config("world", shared + "/").readableAll(true).writableAll(true)).serve();
         int started = 0;
         for (int i = 0; i < STARTS; i++) {
             Files.deleteIfExists(path); // whatever the other user left there (unlink: not followed)
@@ -109,6 +112,7 @@ class SocketRaceTest {
             }
         }
         String done = finish(attacker);
+        LoadTest.assertFdsAtMost(fds + 3, "after " + STARTS + " starts, some refused"); // +3: the attacker's pipes
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim,
                 LinkOption.NOFOLLOW_LINKS)), "mode of the symlink's target after " + STARTS + " starts (" + started
