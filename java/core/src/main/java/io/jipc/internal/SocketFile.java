@@ -47,6 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * bound path short. Without {@code /proc/self/fd} (other systems) the same steps use the real paths; then a user who
  * can write the parent of a directory can still redirect a step by renaming that directory between two steps.
  *
+ * <p>Opening the directory needs read permission on it: a socket directory this process may only write and search
+ * (e.g. mode 0733 owned by another user) now fails the start with {@code EACCES}, where binding alone would work.
+ *
  * <p>The descriptor of an open directory is found by its device and inode among the descriptors that appeared with
  * the open; these opens are serialized (one lock per process) so that another start opening the same directory at
  * the same moment cannot be taken for it. Only code outside jipc that opens the same directory at that moment (and
