@@ -590,7 +590,8 @@ public final class IpcConfig {
 
     /**
      * @param unlink true (default): a stale socket file (a socket nobody answers on) is removed before listening;
-     *     a regular file is never removed, and a live server at the path makes {@link IpcServer#start()} fail
+     *     a regular file or a symlink is never removed, and a live server at the path makes {@link IpcServer#start()}
+     *     fail
      * @return this
      */
     public IpcConfig unlink(boolean unlink) {
@@ -604,11 +605,13 @@ public final class IpcConfig {
     }
 
     /**
-     * A Unix socket file is owner-only by default: mode {@code 0600} is set right after bind, before anything is
-     * accepted, whatever the process umask, so other users cannot connect. {@code readableAll} adds read for group
-     * and others ({@code 0644}); {@link #writableAll(boolean)} adds write, which connecting needs ({@code 0622});
-     * both give {@code 0666}. If the mode cannot be set, {@link IpcServer#start()} fails rather than listen wider
-     * than configured. Not used for TCP, TLS or UDP.
+     * A Unix socket file is owner-only by default: mode {@code 0600}, whatever the process umask, so other users
+     * cannot connect. The socket is bound in a private directory made beside the path, given its mode there and only
+     * then linked to the path, so it is never reachable with another mode, and the mode of nothing else is ever
+     * changed (no symlink is followed). {@code readableAll} adds read for group and others ({@code 0644});
+     * {@link #writableAll(boolean)} adds write, which connecting needs ({@code 0622}); both give {@code 0666}. If the
+     * mode cannot be set, {@link IpcServer#start()} fails rather than listen wider than configured. Not used for TCP,
+     * TLS or UDP.
      *
      * @param readableAll make the socket file readable by all users
      * @return this

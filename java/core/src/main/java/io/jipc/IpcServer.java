@@ -29,7 +29,9 @@ public interface IpcServer {
 
     /**
      * Stops: flushes and closes every client socket, stops listening and removes the socket file (node-ipc 14's
-     * {@code stop()}; 9.x left client sockets open). Waits for all of it unless called on the I/O thread.
+     * {@code stop()}; 9.x left client sockets open). Waits for all of it unless called on the I/O thread. Only the
+     * file this server made is removed: if it was replaced meanwhile (e.g. by another server's at the same path),
+     * that one stays.
      */
     void stop();
 

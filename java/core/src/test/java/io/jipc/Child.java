@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  *       prints {@code READY}.
  *   <li>{@code event-server ROOT ID}: the same, and prints each server event as a line: {@code connect ID},
  *       {@code gone ID}, {@code error CODE MESSAGE} (for {@link FdFaultTest}, run under a low {@code ulimit -n}).
+ *   <li>{@code restarts ROOT ID N}: starts and stops a server with default modes N times, prints
+ *       {@code done STARTED FAILED} and exits (for {@link SocketRaceTest}, run under {@code umask 000}).
  *   <li>{@code ack-server HOST PORT}: a TCP server that records each {@code seq} message's number and answers
  *       {@code ack} with it; prints {@code READY}, events as above (errors with their message), and on the input
  *       line {@code report} prints {@code report DISTINCT DUPLICATES FIRST_MISSING} (for {@link NetnsTest}).
@@ -95,6 +97,24 @@ public final class Child {
                 server.start();
                 System.out.println("READY " + pid);
                 break;
+            }
+            case "restarts": {
+                int started = 0;
+                int failed = 0;
+                try (Ipc ipc = Ipc.create(IpcConfig.defaults().id(args[2]).socketRoot(args[1]).silent(true))) {
+                    IpcServer server = ipc.serve();
+                    for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+                        try {
+                            server.start();
+                            started++;
+                            server.stop();
+                        } catch (IpcException e) {
+                            failed++;
+                        }
+                    }
+                }
+                System.out.println("done " + started + " " + failed);
+                return;
             }
             case "ack-server":
                 ackServer(args[1], Integer.parseInt(args[2]));

@@ -10,12 +10,8 @@ import io.jipc.internal.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -31,8 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 /** node-ipc's {@code ipc.server} for Unix sockets and TCP. */
 final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private static final int BACKLOG = 511; // node's default listen backlog
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
 
     final IpcRuntime rt;
     private final SocketAddress requested;
@@ -43,6 +37,8 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private final java.util.Set<SocketImpl> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Transport.Listener listener;
     private volatile SocketAddress bound;
+    /** Identity of the socket file this server made (Unix socket files only; see SocketFile), for stop. */
+    private Object socketKey;
     /** Set for a TCP server when config.tls is set. */
     private volatile io.jipc.internal.tls.TlsSetup tls;
 
@@ -61,8 +57,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         boolean file = address instanceof UnixDomainSocketAddress
                 && !io.jipc.internal.transport.UnixAddresses.isAbstract(address); // "@name": no file
         if (file) {
-            prepareSocketPath(((UnixDomainSocketAddress) address).getPath());
-        } else if (!(address instanceof UnixDomainSocketAddress)) {
+            startFile(transport, ((UnixDomainSocketAddress) address).getPath());
+            return;
+        }
+        if (!(address instanceof UnixDomainSocketAddress)) {
             InetSocketAddress inet = (InetSocketAddress) address;
             if (inet.isUnresolved()) {
                 address = new InetSocketAddress(inet.getHostString(), inet.getPort());
@@ -73,28 +71,57 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             }
         }
         try {
-            listener = transport.listen(address, BACKLOG, this, file
-                    ? b -> applyModes(((UnixDomainSocketAddress) b).getPath()) : null);
+            listener = transport.listen(address, BACKLOG, this, null);
         } catch (IOException e) {
             throw rt.osError("listen", requested, e);
         }
         bound = listener.localAddress();
+        started(transport);
+    }
+
+    private void started(Transport transport) {
         transport.execute(() -> rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
     }
 
     /**
-     * node-ipc unlinks the path before listening. We remove it only when it is a socket nobody answers on: a regular
-     * file is never deleted, and a live server is never displaced.
+     * A socket file: bound in a private directory, given its mode there and linked into place (see
+     * {@link SocketFile}), so it is never reachable with another mode and no other file's mode is ever changed.
      */
-    private void prepareSocketPath(Path path) {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+    private void startFile(Transport transport, Path path) {
+        Transport.Listener l;
+        Object key;
+        try (SocketFile sf = SocketFile.open(path)) {
+            prepareSocketPath(sf, path);
+            try {
+                l = transport.listen(sf.privateAddress(), BACKLOG, this, b -> sf.publish(modes()));
+            } catch (IOException | RuntimeException e) {
+                sf.unpublish(); // the listener is closed; its name at the path goes too (a start that failed)
+                throw e;
+            }
+            key = sf.socketKey();
+        } catch (IOException e) {
+            throw rt.osError("listen", requested, e);
+        }
+        listener = l;
+        socketKey = key;
+        bound = requested; // the socket's name at bind was the temporary one
+        started(transport);
+    }
+
+    /**
+     * node-ipc unlinks the path before listening. We remove it only when it is a socket nobody answers on: a regular
+     * file is never deleted, a symlink is never followed, and a live server is never displaced.
+     */
+    private void prepareSocketPath(SocketFile sf, Path path) throws IOException {
+        if (!sf.exists()) {
             return;
         }
-        if (!isSocket(path)) {
+        Object stale = sf.staleKey();
+        if (stale == null) {
             throw new IpcException("EEXIST", "listen " + path + ": the path exists and is not a socket; "
                     + "refusing to delete it (remove it yourself or choose another id/socketRoot)");
         }
-        if (answers(path)) {
+        if (sf.answers()) {
             throw new IpcException("EADDRINUSE", "listen " + path + ": a server is already listening on this "
                     + "socket (stop it, or choose another id/socketRoot)");
         }
@@ -103,41 +130,17 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                     + "unlink is false (delete it, or set unlink=true)");
         }
         try {
-            Files.deleteIfExists(path);
+            sf.removeStale(stale);
         } catch (IOException e) {
             throw rt.osError("listen, removing the stale socket file", requested, e);
         }
     }
 
-    /** @return true when something accepts connections on the socket file (a live server) */
-    private static boolean answers(Path path) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            return probe.connect(UnixDomainSocketAddress.of(path));
-        } catch (IOException refused) {
-            return false; // nobody answers: a stale file left by a process that died
-        }
-    }
-
-    private static boolean isSocket(Path path) {
-        try {
-            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return ((Integer) mode & S_IFMT) == S_IFSOCK;
-        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-            try {
-                return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS).isOther();
-            } catch (IOException unreadable) {
-                return false;
-            }
-        }
-    }
-
     /**
-     * Owner-only (0600) right after bind, before anything is accepted, whatever the umask; readableAll adds read
-     * and writableAll write (needed to connect) for group and others. A socket whose mode cannot be set is not
-     * served: the server fails to start rather than listen wider than configured.
+     * Owner-only (0600) whatever the umask; readableAll adds read and writableAll write (needed to connect) for group
+     * and others. Set before the socket is reachable at its path: a socket whose mode cannot be set is not served.
      */
-    private void applyModes(Path path) throws IOException {
+    private Set<PosixFilePermission> modes() {
         Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         if (rt.config.readableAll()) {
             perms.add(PosixFilePermission.GROUP_READ);
@@ -147,24 +150,18 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             perms.add(PosixFilePermission.GROUP_WRITE);
             perms.add(PosixFilePermission.OTHERS_WRITE);
         }
-        try {
-            Files.setPosixFilePermissions(path, perms);
-        } catch (IOException | UnsupportedOperationException e) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException ignored) {
-                // the bind made it; the listener is closed next, and a stale socket is replaced on the next start
-            }
-            throw new IOException("cannot set the mode of socket file " + path + ": " + e.getMessage(), e);
-        }
+        return perms;
     }
 
     @Override
     public void stop() {
         Transport.Listener l;
+        Object key;
         synchronized (this) {
             l = listener;
             listener = null;
+            key = socketKey;
+            socketKey = null;
         }
         if (l == null) {
             return;
@@ -180,13 +177,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             s.closedHere = true;
             s.channel.close(null);
         }
-        if (requested instanceof UnixDomainSocketAddress
-                && !io.jipc.internal.transport.UnixAddresses.isAbstract(requested)) {
+        if (key != null) {
             Path path = ((UnixDomainSocketAddress) requested).getPath();
             try {
-                if (isSocket(path)) {
-                    Files.deleteIfExists(path);
-                }
+                SocketFile.removeIfSame(path, key); // only the file this server made: never a successor's
             } catch (IOException e) {
                 // stop still closes everything; the file left behind is replaced by the next start once it can be
                 rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("stop, removing the socket file",
