@@ -68,8 +68,11 @@ public final class IpcRuntime {
     }
 
     private static final System.Logger LOG = System.getLogger("io.jipc");
-    /** Deepest nesting of JSON arrays and objects accepted from a peer (Jackson's {@code maxNestingDepth}). */
-    static final int MAX_NESTING_DEPTH = 1000;
+    /**
+     * Deepest nesting of JSON arrays and objects accepted in a frame from a peer (Jackson's {@code maxNestingDepth}):
+     * the envelope object, then {@link ProtoCodec#MAX_DATA_DEPTH} levels inside its data, the limit of both codecs.
+     */
+    static final int MAX_NESTING_DEPTH = 1 + ProtoCodec.MAX_DATA_DEPTH;
     /** Longest JSON number, in characters, accepted from a peer (Jackson's {@code maxNumberLength}). */
     static final int MAX_NUMBER_LENGTH = 1000;
 
@@ -239,6 +242,7 @@ public final class IpcRuntime {
         if (config.rawBuffer()) {
             return ByteBuffer.wrap(type.getBytes(rawCharset));
         }
+        requireType(type);
         Object wire = data;
         if (data instanceof JsonMessage) {
             JsonMessage m = (JsonMessage) data;
@@ -285,8 +289,15 @@ public final class IpcRuntime {
         if (type == null) {
             throw new IpcException("EDATA", "emit: type must not be null");
         }
+        requireType(type);
         if (errCode == null) {
-            byte[] simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
+            byte[] simple;
+            try {
+                simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
+            } catch (IllegalArgumentException e) {
+                throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: "
+                        + e.getMessage(), e);
+            }
             if (simple != null) {
                 return ByteBuffer.wrap(simple);
             }
@@ -301,6 +312,21 @@ public final class IpcRuntime {
     }
 
     private static final Value EMPTY_OBJECT = Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build();
+
+    /**
+     * Refuses a type no peer accepts, in either codec ({@code proto/README.md}, sections 1 and 7): empty, or not
+     * Unicode text (a lone surrogate).
+     */
+    private static void requireType(String type) {
+        if (type.isEmpty()) {
+            throw new IpcException("EDATA", "emit: type must not be empty");
+        }
+        try {
+            ProtoCodec.requireText(type);
+        } catch (IllegalArgumentException e) {
+            throw new IpcException("EDATA", "emit: type " + e.getMessage(), e);
+        }
+    }
 
     private void setPayload(Envelope.Builder b, String type, Object data) {
         try {
@@ -342,6 +368,9 @@ public final class IpcRuntime {
                 b.setData(ProtoCodec.toValue((com.fasterxml.jackson.databind.JsonNode) data));
             } else {
                 b.setData(ProtoCodec.toValue(mapper.valueToTree(data)));
+            }
+            if (b.hasData() && !(data instanceof JsonMessage)) { // a received message's data was checked on receipt
+                ProtoCodec.requireCarriable(b.getData());
             }
         } catch (IllegalArgumentException e) {
             throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);

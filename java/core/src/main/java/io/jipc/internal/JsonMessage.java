@@ -121,6 +121,35 @@ public final class JsonMessage implements Message {
         return new JsonMessage(type, null, mapper, null, null, null, value, null, null, replier, requestId);
     }
 
+    /**
+     * The peer id node-ipc takes from a message: the {@code "id"} key of its data at the top level (the last one, as
+     * {@code JSON.parse} keeps), when that is a non-empty string. Streams over the text without building a tree:
+     * nested values are skipped, so a large message costs one pass and no memory beyond its text.
+     *
+     * @param json UTF-8 JSON text of the data, already validated
+     * @param factory parser factory
+     * @return the id, or null
+     */
+    static String topLevelId(byte[] json, com.fasterxml.jackson.core.JsonFactory factory) {
+        try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            String id = null;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean isId = "id".equals(p.currentName());
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                if (isId) {
+                    id = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return id == null || id.isEmpty() ? null : id;
+        } catch (IOException e) {
+            return null; // the decoder validated the JSON; nothing to remember if it still fails
+        }
+    }
+
     /** @return the protobuf data, parsed on first use from the received bytes; null when there is none */
     private Value value() {
         Value v = value;

@@ -2,6 +2,8 @@ package io.jipc.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
@@ -16,7 +18,7 @@ class ProtoCodecTest {
     @Test
     void shouldWriteSimpleFramesLikeProtobufJava() {
         String long300 = "x".repeat(300);
-        List<Object> data = Arrays.asList(null, "", "hello", "é€😀\uD800", long300, true, false, 0, -1, 1.5, -0.0,
+        List<Object> data = Arrays.asList(null, "", "hello", "é€😀", long300, true, false, 0, -1, 1.5, -0.0,
                 Double.NaN, Double.POSITIVE_INFINITY, Long.MAX_VALUE, 3.0f, (short) 7);
         for (String type : List.of("t", "é", long300)) {
             for (Object d : data) {
@@ -51,6 +53,10 @@ class ProtoCodecTest {
                 }
             }
         }
+        // protobuf-java would write a lone surrogate as '?': refused instead, as in JSON mode
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProtoCodec.simpleFrame("t", "x\uD800", 0, 0, false));
+        assertTrue(e.getMessage().contains("lone surrogate \\ud800"), e.getMessage());
         assertNull(ProtoCodec.simpleFrame("t", List.of(1), 0, 0, false));
         assertNull(ProtoCodec.simpleFrame("t", new java.math.BigDecimal("1.5"), 0, 0, false));
     }
