@@ -301,6 +301,11 @@ public final class IpcRuntime {
             if (simple != null) {
                 return ByteBuffer.wrap(simple);
             }
+            byte[] value = data instanceof JsonMessage ? ((JsonMessage) data).protoValueBytes() : null;
+            if (value != null) {
+                // relaying a protobuf peer's data to protobuf peers: its validated bytes, never built as a Value
+                return ByteBuffer.wrap(ProtoCodec.valueFrame(type, value, id, re, datagram));
+            }
         }
         Envelope.Builder b = Envelope.newBuilder().setType(type).setId(id).setRe(re);
         if (errCode != null) {

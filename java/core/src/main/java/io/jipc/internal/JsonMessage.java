@@ -214,6 +214,11 @@ public final class JsonMessage implements Message {
         return rawCharset == null ? text() : null;
     }
 
+    /** @return the received protobuf data's validated bytes (not copied), or null when it came otherwise */
+    byte[] protoValueBytes() {
+        return valueBytes;
+    }
+
     /** @return true for a rawBuffer chunk */
     boolean isRaw() {
         return rawCharset != null;

@@ -110,6 +110,21 @@ public final class ProtoCodec {
     }
 
     /**
+     * A frame whose data is a received, validated {@code Value}'s bytes, written as they are: byte-identical to
+     * protobuf-java's output for the Envelope holding that Value.
+     *
+     * @param type the event type
+     * @param value serialized {@code google.protobuf.Value} bytes
+     * @param id request id or 0
+     * @param re replied id or 0
+     * @param withPreamble true for a UDP datagram
+     * @return the frame
+     */
+    public static byte[] valueFrame(String type, byte[] value, long id, long re, boolean withPreamble) {
+        return envelope(type, 0x12, 0, value, id, re, withPreamble);
+    }
+
+    /**
      * Writes an Envelope into one array: type = 1, the payload field {@code payloadTag} holding {@code body} (behind
      * its own tag and length when {@code innerTag} is not 0), then id = 5 and re = 6 when set.
      */

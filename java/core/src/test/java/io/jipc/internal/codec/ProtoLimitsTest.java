@@ -141,6 +141,10 @@ class ProtoLimitsTest {
         assertEquals(List.of("value big depth 2"), ev.list, "handed over as the Value's bytes, not an Envelope");
         assertArrayEquals(data.toByteArray(), ev.values.get(0));
         assertEquals(1, dec.fastPathFrames());
+        for (boolean pre : new boolean[] {false, true}) {
+            assertArrayEquals(ProtoCodec.frame(env, pre), ProtoCodec.valueFrame("big", ev.values.get(0), 7, 0, pre),
+                    "relayed as received, byte-identical to protobuf-java");
+        }
     }
 
     @Test
