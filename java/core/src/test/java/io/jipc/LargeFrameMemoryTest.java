@@ -28,9 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Decoding a frame at {@code maxFrameBytes} (the default, 16 MiB) costs a small multiple of its size, whatever its
- * shape (README, "Memory per frame"): a server in a child JVM with a 100 MiB heap receives frames built to be costly
- * as a tree (millions of empty objects, with the peer id node-ipc reads at the top of data) and keeps serving its
- * other client; built as trees, one such frame needs several hundred MiB.
+ * shape (proto/README.md section 7, "Memory per frame"): a server in a child JVM with an 80 MiB heap receives frames
+ * built to be costly as trees (millions of empty objects, with the peer id node-ipc reads at the top of data) and
+ * keeps serving its other client; built as trees, one such frame needs several hundred MiB.
  */
 class LargeFrameMemoryTest {
     private static final int MAX_FRAME = 16 * 1024 * 1024;
@@ -144,7 +144,7 @@ class LargeFrameMemoryTest {
     @ValueSource(booleans = {false, true})
     void shouldHandleCostlyFramesAtTheLimitInASmallHeap(boolean proto) throws Exception {
         String root = Net.tempSocketRoot();
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx100m",
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx80m",
                 "-XX:TieredStopAtLevel=1", "-Djipc.transport=" + System.getProperty("jipc.transport", "auto"), "-cp",
                 System.getProperty("java.class.path"), Server.class.getName(), root, "world");
         child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
