@@ -205,6 +205,50 @@ class RelayLimitsTest {
         }
     }
 
+    static List<Arguments> clients() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Net net : Net.values()) {
+            for (Wire wire : new Wire[] {Wire.JSON, Wire.PROTO}) {
+                cases.add(Arguments.of(net, wire));
+            }
+        }
+        return cases;
+    }
+
+    /** What no jipc peer would accept is refused when emitted (EDATA), in both codecs, and nothing is sent. */
+    @ParameterizedTest(name = "{1} client over {0}")
+    @MethodSource("clients")
+    void shouldRefuseToSendWhatNoPeerAccepts(Net net, Wire wire) throws Exception {
+        String root = Net.tempSocketRoot();
+        IpcServer server = net.serve(ipc(Net.config("world", root)));
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        server.on("*", (m, s) -> {
+            if (!List.of("start", "connect", "socket.disconnected", "close").contains(m.type())) {
+                got.add(m.type() + " " + (m.hasData() ? m.json().toString() : "-"));
+            }
+        });
+        server.start();
+        IpcClient client = net.connect(ipc(Net.config("c", root).wire(wire)), "world", server);
+        List<Object> deep = List.of(1);
+        for (int i = 1; i <= MAX_DEPTH; i++) {
+            deep = List.of(deep); // 34 levels at the end
+        }
+        Object[][] refused = {{"", 1}, {"\udc00", 1}, {"ev", "x\ud800"}, {"ev", java.util.Map.of("\ud83d", 1)},
+            {"ev", deep}, {"ev", Value.newBuilder().setListValue(ListValue.newBuilder().addValues(
+                Value.newBuilder().setStringValue("\udbff"))).build()}};
+        for (Object[] r : refused) {
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> client.emit((String) r[0], r[1])
+                            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+            IpcException cause = org.junit.jupiter.api.Assertions.assertInstanceOf(IpcException.class, e.getCause());
+            assertEquals("EDATA", cause.code(), cause.getMessage());
+        }
+        client.emit("ev", deep.get(0)).toCompletableFuture().get(10, TimeUnit.SECONDS); // 33 levels: sent
+        String at = take(got);
+        assertTrue(at.startsWith("ev [[[["), at);
+        assertNull(got.poll(100, TimeUnit.MILLISECONDS), "nothing else reached the server: " + at);
+    }
+
     static List<Arguments> accepted() {
         List<Arguments> cases = new ArrayList<>();
         for (Net net : Net.values()) {

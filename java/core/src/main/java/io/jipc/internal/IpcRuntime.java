@@ -249,6 +249,17 @@ public final class IpcRuntime {
             wire = m.isRaw() ? m.asText() : (m.jsonBytes() == null ? null : new RawJson(m.jsonBytes()));
         } else if (data instanceof com.google.protobuf.MessageOrBuilder) {
             // a protobuf message travels as its proto3 JSON form in JSON mode (Value/Struct/ListValue: plain JSON)
+            Value plain = data instanceof Value ? (Value) data : data instanceof Struct
+                    ? Value.newBuilder().setStructValue((Struct) data).build() : data instanceof ListValue
+                    ? Value.newBuilder().setListValue((ListValue) data).build() : null;
+            if (plain != null) {
+                try {
+                    ProtoCodec.requireCarriable(plain); // what the proto path checks (setPayload)
+                } catch (IllegalArgumentException e) {
+                    throw new IpcException("EDATA", "emit '" + type + "': cannot write data as JSON: "
+                            + e.getMessage(), e);
+                }
+            }
             if (data instanceof com.google.protobuf.Message) {
                 Protos.register((com.google.protobuf.Message) data);
             }
