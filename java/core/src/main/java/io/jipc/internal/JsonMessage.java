@@ -190,23 +190,37 @@ public final class JsonMessage implements Message {
     private byte[] text() {
         byte[] d = data;
         if (d == null) {
-            Value v = value();
-            if (v != null) {
-                d = ProtoCodec.toJson(v);
-            } else if (typed != null) {
-                d = Protos.typedToJson(typed, type, mapper.getFactory());
-            } else if (opaque != null) {
-                try {
-                    d = mapper.writeValueAsBytes(opaque); // base64, as Jackson writes byte[] in JSON mode
-                } catch (IOException e) {
-                    throw new IpcException("EDATA", "event '" + type + "': " + e.getMessage(), e);
+            if (value == null && valueBytes != null) {
+                d = ProtoCodec.toJson(valueBytes); // straight from the received bytes, without building the Value
+            }
+            if (d == null) {
+                d = payloadJson();
+                if (d == null) {
+                    return null;
                 }
-            } else {
-                return null;
             }
             data = d;
         }
         return d;
+    }
+
+    /** @return the JSON text of the protobuf payload (Value, typed or opaque), or null when there is none */
+    private byte[] payloadJson() {
+        Value v = value();
+        if (v != null) {
+            return ProtoCodec.toJson(v);
+        }
+        if (typed != null) {
+            return Protos.typedToJson(typed, type, mapper.getFactory());
+        }
+        if (opaque != null) {
+            try {
+                return mapper.writeValueAsBytes(opaque); // base64, as Jackson writes byte[] in JSON mode
+            } catch (IOException e) {
+                throw new IpcException("EDATA", "event '" + type + "': " + e.getMessage(), e);
+            }
+        }
+        return null;
     }
 
     /** @return the JSON bytes (not copied) or null; for relaying */
@@ -269,7 +283,8 @@ public final class JsonMessage implements Message {
         if (rawCharset != null) {
             return new String(data, rawCharset);
         }
-        Value v = value();
+        // a string Value is cheap to build; any other received one is written as JSON from its bytes
+        Value v = value != null || valueBytes != null && valueBytes.length > 0 && valueBytes[0] == 0x1a ? value() : null;
         if (v != null && v.hasStringValue()) {
             return v.getStringValue();
         }

@@ -591,6 +591,112 @@ public final class ProtoCodec {
     }
 
     /**
+     * The JSON text of serialized {@code Value} bytes, written straight from them without building the Value: the
+     * same bytes as {@link #toJson(Value)} of the parsed Value, for the encoding protobuf libraries write (each Value
+     * with one kind, each map entry a key then a value, no repeated key, no unknown field).
+     *
+     * @param value serialized {@code google.protobuf.Value} bytes that are known to parse
+     * @return the JSON text, or null for any other encoding (the caller then parses the Value)
+     */
+    public static byte[] toJson(byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, value.length));
+        try (JsonGenerator g = new JsCompatGenerator(JsonFrameEncoder.JS_FACTORY.createGenerator(out))) {
+            if (!writeValue(g, CodedInputStream.newInstance(value))) {
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes the one field of a Value (up to the current limit); false when the encoding is not the usual one. */
+    private static boolean writeValue(JsonGenerator g, CodedInputStream in) throws IOException {
+        int tag = in.readTag();
+        switch (tag) {
+            case 0: // no kind set
+            case 0x08: // null_value
+                if (tag != 0) {
+                    in.readRawVarint64();
+                }
+                g.writeNull();
+                break;
+            case 0x11:
+                g.writeNumber(in.readDouble());
+                break;
+            case 0x1a:
+                g.writeString(in.readStringRequireUtf8());
+                break;
+            case 0x20:
+                g.writeBoolean(in.readBool());
+                break;
+            case 0x2a:
+            case 0x32: {
+                int old = in.pushLimit(in.readRawVarint32());
+                if (!(tag == 0x2a ? writeStruct(g, in) : writeList(g, in))) {
+                    return false;
+                }
+                in.popLimit(old);
+                break;
+            }
+            default:
+                return false;
+        }
+        return tag == 0 || in.readTag() == 0;
+    }
+
+    private static boolean writeStruct(JsonGenerator g, CodedInputStream in) throws IOException {
+        g.writeStartObject();
+        java.util.Set<String> keys = null;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag != 0x0a) {
+                return false;
+            }
+            int entry = in.pushLimit(in.readRawVarint32());
+            if (in.readTag() != 0x0a) {
+                return false;
+            }
+            String key = in.readStringRequireUtf8();
+            if (keys == null) {
+                keys = new java.util.HashSet<>();
+            }
+            if (!keys.add(key) || in.readTag() != 0x12) {
+                return false; // a repeated key (the map keeps the last), or no value
+            }
+            g.writeFieldName(key);
+            int old = in.pushLimit(in.readRawVarint32());
+            if (!writeValue(g, in)) {
+                return false;
+            }
+            in.popLimit(old);
+            if (in.readTag() != 0) {
+                return false;
+            }
+            in.popLimit(entry);
+        }
+        g.writeEndObject();
+        return true;
+    }
+
+    private static boolean writeList(JsonGenerator g, CodedInputStream in) throws IOException {
+        g.writeStartArray();
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag != 0x0a) {
+                return false;
+            }
+            int old = in.pushLimit(in.readRawVarint32());
+            if (!writeValue(g, in)) {
+                return false;
+            }
+            in.popLimit(old);
+        }
+        g.writeEndArray();
+        return true;
+    }
+
+    /**
      * @param v a Value
      * @return its JSON text as JSON.stringify would write it (UTF-8; numbers in JavaScript notation)
      */
