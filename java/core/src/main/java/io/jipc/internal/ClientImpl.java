@@ -501,6 +501,22 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     @Override
+    public void onProtoValue(String type, byte[] value, long rid, long re) {
+        if (stopped) {
+            return;
+        }
+        if (re != 0) {
+            FrameSink.super.onProtoValue(type, value, rid, re); // a reply: the Envelope path
+            return;
+        }
+        partial.frameCompleted();
+        if (refusedReserved(type)) {
+            return;
+        }
+        fire(type, JsonMessage.ofProtoValue(type, value, rt.mapper, this, rid)); // parsed only if read
+    }
+
+    @Override
     public void onEnvelope(Envelope env) {
         if (stopped) {
             return;

@@ -68,8 +68,11 @@ public final class IpcRuntime {
     }
 
     private static final System.Logger LOG = System.getLogger("io.jipc");
-    /** Deepest nesting of JSON arrays and objects accepted from a peer (Jackson's {@code maxNestingDepth}). */
-    static final int MAX_NESTING_DEPTH = 1000;
+    /**
+     * Deepest nesting of JSON arrays and objects accepted in a frame from a peer (Jackson's {@code maxNestingDepth}):
+     * the envelope object, then {@link ProtoCodec#MAX_DATA_DEPTH} levels inside its data, the limit of both codecs.
+     */
+    static final int MAX_NESTING_DEPTH = 1 + ProtoCodec.MAX_DATA_DEPTH;
     /** Longest JSON number, in characters, accepted from a peer (Jackson's {@code maxNumberLength}). */
     static final int MAX_NUMBER_LENGTH = 1000;
 
@@ -239,12 +242,24 @@ public final class IpcRuntime {
         if (config.rawBuffer()) {
             return ByteBuffer.wrap(type.getBytes(rawCharset));
         }
+        requireType(type);
         Object wire = data;
         if (data instanceof JsonMessage) {
             JsonMessage m = (JsonMessage) data;
             wire = m.isRaw() ? m.asText() : (m.jsonBytes() == null ? null : new RawJson(m.jsonBytes()));
         } else if (data instanceof com.google.protobuf.MessageOrBuilder) {
             // a protobuf message travels as its proto3 JSON form in JSON mode (Value/Struct/ListValue: plain JSON)
+            Value plain = data instanceof Value ? (Value) data : data instanceof Struct
+                    ? Value.newBuilder().setStructValue((Struct) data).build() : data instanceof ListValue
+                    ? Value.newBuilder().setListValue((ListValue) data).build() : null;
+            if (plain != null) {
+                try {
+                    ProtoCodec.requireCarriable(plain); // what the proto path checks (setPayload)
+                } catch (IllegalArgumentException e) {
+                    throw new IpcException("EDATA", "emit '" + type + "': cannot write data as JSON: "
+                            + e.getMessage(), e);
+                }
+            }
             if (data instanceof com.google.protobuf.Message) {
                 Protos.register((com.google.protobuf.Message) data);
             }
@@ -285,10 +300,22 @@ public final class IpcRuntime {
         if (type == null) {
             throw new IpcException("EDATA", "emit: type must not be null");
         }
+        requireType(type);
         if (errCode == null) {
-            byte[] simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
+            byte[] simple;
+            try {
+                simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
+            } catch (IllegalArgumentException e) {
+                throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: "
+                        + e.getMessage(), e);
+            }
             if (simple != null) {
                 return ByteBuffer.wrap(simple);
+            }
+            byte[] value = data instanceof JsonMessage ? ((JsonMessage) data).protoValueBytes() : null;
+            if (value != null) {
+                // relaying a protobuf peer's data to protobuf peers: its validated bytes, never built as a Value
+                return ByteBuffer.wrap(ProtoCodec.valueFrame(type, value, id, re, datagram));
             }
         }
         Envelope.Builder b = Envelope.newBuilder().setType(type).setId(id).setRe(re);
@@ -301,6 +328,21 @@ public final class IpcRuntime {
     }
 
     private static final Value EMPTY_OBJECT = Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build();
+
+    /**
+     * Refuses a type no peer accepts, in either codec ({@code proto/README.md}, sections 1 and 7): empty, or not
+     * Unicode text (a lone surrogate).
+     */
+    private static void requireType(String type) {
+        if (type.isEmpty()) {
+            throw new IpcException("EDATA", "emit: type must not be empty");
+        }
+        try {
+            ProtoCodec.requireText(type);
+        } catch (IllegalArgumentException e) {
+            throw new IpcException("EDATA", "emit: type " + e.getMessage(), e);
+        }
+    }
 
     private void setPayload(Envelope.Builder b, String type, Object data) {
         try {
@@ -342,6 +384,9 @@ public final class IpcRuntime {
                 b.setData(ProtoCodec.toValue((com.fasterxml.jackson.databind.JsonNode) data));
             } else {
                 b.setData(ProtoCodec.toValue(mapper.valueToTree(data)));
+            }
+            if (b.hasData() && !(data instanceof JsonMessage)) { // a received message's data was checked on receipt
+                ProtoCodec.requireCarriable(b.getData());
             }
         } catch (IllegalArgumentException e) {
             throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);

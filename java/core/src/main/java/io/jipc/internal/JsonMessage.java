@@ -121,6 +121,35 @@ public final class JsonMessage implements Message {
         return new JsonMessage(type, null, mapper, null, null, null, value, null, null, replier, requestId);
     }
 
+    /**
+     * The peer id node-ipc takes from a message: the {@code "id"} key of its data at the top level (the last one, as
+     * {@code JSON.parse} keeps), when that is a non-empty string. Streams over the text without building a tree:
+     * nested values are skipped, so a large message costs one pass and no memory beyond its text.
+     *
+     * @param json UTF-8 JSON text of the data, already validated
+     * @param factory parser factory
+     * @return the id, or null
+     */
+    static String topLevelId(byte[] json, com.fasterxml.jackson.core.JsonFactory factory) {
+        try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            String id = null;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean isId = "id".equals(p.currentName());
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                if (isId) {
+                    id = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return id == null || id.isEmpty() ? null : id;
+        } catch (IOException e) {
+            return null; // the decoder validated the JSON; nothing to remember if it still fails
+        }
+    }
+
     /** @return the protobuf data, parsed on first use from the received bytes; null when there is none */
     private Value value() {
         Value v = value;
@@ -161,28 +190,47 @@ public final class JsonMessage implements Message {
     private byte[] text() {
         byte[] d = data;
         if (d == null) {
-            Value v = value();
-            if (v != null) {
-                d = ProtoCodec.toJson(v);
-            } else if (typed != null) {
-                d = Protos.typedToJson(typed, type, mapper.getFactory());
-            } else if (opaque != null) {
-                try {
-                    d = mapper.writeValueAsBytes(opaque); // base64, as Jackson writes byte[] in JSON mode
-                } catch (IOException e) {
-                    throw new IpcException("EDATA", "event '" + type + "': " + e.getMessage(), e);
+            if (value == null && valueBytes != null) {
+                d = ProtoCodec.toJson(valueBytes); // straight from the received bytes, without building the Value
+            }
+            if (d == null) {
+                d = payloadJson();
+                if (d == null) {
+                    return null;
                 }
-            } else {
-                return null;
             }
             data = d;
         }
         return d;
     }
 
+    /** @return the JSON text of the protobuf payload (Value, typed or opaque), or null when there is none */
+    private byte[] payloadJson() {
+        Value v = value();
+        if (v != null) {
+            return ProtoCodec.toJson(v);
+        }
+        if (typed != null) {
+            return Protos.typedToJson(typed, type, mapper.getFactory());
+        }
+        if (opaque != null) {
+            try {
+                return mapper.writeValueAsBytes(opaque); // base64, as Jackson writes byte[] in JSON mode
+            } catch (IOException e) {
+                throw new IpcException("EDATA", "event '" + type + "': " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
     /** @return the JSON bytes (not copied) or null; for relaying */
     byte[] jsonBytes() {
         return rawCharset == null ? text() : null;
+    }
+
+    /** @return the received protobuf data's validated bytes (not copied), or null when it came otherwise */
+    byte[] protoValueBytes() {
+        return valueBytes;
     }
 
     /** @return true for a rawBuffer chunk */
@@ -235,7 +283,8 @@ public final class JsonMessage implements Message {
         if (rawCharset != null) {
             return new String(data, rawCharset);
         }
-        Value v = value();
+        // a string Value is cheap to build; any other received one is written as JSON from its bytes
+        Value v = value != null || valueBytes != null && valueBytes.length > 0 && valueBytes[0] == 0x1a ? value() : null;
         if (v != null && v.hasStringValue()) {
             return v.getStringValue();
         }

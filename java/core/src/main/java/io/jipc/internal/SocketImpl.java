@@ -8,6 +8,7 @@ import io.jipc.internal.codec.AutoFrameDecoder;
 import io.jipc.internal.codec.Codec;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.internal.codec.ProtoFrameDecoder;
 import io.jipc.internal.loop.Cancellable;
 import io.jipc.proto.v1.Envelope;
@@ -420,7 +421,10 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         if (refusedReserved(type)) {
             return;
         }
-        // a scalar value names no peer id, unlike the object node-ipc clients send with their id
+        String pid = ProtoCodec.peerId(value); // node-ipc clients send their id at the top level of an object
+        if (pid != null) {
+            peerId = pid;
+        }
         server.fire(type, JsonMessage.ofProtoValue(type, value, rt.mapper, this, rid), this);
     }
 
@@ -449,13 +453,9 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     }
 
     private void rememberPeerId(byte[] data) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode node = rt.mapper.readTree(data).get("id");
-            if (node != null && node.isTextual() && !node.asText().isEmpty()) {
-                peerId = node.asText();
-            }
-        } catch (java.io.IOException e) {
-            // the decoder validated the JSON; nothing to remember if it still fails
+        String pid = JsonMessage.topLevelId(data, rt.factory);
+        if (pid != null) {
+            peerId = pid;
         }
     }
 

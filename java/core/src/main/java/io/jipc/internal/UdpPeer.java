@@ -156,13 +156,9 @@ final class UdpPeer implements IpcSocket, FrameSink {
     }
 
     private void rememberPeerId(byte[] data) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode node = rt.mapper.readTree(data).get("id");
-            if (node != null && node.isTextual() && !node.asText().isEmpty()) {
-                peerId = node.asText();
-            }
-        } catch (java.io.IOException e) {
-            // the decoder validated the JSON; nothing to remember if it still fails
+        String pid = JsonMessage.topLevelId(data, rt.factory);
+        if (pid != null) {
+            peerId = pid;
         }
     }
 

@@ -13,7 +13,7 @@ class ReadConstraintsTest {
         IpcRuntime rt = new IpcRuntime(IpcConfig.defaults().maxFrameBytes(1234567).validate(), (id, c) -> { });
         try {
             StreamReadConstraints c = rt.factory.streamReadConstraints();
-            assertEquals(1000, c.getMaxNestingDepth());
+            assertEquals(1 + io.jipc.internal.codec.ProtoCodec.MAX_DATA_DEPTH, c.getMaxNestingDepth(), "envelope + data");
             assertEquals(1000, c.getMaxNumberLength());
             assertEquals(1234567, c.getMaxStringLength());
             assertEquals(c, rt.mapper.getFactory().streamReadConstraints());

@@ -1,5 +1,6 @@
 package io.jipc.internal.codec;
 
+import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
@@ -8,7 +9,8 @@ import java.io.IOException;
 /**
  * Generator wrapper that makes Jackson's output match {@code JSON.stringify}: doubles and floats (also inside
  * {@code double[]}) in JavaScript notation (NaN and infinities as {@code null}), and pre-quoted names and strings re-escaped by the underlying
- * generator (whose lowercase-hex and surrogate settings then apply to them too).
+ * generator (whose lowercase-hex and surrogate settings then apply to them too). Names and strings holding a lone
+ * surrogate are refused, as {@link JsJson#writeString} refuses them.
  */
 final class JsCompatGenerator extends JsonGeneratorDelegate {
 
@@ -51,11 +53,39 @@ final class JsCompatGenerator extends JsonGeneratorDelegate {
 
     @Override
     public void writeString(SerializableString text) throws IOException {
-        delegate.writeString(text.getValue());
+        writeString(text.getValue());
     }
 
     @Override
     public void writeFieldName(SerializableString name) throws IOException {
-        delegate.writeFieldName(name.getValue());
+        writeFieldName(name.getValue());
+    }
+
+    @Override
+    public void writeString(String text) throws IOException {
+        if (text != null) {
+            requireText(text);
+        }
+        delegate.writeString(text);
+    }
+
+    @Override
+    public void writeString(char[] text, int offset, int len) throws IOException {
+        requireText(java.nio.CharBuffer.wrap(text, offset, len));
+        delegate.writeString(text, offset, len);
+    }
+
+    @Override
+    public void writeFieldName(String name) throws IOException {
+        requireText(name);
+        delegate.writeFieldName(name);
+    }
+
+    /** Lone surrogates are refused in names and strings, as by {@link JsJson#writeString}. */
+    private void requireText(CharSequence s) throws IOException {
+        int i = JsJson.loneSurrogateIndex(s);
+        if (i >= 0) {
+            throw new JsonGenerationException(JsJson.loneSurrogate(s.charAt(i)).getMessage(), this);
+        }
     }
 }

@@ -50,10 +50,12 @@ final class JsJson {
     /**
      * Appends {@code s} as a quoted JSON string exactly as {@code JSON.stringify} writes it, UTF-8 encoded:
      * short escapes for {@code " \ \b \f \n \r \t}, <code>&#92;u00xx</code> (lowercase hex) for other control chars,
-     * lone surrogates as <code>&#92;udxxx</code>, everything else (including U+007F, U+2028, U+2029, '/') raw.
+     * everything else (including U+007F, U+2028, U+2029, '/') raw. A lone surrogate, which {@code JSON.stringify}
+     * escapes, is refused ({@link #loneSurrogate}); the buffer may then hold part of the string.
      *
      * @param s the string
      * @param out buffer the quoted string is appended to
+     * @throws IllegalArgumentException when {@code s} holds a lone surrogate
      */
     static void writeString(String s, FrameBuffer out) {
         final int n = s.length();
@@ -135,7 +137,7 @@ final class JsJson {
                     p = unicodeEscape(b, p, c);
                 }
             } else {
-                p = unicodeEscape(b, p, c); // a lone surrogate
+                throw loneSurrogate(c); // the JDK wrote it as '?'
             }
             int j = firstSpecial(u, i, n);
             System.arraycopy(u, i, b, p, j - i);
@@ -275,7 +277,7 @@ final class JsJson {
                         b[p++] = (byte) (0x80 | (cp & 0x3F));
                         i++; // may step past segEnd: the pair's 4 bytes fit in the first char's 6-byte budget
                     } else {
-                        p = unicodeEscape(b, p, c);
+                        throw loneSurrogate(c);
                     }
                 } else {
                     b[p++] = (byte) (0xE0 | (c >> 12));
@@ -285,6 +287,48 @@ final class JsJson {
             }
         }
         out.setLength(p);
+    }
+
+    /**
+     * Why a string holding a lone surrogate is not written: it is not Unicode text. {@code JSON.stringify} would
+     * escape it, but a protobuf peer cannot receive it (protobuf strings are UTF-8), so jipc refuses it in both
+     * codecs, when sending as when receiving ({@code proto/README.md}, section 2).
+     *
+     * @param c the surrogate
+     * @return the exception to throw
+     */
+    static IllegalArgumentException loneSurrogate(char c) {
+        return new IllegalArgumentException(String.format("string holds a lone surrogate \\u%04x: not Unicode text "
+                + "(a protobuf peer could not receive it)", (int) c));
+    }
+
+    /**
+     * @param s a string
+     * @return the index of its first surrogate that is not half of a pair (high then low), or -1
+     */
+    static int loneSurrogateIndex(CharSequence s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @param s a string
+     * @throws IllegalArgumentException when it holds a lone surrogate
+     */
+    static void requireText(CharSequence s) {
+        int i = loneSurrogateIndex(s);
+        if (i >= 0) {
+            throw loneSurrogate(s.charAt(i));
+        }
     }
 
     private static int unicodeEscape(byte[] b, int p, char c) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -510,6 +511,9 @@ public final class JsonFrameDecoder extends StreamDecoder {
         sink.onFrame(type, data, id, re, error);
     }
 
+    /** Why a frame with {@code "type":""} is refused. */
+    static final String EMPTY_TYPE = "frame type is empty (a type is required: proto/README.md, section 1)";
+
     /** Largest request id: 2^53-1, exact in JavaScript. */
     static final long MAX_CORRELATION_ID = (1L << 53) - 1;
 
@@ -615,6 +619,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
                 return "malformed JSON frame: unexpected data after the JSON value at byte "
                         + offset(p.currentTokenLocation());
             }
+        } catch (StreamConstraintsException e) {
+            return e.getMessage() != null && e.getMessage().contains("nesting depth") ? tooDeep(e) : describe(e);
         } catch (JsonProcessingException e) {
             return describe(e);
         } catch (IOException e) {
@@ -628,6 +634,14 @@ public final class JsonFrameDecoder extends StreamDecoder {
         }
         if (typeState == 2) {
             return "frame type is not a string";
+        }
+        if (type.isEmpty()) {
+            return EMPTY_TYPE;
+        }
+        int lone = loneSurrogate(a, off, flen);
+        if (lone >= 0) {
+            return "malformed JSON frame: lone surrogate " + new String(a, off + lone, 6, StandardCharsets.US_ASCII)
+                    + " at byte " + lone + " (not Unicode text; a protobuf peer could not receive it)";
         }
         if (from >= 0 && (from >= to || to > flen)) {
             return "malformed JSON frame: cannot locate the data value"; // not expected to happen
@@ -701,6 +715,14 @@ public final class JsonFrameDecoder extends StreamDecoder {
 
     private static int offset(JsonLocation loc) {
         return loc == null ? -1 : (int) loc.getByteOffset();
+    }
+
+    /** The reason for a frame nested deeper than the factory allows, in terms of its data (the envelope is 1). */
+    private String tooDeep(StreamConstraintsException e) {
+        JsonLocation loc = e.getLocation();
+        return "malformed JSON frame: data nested deeper than " + (factory.streamReadConstraints().getMaxNestingDepth()
+                - 1) + " levels (nesting depth limit of both codecs: proto/README.md, section 7)"
+                + (loc != null && loc.getByteOffset() >= 0 ? " at byte " + loc.getByteOffset() : "");
     }
 
     private static String describe(JsonProcessingException e) {
@@ -895,6 +917,9 @@ public final class JsonFrameDecoder extends StreamDecoder {
      * its type is left for Jackson to decode.
      */
     private boolean accept(byte[] a, int off, int typeFrom, int typeTo, int from, int to) {
+        if (typeTo == typeFrom) {
+            return false; // an empty type: the Jackson path reports it
+        }
         String type = fastType(a, typeFrom, typeTo);
         if (type == null) {
             return false;
@@ -1023,20 +1048,75 @@ public final class JsonFrameDecoder extends StreamDecoder {
         switch (a[i]) {
             case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
                 return i + 1;
-            case 'u':
-                if (end - i < 5) {
+            case 'u': {
+                int u = hex4(a, i + 1, end);
+                if (u < 0xD800 || u > 0xDFFF) {
+                    return u < 0 ? -1 : i + 5;
+                }
+                // a surrogate escape must be a high one followed at once by an escaped low one (else: Jackson path)
+                if (u > 0xDBFF || end - i < 11 || a[i + 5] != '\\' || a[i + 6] != 'u') {
                     return -1;
                 }
-                for (int k = i + 1; k <= i + 4; k++) {
-                    int h = a[k];
-                    if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) {
-                        return -1;
-                    }
-                }
-                return i + 5;
+                int low = hex4(a, i + 7, end);
+                return low >= 0xDC00 && low <= 0xDFFF ? i + 11 : -1;
+            }
             default:
                 return -1;
         }
+    }
+
+    /** The value of the four hex digits at {@code i}, or -1 when they are not four hex digits before {@code end}. */
+    private static int hex4(byte[] a, int i, int end) {
+        if (end - i < 4) {
+            return -1;
+        }
+        int v = 0;
+        for (int k = i; k < i + 4; k++) {
+            int h = a[k];
+            int d;
+            if (h >= '0' && h <= '9') {
+                d = h - '0';
+            } else if (h >= 'a' && h <= 'f') {
+                d = h - 'a' + 10;
+            } else if (h >= 'A' && h <= 'F') {
+                d = h - 'A' + 10;
+            } else {
+                return -1;
+            }
+            v = v << 4 | d;
+        }
+        return v;
+    }
+
+    /**
+     * Finds a <code>&#92;u</code> escape of a surrogate that is not half of an escaped pair (high then low) in a
+     * frame Jackson validated: JSON can spell one, but it is not Unicode text, and protobuf strings (valid UTF-8)
+     * cannot carry it, so jipc refuses it in both codecs ({@code proto/README.md}, section 2). Outside strings a
+     * valid JSON text has no backslash, so every backslash found here starts an escape.
+     *
+     * @return the offset (relative to {@code off}) of the lone surrogate's backslash, or -1 when there is none
+     */
+    static int loneSurrogate(byte[] a, int off, int flen) {
+        final int end = off + flen;
+        int i = off;
+        while ((i = indexOfByte(a, i, end, (byte) '\\')) >= 0) {
+            if (i + 1 >= end || a[i + 1] != 'u') {
+                i += 2;
+                continue;
+            }
+            int u = hex4(a, i + 2, end);
+            if (u >= 0xD800 && u <= 0xDFFF) {
+                int low = u <= 0xDBFF && end - i >= 12 && a[i + 6] == '\\' && a[i + 7] == 'u'
+                        ? hex4(a, i + 8, end) : -1;
+                if (low < 0xDC00 || low > 0xDFFF) {
+                    return i - off;
+                }
+                i += 12;
+            } else {
+                i += 6;
+            }
+        }
+        return -1;
     }
 
     /** Validates the multi-byte UTF-8 sequence led by {@code b0} at {@code i}; returns the index after it, or -1. */

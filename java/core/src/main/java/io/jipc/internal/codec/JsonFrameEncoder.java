@@ -3,6 +3,7 @@ package io.jipc.internal.codec;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -33,8 +34,10 @@ public final class JsonFrameEncoder {
     private static final int SCRATCH_RETAIN_LIMIT = 64 * 1024;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Generators whose string escaping matches JSON.stringify (lowercase hex, raw astral chars, lone surrogates escaped). */
+    /** Generators whose string escaping matches JSON.stringify (lowercase hex, raw astral chars). */
     static final JsonFactory JS_FACTORY = JsonFactory.builder()
+            // data nested deeper than both codecs accept is refused when written (proto/README.md, section 7)
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(ProtoCodec.MAX_DATA_DEPTH).build())
             .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .disable(JsonWriteFeature.ESCAPE_NON_ASCII)

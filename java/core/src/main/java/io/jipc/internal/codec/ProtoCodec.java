@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
@@ -22,6 +23,17 @@ import java.util.Map;
  * doubles (as in JavaScript; NaN and infinities become null), object keys keep their order. Thread-safe.
  */
 public final class ProtoCodec {
+    /**
+     * Deepest nesting of JSON arrays and objects inside a message's data, in both codecs (a scalar is 0, {@code []}
+     * is 1). Each level costs at most three protobuf message levels ({@code Value}, {@code Struct}, map entry), and
+     * the innermost value one more: 3 × 33 + 1 = 100, protobuf's default recursion limit (Java, C++, Python), so
+     * every envelope jipc sends or accepts parses with any protobuf library's defaults ({@code proto/README.md},
+     * section 7).
+     */
+    public static final int MAX_DATA_DEPTH = 33;
+    /** Protobuf message nesting accepted when parsing an Envelope: protobuf's default. */
+    static final int RECURSION_LIMIT = 100;
+
     private static final Value NULL = Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
     private static final byte[] PREAMBLE = ProtoFrameDecoder.preamble();
 
@@ -63,9 +75,11 @@ public final class ProtoCodec {
      * @param re replied id or 0
      * @param withPreamble true for a UDP datagram
      * @return the frame, or null when the data is of another kind
+     * @throws IllegalArgumentException when String data holds a lone surrogate (protobuf-java would write '?')
      */
     public static byte[] simpleFrame(String type, Object data, long id, long re, boolean withPreamble) {
         if (data instanceof String) {
+            JsJson.requireText((String) data);
             // string_value = 3, written inside data = 2 without an intermediate Value array
             return envelope(type, 0x12, 0x1a, ((String) data).getBytes(StandardCharsets.UTF_8), id, re, withPreamble);
         }
@@ -92,6 +106,21 @@ public final class ProtoCodec {
         } else {
             return null;
         }
+        return envelope(type, 0x12, 0, value, id, re, withPreamble);
+    }
+
+    /**
+     * A frame whose data is a received, validated {@code Value}'s bytes, written as they are: byte-identical to
+     * protobuf-java's output for the Envelope holding that Value.
+     *
+     * @param type the event type
+     * @param value serialized {@code google.protobuf.Value} bytes
+     * @param id request id or 0
+     * @param re replied id or 0
+     * @param withPreamble true for a UDP datagram
+     * @return the frame
+     */
+    public static byte[] valueFrame(String type, byte[] value, long id, long re, boolean withPreamble) {
         return envelope(type, 0x12, 0, value, id, re, withPreamble);
     }
 
@@ -170,6 +199,295 @@ public final class ProtoCodec {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException("a validated protobuf Value did not parse", e);
         }
+    }
+
+    /**
+     * @param s a string to send
+     * @throws IllegalArgumentException when it holds a lone surrogate, which protobuf-java would send as '?' (and
+     *     JSON mode refuses too)
+     */
+    public static void requireText(String s) {
+        JsJson.requireText(s);
+    }
+
+    /**
+     * Checks data about to be sent is what both codecs accept ({@code proto/README.md}, sections 2 and 7): nested at
+     * most {@link #MAX_DATA_DEPTH} levels, and every string and key Unicode text.
+     *
+     * @param v the data
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void requireCarriable(Value v) {
+        if (!carriable(v, 0)) {
+            throw new IllegalArgumentException("data nested deeper than " + MAX_DATA_DEPTH
+                    + " levels (the limit of both codecs)");
+        }
+    }
+
+    private static boolean carriable(Value v, int level) {
+        switch (v.getKindCase()) {
+            case STRING_VALUE:
+                JsJson.requireText(v.getStringValue());
+                return true;
+            case STRUCT_VALUE:
+                if (level >= MAX_DATA_DEPTH) {
+                    return false;
+                }
+                for (Map.Entry<String, Value> e : v.getStructValue().getFieldsMap().entrySet()) {
+                    JsJson.requireText(e.getKey());
+                    if (!carriable(e.getValue(), level + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            case LIST_VALUE:
+                if (level >= MAX_DATA_DEPTH) {
+                    return false;
+                }
+                for (Value e : v.getListValue().getValuesList()) {
+                    if (!carriable(e, level + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /**
+     * @param v a Value (its nesting is bounded by the recursion limit it was parsed or built with)
+     * @return how deeply JSON arrays and objects nest in it: 0 for a scalar, 1 for {@code []} or <code>{"a":1}</code>
+     */
+    public static int depth(Value v) {
+        int d = 0;
+        if (v.hasStructValue()) {
+            for (Value e : v.getStructValue().getFieldsMap().values()) {
+                d = Math.max(d, depth(e));
+            }
+            return 1 + d;
+        }
+        if (v.hasListValue()) {
+            for (Value e : v.getListValue().getValuesList()) {
+                d = Math.max(d, depth(e));
+            }
+            return 1 + d;
+        }
+        return 0;
+    }
+
+    /**
+     * Validates serialized {@code Value} bytes without building the Value: for what it accepts, protobuf-java's
+     * parser accepts the same bytes and builds a Value whose {@link #depth} is at most the one returned.
+     * Anything it is not sure of (unknown field groups, invalid bytes, a nesting past {@link #MAX_DATA_DEPTH}) it
+     * leaves to protobuf-java, which then gives its verdict and reason.
+     *
+     * @param a bytes
+     * @param from where the Value starts
+     * @param len its length
+     * @return the depth, or -1 to leave the bytes to protobuf-java
+     */
+    static int scanValue(byte[] a, int from, int len) {
+        CodedInputStream in = CodedInputStream.newInstance(a, from, len);
+        try {
+            return value(in, a, from, 0);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The fields of a Value inside {@code level} containers, up to the current limit; see {@link #scanValue}. */
+    private static int value(CodedInputStream in, byte[] a, int base, int level) throws IOException {
+        int depth = 0;
+        while (true) {
+            int tag = in.readTag();
+            switch (tag) {
+                case 0:
+                    return depth;
+                case 0x08: // null_value
+                case 0x20: // bool_value
+                    in.readRawVarint64();
+                    break;
+                case 0x11: // number_value
+                    in.readRawLittleEndian64();
+                    break;
+                case 0x1a: // string_value
+                    if (!utf8(in, a, base)) {
+                        return -1;
+                    }
+                    break;
+                case 0x2a: // struct_value
+                case 0x32: { // list_value
+                    int d = container(in, a, base, level, tag == 0x2a);
+                    if (d < 0) {
+                        return -1;
+                    }
+                    depth = Math.max(depth, d);
+                    break;
+                }
+                default:
+                    if (!skip(in, tag)) {
+                        return -1;
+                    }
+            }
+        }
+    }
+
+    /** A Struct or ListValue message (length first) inside {@code level} others; its depth (at least 1), or -1. */
+    private static int container(CodedInputStream in, byte[] a, int base, int level, boolean struct)
+            throws IOException {
+        if (level >= MAX_DATA_DEPTH) {
+            return -1; // deeper than the limit: protobuf-java's parse and the depth check report it
+        }
+        int old = in.pushLimit(in.readRawVarint32());
+        int depth = 0;
+        while (true) {
+            int tag = in.readTag();
+            if (tag == 0) {
+                break;
+            }
+            if (tag != 0x0a) { // fields = 1 (map entries) / values = 1
+                if (!skip(in, tag)) {
+                    return -1;
+                }
+                continue;
+            }
+            int d = struct ? entry(in, a, base, level + 1) : nested(in, a, base, level + 1);
+            if (d < 0) {
+                return -1;
+            }
+            depth = Math.max(depth, d);
+        }
+        in.popLimit(old);
+        return depth + 1;
+    }
+
+    /** A Value message (length first) inside a container. */
+    private static int nested(CodedInputStream in, byte[] a, int base, int level) throws IOException {
+        int old = in.pushLimit(in.readRawVarint32());
+        int d = value(in, a, base, level);
+        in.popLimit(old);
+        return d;
+    }
+
+    /** A Struct map entry (length first): key = 1 (string), value = 2 (Value). */
+    private static int entry(CodedInputStream in, byte[] a, int base, int level) throws IOException {
+        int old = in.pushLimit(in.readRawVarint32());
+        int depth = 0;
+        while (true) {
+            int tag = in.readTag();
+            if (tag == 0) {
+                break;
+            }
+            int d = 0;
+            if (tag == 0x0a) {
+                d = utf8(in, a, base) ? 0 : -1;
+            } else if (tag == 0x12) {
+                d = nested(in, a, base, level);
+            } else if (!skip(in, tag)) {
+                d = -1;
+            }
+            if (d < 0) {
+                return -1;
+            }
+            depth = Math.max(depth, d);
+        }
+        in.popLimit(old);
+        return depth;
+    }
+
+    /** Skips a length-delimited string, checking it is valid UTF-8 as proto3 requires (no String is made). */
+    private static boolean utf8(CodedInputStream in, byte[] a, int base) throws IOException {
+        int len = in.readRawVarint32();
+        int left = in.getBytesUntilLimit();
+        if (len < 0 || left >= 0 && len > left) {
+            return false;
+        }
+        int at = base + in.getTotalBytesRead();
+        if (!ProtoFrameDecoder.validUtf8(a, at, at + len)) {
+            return false;
+        }
+        in.skipRawBytes(len);
+        return true;
+    }
+
+    /** Skips an unknown field as protobuf-java does; false for groups (left to protobuf-java). */
+    private static boolean skip(CodedInputStream in, int tag) throws IOException {
+        int wireType = tag & 7;
+        if (wireType == 3 || wireType == 4) {
+            return false;
+        }
+        return in.skipField(tag);
+    }
+
+    /**
+     * The peer id node-ipc takes from a message: the {@code "id"} key of its data at the top level, when that is a
+     * non-empty string. Reads only the top level of the serialized Value, skipping nested values whole.
+     *
+     * @param value serialized {@code google.protobuf.Value} bytes that are known to parse
+     * @return the id, or null
+     */
+    public static String peerId(byte[] value) {
+        CodedInputStream in = CodedInputStream.newInstance(value);
+        String id = null;
+        try {
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (tag != 0x2a) {
+                    if (!in.skipField(tag)) {
+                        return null;
+                    }
+                    if (tag == 0x08 || tag == 0x11 || tag == 0x1a || tag == 0x20 || tag == 0x32) {
+                        id = null; // a later kind of value replaces the struct (a oneof)
+                    }
+                    continue;
+                }
+                int old = in.pushLimit(in.readRawVarint32());
+                while ((tag = in.readTag()) != 0) {
+                    if (tag != 0x0a) {
+                        in.skipField(tag);
+                        continue;
+                    }
+                    int entry = in.pushLimit(in.readRawVarint32());
+                    String key = "";
+                    String text = null;
+                    while ((tag = in.readTag()) != 0) {
+                        if (tag == 0x0a) {
+                            key = in.readStringRequireUtf8();
+                        } else if (tag == 0x12) {
+                            text = stringValue(in);
+                        } else {
+                            in.skipField(tag);
+                        }
+                    }
+                    in.popLimit(entry);
+                    if (key.equals("id")) {
+                        id = text == null || text.isEmpty() ? null : text; // the last entry of a key wins
+                    }
+                }
+                in.popLimit(old);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return id;
+    }
+
+    /** A nested Value message (length first): its string_value, or null when it holds another kind. */
+    private static String stringValue(CodedInputStream in) throws IOException {
+        int old = in.pushLimit(in.readRawVarint32());
+        String text = null;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag == 0x1a) {
+                text = in.readStringRequireUtf8();
+            } else {
+                in.skipField(tag);
+                text = null;
+            }
+        }
+        in.popLimit(old);
+        return text;
     }
 
     /**
@@ -270,6 +588,112 @@ public final class ProtoCodec {
             default:
                 return NULL;
         }
+    }
+
+    /**
+     * The JSON text of serialized {@code Value} bytes, written straight from them without building the Value: the
+     * same bytes as {@link #toJson(Value)} of the parsed Value, for the encoding protobuf libraries write (each Value
+     * with one kind, each map entry a key then a value, no repeated key, no unknown field).
+     *
+     * @param value serialized {@code google.protobuf.Value} bytes that are known to parse
+     * @return the JSON text, or null for any other encoding (the caller then parses the Value)
+     */
+    public static byte[] toJson(byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, value.length));
+        try (JsonGenerator g = new JsCompatGenerator(JsonFrameEncoder.JS_FACTORY.createGenerator(out))) {
+            if (!writeValue(g, CodedInputStream.newInstance(value))) {
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes the one field of a Value (up to the current limit); false when the encoding is not the usual one. */
+    private static boolean writeValue(JsonGenerator g, CodedInputStream in) throws IOException {
+        int tag = in.readTag();
+        switch (tag) {
+            case 0: // no kind set
+            case 0x08: // null_value
+                if (tag != 0) {
+                    in.readRawVarint64();
+                }
+                g.writeNull();
+                break;
+            case 0x11:
+                g.writeNumber(in.readDouble());
+                break;
+            case 0x1a:
+                g.writeString(in.readStringRequireUtf8());
+                break;
+            case 0x20:
+                g.writeBoolean(in.readBool());
+                break;
+            case 0x2a:
+            case 0x32: {
+                int old = in.pushLimit(in.readRawVarint32());
+                if (!(tag == 0x2a ? writeStruct(g, in) : writeList(g, in))) {
+                    return false;
+                }
+                in.popLimit(old);
+                break;
+            }
+            default:
+                return false;
+        }
+        return tag == 0 || in.readTag() == 0;
+    }
+
+    private static boolean writeStruct(JsonGenerator g, CodedInputStream in) throws IOException {
+        g.writeStartObject();
+        java.util.Set<String> keys = null;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag != 0x0a) {
+                return false;
+            }
+            int entry = in.pushLimit(in.readRawVarint32());
+            if (in.readTag() != 0x0a) {
+                return false;
+            }
+            String key = in.readStringRequireUtf8();
+            if (keys == null) {
+                keys = new java.util.HashSet<>();
+            }
+            if (!keys.add(key) || in.readTag() != 0x12) {
+                return false; // a repeated key (the map keeps the last), or no value
+            }
+            g.writeFieldName(key);
+            int old = in.pushLimit(in.readRawVarint32());
+            if (!writeValue(g, in)) {
+                return false;
+            }
+            in.popLimit(old);
+            if (in.readTag() != 0) {
+                return false;
+            }
+            in.popLimit(entry);
+        }
+        g.writeEndObject();
+        return true;
+    }
+
+    private static boolean writeList(JsonGenerator g, CodedInputStream in) throws IOException {
+        g.writeStartArray();
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag != 0x0a) {
+                return false;
+            }
+            int old = in.pushLimit(in.readRawVarint32());
+            if (!writeValue(g, in)) {
+                return false;
+            }
+            in.popLimit(old);
+        }
+        g.writeEndArray();
+        return true;
     }
 
     /**

@@ -27,8 +27,6 @@ public final class ProtoFrameDecoder extends StreamDecoder {
     public static final byte MAGIC0 = (byte) 0x8F;
     /** Most varint bytes accepted for a length (a 32-bit value). */
     static final int MAX_VARINT_BYTES = 5;
-    /** Protobuf message nesting accepted: about 200 levels of JSON nesting inside {@code data}. */
-    static final int RECURSION_LIMIT = 600;
     /** First allocation for a body that did not arrive whole. */
     static final int INITIAL_CAPACITY = 4096;
     /** Largest body copied into the reused scratch array (larger ones get their own). */
@@ -178,7 +176,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int n = bodyLength;
         bodyLength = -1;
         filled = 0;
-        if (fastPath && fastComplete(a, off, n, sink)) {
+        if (fastPath && (fastComplete(a, off, n, sink) || lazyComplete(a, off, n, sink))) {
             fastPathFrames++;
             return;
         }
@@ -189,12 +187,32 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             malformed(sink, "malformed envelope: " + e.getMessage());
             return;
         }
-        if (env.getType().isEmpty()) {
-            malformed(sink, "malformed envelope: no type");
+        String refused = refused(env);
+        if (refused != null) {
+            malformed(sink, refused);
             return;
         }
         sink.onEnvelope(env);
     }
+
+    /**
+     * What the schema allows but jipc refuses in both codecs ({@code proto/README.md}, section 7).
+     *
+     * @return the reason, or null when the envelope is accepted
+     */
+    private static String refused(Envelope env) {
+        if (env.getType().isEmpty()) {
+            return "malformed envelope: no type";
+        }
+        if (env.hasData() && ProtoCodec.depth(env.getData()) > ProtoCodec.MAX_DATA_DEPTH) {
+            return TOO_DEEP;
+        }
+        return null;
+    }
+
+    /** Why an envelope whose data nests too deeply is refused. */
+    static final String TOO_DEEP = "malformed envelope: data nested deeper than " + ProtoCodec.MAX_DATA_DEPTH
+            + " levels (nesting depth limit of both codecs: proto/README.md, section 7)";
 
     /**
      * Parses one Envelope (no length prefix), with the nesting limit; proto3 checks UTF-8 of every string.
@@ -207,7 +225,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
      */
     static Envelope parse(byte[] a, int off, int len) throws InvalidProtocolBufferException {
         CodedInputStream in = CodedInputStream.newInstance(a, off, len);
-        in.setRecursionLimit(RECURSION_LIMIT);
+        in.setRecursionLimit(ProtoCodec.RECURSION_LIMIT);
         try {
             Envelope env = Envelope.parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());
             in.checkLastTagWas(0);
@@ -284,6 +302,68 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             }
         }
         if (tl == 0 || vs < 0 || !scalarValue(a, vs, vs + vl)) {
+            return false;
+        }
+        String type = type(a, ts, tl);
+        if (type == null) {
+            return false;
+        }
+        sink.onProtoValue(type, Arrays.copyOfRange(a, vs, vs + vl), id, re);
+        return true;
+    }
+
+    /**
+     * Takes apart an Envelope of fields 1 (type), 2 (data), 5 (id) and 6 (re) whose data is any Value, of any size,
+     * without building the Value: {@link ProtoCodec#scanValue} validates it in place and the sink gets its bytes, which
+     * are parsed only if a handler reads the data. This keeps a large {@code list_value} or {@code struct_value} from
+     * costing many times its size on the I/O thread. Anything else, and anything that does not validate, is left to
+     * protobuf-java, which then reports exactly what it always reported.
+     *
+     * @return true when the envelope was dispatched to {@link FrameSink#onProtoValue}
+     */
+    private boolean lazyComplete(byte[] a, int off, int n, FrameSink sink) {
+        CodedInputStream in = CodedInputStream.newInstance(a, off, n);
+        int ts = -1;
+        int tl = 0;
+        int vs = -1;
+        int vl = 0;
+        long id = 0;
+        long re = 0;
+        try {
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (tag == 0x0a || tag == 0x12) {
+                    int len = in.readRawVarint32();
+                    int at = off + in.getTotalBytesRead();
+                    if (len < 0 || len > off + n - at) {
+                        return false;
+                    }
+                    if (tag == 0x0a) {
+                        if (ts >= 0) {
+                            return false;
+                        }
+                        ts = at;
+                        tl = len;
+                    } else {
+                        if (vs >= 0) {
+                            return false;
+                        }
+                        vs = at;
+                        vl = len;
+                    }
+                    in.skipRawBytes(len);
+                } else if (tag == 0x28) {
+                    id = in.readRawVarint64();
+                } else if (tag == 0x30) {
+                    re = in.readRawVarint64();
+                } else {
+                    return false;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        if (tl == 0 || vs < 0 || ProtoCodec.scanValue(a, vs, vl) < 0) {
             return false;
         }
         String type = type(a, ts, tl);
@@ -472,8 +552,9 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             sink.onMalformed("malformed envelope: " + e.getMessage() + " (datagram dropped)");
             return;
         }
-        if (env.getType().isEmpty()) {
-            sink.onMalformed("malformed envelope: no type (datagram dropped)");
+        String refused = refused(env);
+        if (refused != null) {
+            sink.onMalformed(refused + " (datagram dropped)");
             return;
         }
         sink.onEnvelope(env);

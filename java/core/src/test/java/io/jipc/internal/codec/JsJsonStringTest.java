@@ -1,6 +1,8 @@
 package io.jipc.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** {@link JsJson#writeString} (bulk and per-char paths) against a plain reference implementation of JSON.stringify. */
 class JsJsonStringTest {
 
-    /** JSON.stringify(s) as UTF-8, written the obvious way. */
+    /** JSON.stringify(s) as UTF-8, written the obvious way; null when s holds a lone surrogate (refused). */
     static byte[] reference(String s) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write('"');
@@ -34,7 +36,7 @@ class JsJsonStringTest {
                 out.writeBytes(s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8));
                 i++;
             } else if (Character.isSurrogate(c)) {
-                out.writeBytes(String.format("\\u%04x", (int) c).getBytes(StandardCharsets.US_ASCII));
+                return null; // JSON.stringify escapes a lone surrogate; jipc refuses it (not Unicode text)
             } else {
                 out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
@@ -46,8 +48,14 @@ class JsJsonStringTest {
     private static void check(String s) {
         FrameBuffer buf = new FrameBuffer(1);
         buf.append(new byte[] {'<'});
-        JsJson.writeString(s, buf);
         byte[] expected = reference(s);
+        if (expected == null) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsJson.writeString(s, buf),
+                    () -> "string " + escapeForMessage(s));
+            assertTrue(e.getMessage().contains("lone surrogate"), e.getMessage());
+            return;
+        }
+        JsJson.writeString(s, buf);
         byte[] got = java.util.Arrays.copyOfRange(buf.array(), 1, buf.length());
         assertEquals(Golden.toHex(expected), Golden.toHex(got), () -> "string " + escapeForMessage(s));
         assertEquals('<', buf.array()[0]);
@@ -123,8 +131,20 @@ class JsJsonStringTest {
                 }
             };
             FrameBuffer buf = new FrameBuffer(0);
-            enc.encodeTo(type, data, buf);
-            assertEquals(Golden.toHex(buf.toByteArray()), Golden.toHex(enc.encode(type, data)));
+            String viaBuffer;
+            String direct;
+            try {
+                enc.encodeTo(type, data, buf);
+                viaBuffer = Golden.toHex(buf.toByteArray());
+            } catch (IllegalArgumentException e) {
+                viaBuffer = "refused: " + e.getMessage(); // a lone surrogate
+            }
+            try {
+                direct = Golden.toHex(enc.encode(type, data));
+            } catch (IllegalArgumentException e) {
+                direct = "refused: " + e.getMessage();
+            }
+            assertEquals(viaBuffer, direct);
         }
     }
 
@@ -138,7 +158,7 @@ class JsJsonStringTest {
                 check("?".repeat(n - 1) + "\ud800");
             }
         }
-        // slices of long strings never split a surrogate pair, and lone surrogates at slice ends stay escaped
+        // slices of long strings never split a surrogate pair, and lone surrogates at slice ends are refused
         for (int at = JsJson.BULK_MAX - 3; at <= JsJson.BULK_MAX + 1; at++) {
             String head = "y".repeat(at);
             check(head + "\ud83d\ude00" + "z".repeat(JsJson.BULK_MAX));
