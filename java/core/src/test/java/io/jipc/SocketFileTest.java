@@ -53,6 +53,45 @@ class SocketFileTest {
         assertFalse(Files.exists(path), "stop() removes the socket file");
     }
 
+    /**
+     * Starting finds the descriptor of the directories it opens in /proc/self/fd while other threads open and close
+     * descriptors, so the new one often reuses a number that was open under another name a moment before.
+     */
+    @Test
+    void shouldStartWhileOtherThreadsOpenAndCloseDescriptors() throws Exception {
+        String root = Net.tempSocketRoot();
+        java.nio.file.Path scratch = Files.createTempFile("jipc-fd-churn", ".tmp");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.List<Thread> churn = new java.util.ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            Thread th = new Thread(() -> {
+                while (!stop.get()) {
+                    try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(scratch)) {
+                        c.size();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }, "fd-churn-" + t);
+            th.start();
+            churn.add(th);
+        }
+        try {
+            Ipc world = ipc(Net.config("world", root));
+            for (int i = 0; i < 300; i++) {
+                IpcServer server = world.serve();
+                server.start();
+                server.stop();
+            }
+        } finally {
+            stop.set(true);
+            for (Thread th : churn) {
+                th.join(10_000);
+            }
+            Files.deleteIfExists(scratch);
+        }
+    }
+
     @Test
     void shouldReplaceAStaleSocketFile() throws Exception {
         String root = Net.tempSocketRoot();

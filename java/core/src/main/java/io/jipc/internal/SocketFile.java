@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,9 +50,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * (e.g. mode 0733 owned by another user) now fails the start with {@code EACCES}, where binding alone would work.
  *
  * <p>The descriptor of an open directory is found by its device and inode among the descriptors that appeared with
- * the open; these opens are serialized (one lock per process) so that another start opening the same directory at
- * the same moment cannot be taken for it. Only code outside jipc that opens the same directory at that moment (and
- * closes it while the start runs) could be.
+ * the open (a number that was open before under another name counts as appeared: other threads close and open
+ * descriptors meanwhile, and the new one may reuse a number); these opens are serialized (one lock per process) so
+ * that another start opening the same directory at the same moment cannot be taken for it. Only code outside jipc
+ * that opens the same directory at that moment (and closes it while the start runs) could be.
  */
 final class SocketFile implements AutoCloseable {
     private static final int S_IFMT = 0170000;
@@ -330,7 +330,7 @@ final class SocketFile implements AutoCloseable {
                 Path anchor = null;
                 OPENS.lock();
                 try {
-                    Set<String> before = fds();
+                    Map<String, String> before = fds();
                     stream = in != null && in.stream instanceof SecureDirectoryStream
                             ? ((SecureDirectoryStream<Path>) in.stream).newDirectoryStream(nameIn,
                                     LinkOption.NOFOLLOW_LINKS)
@@ -368,22 +368,18 @@ final class SocketFile implements AutoCloseable {
         }
 
         /**
-         * @return the open descriptors in /proc/self/fd (but the listing's own, free again once it is closed),
-         *         empty where there is none
+         * @return the open descriptors in /proc/self/fd with what each names (but the listing's own, free again once
+         *         it is closed), empty where there is none
          */
-        private static Set<String> fds() {
-            Set<String> names = new HashSet<>();
+        private static Map<String, String> fds() {
+            Map<String, String> names = new java.util.HashMap<>();
             String listing = "/proc/" + ProcessHandle.current().pid() + "/fd";
             try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC_FDS)) {
                 for (Path p : all) {
-                    try {
-                        if (listing.equals(Files.readSymbolicLink(p).toString())) {
-                            continue;
-                        }
-                    } catch (IOException | RuntimeException closedMeanwhile) {
-                        continue;
+                    String target = target(p);
+                    if (target != null && !listing.equals(target)) {
+                        names.put(p.getFileName().toString(), target);
                     }
-                    names.add(p.getFileName().toString());
                 }
             } catch (IOException | RuntimeException noProc) {
                 // not Linux
@@ -391,25 +387,48 @@ final class SocketFile implements AutoCloseable {
             return names;
         }
 
-        /** @return {@code /proc/self/fd/N} of a descriptor opened since {@code before} on the directory, or null */
-        private static Path find(Object key, Set<String> before) {
+        /** @return what the descriptor names, or null when it was closed meanwhile */
+        private static String target(Path fd) {
+            try {
+                return Files.readSymbolicLink(fd).toString();
+            } catch (IOException | RuntimeException closedMeanwhile) {
+                return null;
+            }
+        }
+
+        /**
+         * Finds the descriptor of the directory just opened. Other threads open and close descriptors meanwhile, so
+         * the new descriptor may reuse a number that was open before under another name: a descriptor on the
+         * directory counts as new when its number was not open before or named something else then. Where none
+         * does, ours reused the number of one that named this very directory and was closed meanwhile: any
+         * descriptor on the directory is then ours or one equal to it.
+         *
+         * @return {@code /proc/self/fd/N} of a descriptor on the directory, preferring one opened since
+         *         {@code before}, or null where there is none (not Linux)
+         */
+        private static Path find(Object key, Map<String, String> before) {
+            Path same = null;
             try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC_FDS)) {
                 for (Path fd : all) {
-                    if (before.contains(fd.getFileName().toString())) {
-                        continue;
-                    }
                     try {
-                        if (key.equals(key(Files.readAttributes(fd, "unix:fileKey")))) {
-                            return fd;
+                        if (!key.equals(key(Files.readAttributes(fd, "unix:fileKey")))) {
+                            continue;
                         }
                     } catch (IOException | RuntimeException closedOrNotAFile) {
-                        // closed meanwhile, or the listing's own descriptor
+                        continue; // closed meanwhile, or the listing's own descriptor
+                    }
+                    String was = before.get(fd.getFileName().toString());
+                    if (was == null || !was.equals(target(fd))) {
+                        return fd;
+                    }
+                    if (same == null) {
+                        same = fd;
                     }
                 }
             } catch (IOException | RuntimeException noProc) {
                 // not Linux
             }
-            return null;
+            return same;
         }
 
         /** @return the path of {@code name} in this directory ("" for the directory itself) */
