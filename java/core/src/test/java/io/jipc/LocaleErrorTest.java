@@ -42,6 +42,13 @@ class LocaleErrorTest {
         Map<String, String> c = probe("C.UTF-8");
         Map<String, String> de = probe(GERMAN);
 
+        assertEquals(c.keySet(), de.keySet(), "the same cases ran: " + c + " / " + de);
+        for (String k : c.keySet()) {
+            assertEquals(code(c.get(k)), code(de.get(k)), k + " under " + GERMAN + ": " + de.get(k)
+                    + " (C.UTF-8: " + c.get(k) + ")");
+        }
+        assertTrue(de.get("connect-missing").contains("is the server started?"), de.toString());
+
         assertTrue(c.get("connect-missing").startsWith("ENOENT "), c.toString());
         assertTrue(c.get("connect-missing").contains("is the server started?"), c.toString());
         // an explicit --path elsewhere than socketRoot: no socketRoot hint
@@ -50,13 +57,6 @@ class LocaleErrorTest {
         assertTrue(c.get("connect-stale").startsWith("ECONNREFUSED "), c.toString());
         assertTrue(c.get("listen-missing-dir").startsWith("ENOENT "), c.toString());
         assertTrue(c.get("listen-missing-dir").contains("does not exist"), c.toString());
-
-        assertEquals(c.keySet(), de.keySet(), "the same cases ran: " + c + " / " + de);
-        for (String k : c.keySet()) {
-            assertEquals(code(c.get(k)), code(de.get(k)), k + " under " + GERMAN + ": " + de.get(k)
-                    + " (C.UTF-8: " + c.get(k) + ")");
-        }
-        assertTrue(de.get("connect-missing").contains("is the server started?"), de.toString());
     }
 
     private static String code(String line) {
