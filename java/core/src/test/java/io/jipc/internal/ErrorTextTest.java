@@ -30,7 +30,7 @@ class ErrorTextTest {
     void anExplicitPathGetsNoSocketRootHint() {
         IpcException e = rt.osError("connect server", UnixDomainSocketAddress.of("/tmp/none"),
                 new NoSuchFileException("/tmp/none"));
-        assertEquals(IpcException.ENOENT, e.code());
+        assertEquals("ENOENT", e.code());
         assertEquals("connect server /tmp/none: no such socket (is the server started?)", e.getMessage());
     }
 
@@ -38,7 +38,7 @@ class ErrorTextTest {
     void aPathMadeFromAnIdGetsTheSocketRootHint() {
         IpcException e = rt.osError("connect world", UnixDomainSocketAddress.of("/tmp/app.world"),
                 new NoSuchFileException("/tmp/app.world"));
-        assertEquals(IpcException.ENOENT, e.code());
+        assertEquals("ENOENT", e.code());
         assertEquals("connect world /tmp/app.world: no such socket (is the server started? socketRoot=/tmp/)",
                 e.getMessage());
     }
