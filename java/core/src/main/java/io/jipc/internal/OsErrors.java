@@ -59,6 +59,9 @@ final class OsErrors {
         if ("sun.net.ConnectionResetException".equals(cause.getClass().getName())) {
             return IpcException.ECONNRESET; // the JDK's type for ECONNRESET on read
         }
+        if (cause instanceof IOException && descriptorsExhausted()) {
+            return IpcException.EMFILE; // the JDK reports EMFILE (accept, socket) only as the OS's (localized) text
+        }
         if (address instanceof UnixDomainSocketAddress && cause instanceof IOException) {
             Path path = ((UnixDomainSocketAddress) address).getPath().toAbsolutePath();
             return op.startsWith("connect") ? connectFailure(path)
@@ -133,6 +136,20 @@ final class OsErrors {
             return attrs.permissions().contains(PosixFilePermission.OWNER_WRITE);
         }
         return attrs.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /**
+     * @return true when this process cannot open one more descriptor (/dev/null, which exists, fails to open): a
+     *     call that failed with no errno while that is so failed with EMFILE (or ENFILE, the system-wide limit)
+     */
+    static boolean descriptorsExhausted() {
+        Path devNull = Path.of("/dev/null");
+        try {
+            java.nio.channels.FileChannel.open(devNull).close();
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return Files.exists(devNull); // stat needs no descriptor
+        }
     }
 
     private static boolean isLocal(InetSocketAddress address) {
