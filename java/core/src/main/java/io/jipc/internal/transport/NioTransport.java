@@ -554,7 +554,7 @@ public final class NioTransport extends LoopTransport {
                 try {
                     n = ch.read(buf);
                 } catch (IOException e) {
-                    close(e);
+                    close(readFailure(e));
                     return;
                 }
                 if (n < 0) {
@@ -585,16 +585,27 @@ public final class NioTransport extends LoopTransport {
             return credentials;
         }
 
+        /**
+         * The JDK types ECONNRESET on read (sun.net.ConnectionResetException); any other read failure on an
+         * established TCP connection comes as a plain IOException with the OS's localized text. Those errnos
+         * (ETIMEDOUT, EHOSTUNREACH, ENETUNREACH: the kernel gave up on the peer) are reported as ETIMEDOUT, by
+         * what failed, not by the text.
+         */
+        private IOException readFailure(IOException e) {
+            if (e.getClass() != IOException.class || remote instanceof UnixDomainSocketAddress) {
+                return e;
+            }
+            return new OsErrorException(io.jipc.IpcException.ETIMEDOUT, e);
+        }
+
         @Override
         protected void kernelWrite(ByteBuffer out) throws IOException {
             try {
                 ch.write(out);
-            } catch (java.nio.channels.ClosedChannelException e) {
-                throw e;
             } catch (IOException e) {
                 // The JDK reports a failed write on a connected socket (EPIPE, ECONNRESET) as a plain IOException
                 // with the OS's localized text; either way the peer is gone: EPIPE, by what failed, not by the text
-                throw e instanceof OsError ? e : new OsErrorException(io.jipc.IpcException.EPIPE, e);
+                throw e.getClass() == IOException.class ? new OsErrorException(io.jipc.IpcException.EPIPE, e) : e;
             }
         }
 
