@@ -64,7 +64,8 @@ public class CoroutineClient internal constructor(
             type == "connect" -> connected.complete(Unit)
             connectFailure != null && !waitForServer -> connected.completeExceptionally(connectFailure)
             type == "destroy" -> {
-                connected.completeExceptionally(connectError ?: IpcException(IpcException.ECLOSED, "connect ${java.id()}: "
+                connected.completeExceptionally(connectError ?: IpcException(IpcException.ECLOSED,
+                        "connect ${java.id()}: "
                         + "the client was disconnected before it connected"))
                 subscriptions.closeAll()
                 binding?.release()

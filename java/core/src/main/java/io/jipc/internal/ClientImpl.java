@@ -250,7 +250,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     @Override
     public CompletionStage<Message> request(String type, Object data, Duration timeout) {
         if (cfg.rawBuffer()) {
-            return IpcRuntime.failed(new IpcException(IpcException.ESTATE, "request '" + type + "': not available in rawBuffer "
+            return IpcRuntime.failed(new IpcException(IpcException.ESTATE,
+                    "request '" + type + "': not available in rawBuffer "
                     + "mode"));
         }
         ByteBuffer frame;
@@ -296,7 +297,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             synchronized (offline) {
                 if (reconnecting && !explicitlyDisconnected && state != ConnectionState.DESTROYED) {
                     if (offline.size() >= cfg.offlineQueue()) {
-                        return IpcRuntime.failed(new IpcException(IpcException.EOVERFLOW, "emit '" + what + "' to " + id + " ("
+                        return IpcRuntime.failed(new IpcException(IpcException.EOVERFLOW,
+                                "emit '" + what + "' to " + id + " ("
                                 + IpcRuntime.describe(target) + "): reconnecting, and the offline queue already holds "
                                 + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")"));
                     }
@@ -331,7 +333,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         int size = frame.remaining();
         long queued = syncQueuedBytes.get() + (ch == null ? 0 : ch.pendingBytes());
         if (queued > 0 && queued + size > cfg.highWaterMarkBytes()) {
-            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE, "emit '" + what + "' to client " + id + " ("
+            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE,
+                    "emit '" + what + "' to client " + id + " ("
                     + IpcRuntime.describe(target) + "): " + queued + " bytes wait in the sync queue, a " + size
                     + "-byte frame does not fit under highWaterMarkBytes " + cfg.highWaterMarkBytes()
                     + " (sync mode always fails when full)"));

@@ -268,7 +268,8 @@ public final class IpcRuntime {
         try {
             return ByteBuffer.wrap(encoder.encode(type, wire));
         } catch (IllegalArgumentException e) {
-            throw new IpcException(IpcException.EDATA, "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EDATA,
+                    "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -389,7 +390,8 @@ public final class IpcRuntime {
                 ProtoCodec.requireCarriable(b.getData());
             }
         } catch (IllegalArgumentException e) {
-            throw new IpcException(IpcException.EDATA, "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EDATA,
+                    "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
         }
     }
 

@@ -30,7 +30,8 @@ final class PeerCheck {
         if (config.allowedUids().contains(c.uid())) {
             return null;
         }
-        return new IpcException(IpcException.EPERM, where + " refused: uid " + c.uid() + (c.pid() >= 0 ? " (pid " + c.pid()
+        return new IpcException(IpcException.EPERM,
+                where + " refused: uid " + c.uid() + (c.pid() >= 0 ? " (pid " + c.pid()
                 + ")" : "") + " is not in allowedUids " + config.allowedUids());
     }
 }

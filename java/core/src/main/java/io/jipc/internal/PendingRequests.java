@@ -72,7 +72,8 @@ final class PendingRequests {
     /** Fails the request with a peer's error reply. */
     private boolean completeWithError(long re, String code, String message, Supplier<String> who) {
         Entry e = waiting.get(re);
-        return e != null && e.future.completeExceptionally(new IpcException(IpcException.EREMOTE, "request '" + e.type + "' to "
+        return e != null && e.future.completeExceptionally(new IpcException(IpcException.EREMOTE,
+                "request '" + e.type + "' to "
                 + who.get() + " failed at the peer: " + code + ": " + message));
     }
 

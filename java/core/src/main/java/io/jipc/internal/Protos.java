@@ -49,7 +49,8 @@ final class Protos {
             String text = PRINTER.print(m);
             return ProtoCodec.toJson(ProtoCodec.jsonToValue(text.getBytes(StandardCharsets.UTF_8), factory));
         } catch (IOException e) {
-            throw new IpcException(IpcException.EDATA, "cannot write " + m.getDescriptorForType().getFullName() + " as JSON: "
+            throw new IpcException(IpcException.EDATA,
+                    "cannot write " + m.getDescriptorForType().getFullName() + " as JSON: "
                     + e.getMessage(), e);
         }
     }
@@ -81,7 +82,8 @@ final class Protos {
         try {
             return type.cast(proto.getParserForType().parseFrom(any.getValue()));
         } catch (InvalidProtocolBufferException e) {
-            throw new IpcException(IpcException.EDATA, "event '" + event + "': cannot read the typed payload as " + want + ": "
+            throw new IpcException(IpcException.EDATA,
+                    "event '" + event + "': cannot read the typed payload as " + want + ": "
                     + e.getMessage(), e);
         }
     }

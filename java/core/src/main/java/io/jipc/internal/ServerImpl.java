@@ -50,7 +50,8 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     @Override
     public synchronized void start() {
         if (listener != null) {
-            throw new IpcException(IpcException.ESTATE, "start " + IpcRuntime.describe(requested) + ": already listening");
+            throw new IpcException(IpcException.ESTATE,
+                    "start " + IpcRuntime.describe(requested) + ": already listening");
         }
         Transport transport = rt.transport();
         SocketAddress address = requested;
@@ -122,11 +123,13 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                     + "refusing to delete it (remove it yourself or choose another id/socketRoot)");
         }
         if (sf.answers()) {
-            throw new IpcException(IpcException.EADDRINUSE, "listen " + path + ": a server is already listening on this "
+            throw new IpcException(IpcException.EADDRINUSE,
+                    "listen " + path + ": a server is already listening on this "
                     + "socket (stop it, or choose another id/socketRoot)");
         }
         if (!rt.config.unlink()) {
-            throw new IpcException(IpcException.EADDRINUSE, "listen " + path + ": a stale socket file is in the way and "
+            throw new IpcException(IpcException.EADDRINUSE,
+                    "listen " + path + ": a stale socket file is in the way and "
                     + "unlink is false (delete it, or set unlink=true)");
         }
         try {

@@ -170,7 +170,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
                         } else if (policy == Backpressure.BLOCK && mayBlock && !rt.transport().inLoop()) {
                             wait = true;
                         } else {
-                            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE, "emit '" + out.type + "' to "
+                            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE,
+                                    "emit '" + out.type + "' to "
                                     + describe() + ": " + deferredBytes + " bytes wait for the client's codec to be "
                                     + "known, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
                                     + " (backpressure " + policy + ")"));
@@ -263,7 +264,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     @Override
     public CompletionStage<Message> request(String type, Object data, Duration timeout) {
         if (rt.config.rawBuffer()) {
-            return IpcRuntime.failed(new IpcException(IpcException.ESTATE, "request '" + type + "': not available in rawBuffer "
+            return IpcRuntime.failed(new IpcException(IpcException.ESTATE,
+                    "request '" + type + "': not available in rawBuffer "
                     + "mode"));
         }
         long rid = pending.nextId();

@@ -53,7 +53,8 @@ public final class TransportSelection {
             try {
                 want = Transport.valueOf(property.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IpcException(IpcException.EINVAL, PROPERTY + "=" + property + ": must be auto, nio or native");
+                throw new IpcException(IpcException.EINVAL,
+                        PROPERTY + "=" + property + ": must be auto, nio or native");
             }
             by = PROPERTY + "=" + property.trim();
         }

@@ -121,7 +121,8 @@ public final class NativeTransport extends LoopTransport {
      */
     public static NativeTransport start(String name, boolean silent, long busyPollNanos) {
         if (!isAvailable()) {
-            throw new IpcException(IpcException.ENOTSUP, "the native transport is unavailable: " + unavailabilityCause());
+            throw new IpcException(IpcException.ENOTSUP,
+                    "the native transport is unavailable: " + unavailabilityCause());
         }
         try {
             NativeTransport t = new NativeTransport(name, silent, busyPollNanos);
@@ -314,7 +315,8 @@ public final class NativeTransport extends LoopTransport {
                 NativeTransport.this.register(this, POLL_IN);
                 listeners.add(this);
             } catch (IOException e) {
-                throw new IpcException(IpcException.EIO, "cannot register listener " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register listener " + local + ": " + e.getMessage(), e);
             }
         }
 
@@ -659,7 +661,8 @@ public final class NativeTransport extends LoopTransport {
                 NativeTransport.this.register(this, POLL_IN);
                 datagrams.add(this);
             } catch (IOException e) {
-                throw new IpcException(IpcException.EIO, "cannot register datagram socket " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register datagram socket " + local + ": " + e.getMessage(), e);
             }
         }
 

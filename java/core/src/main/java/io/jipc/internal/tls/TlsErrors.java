@@ -47,7 +47,8 @@ final class TlsErrors {
                     + " (TLS alert " + alert + ")", e);
         }
         if (lower.contains("empty client certificate chain") || lower.contains("empty certificate chain")) {
-            return new IpcException(IpcException.ECERTREQUIRED, where + "the client sent no certificate (a JDK client offers"
+            return new IpcException(IpcException.ECERTREQUIRED,
+                    where + "the client sent no certificate (a JDK client offers"
                     + " only one issued by a CA in the server's trustedConnections), but requestCert and"
                     + " rejectUnauthorized are set; refused", e);
         }
@@ -58,7 +59,8 @@ final class TlsErrors {
         }
         if (has(e, CertPathBuilderException.class) || lower.contains("pkix path") || lower.contains(
                 "certification path") || lower.contains("not trusted")) {
-            return new IpcException(IpcException.ECERTUNTRUSTED, where + "the " + peerRole + "'s certificate is not trusted"
+            return new IpcException(IpcException.ECERTUNTRUSTED,
+                    where + "the " + peerRole + "'s certificate is not trusted"
                     + " (not signed by a certificate in trustedConnections); refused (" + root(e) + ")", e);
         }
         return new IpcException(IpcException.ETLS, where + msg, e);

@@ -68,7 +68,8 @@ public final class TlsSetup {
                 try {
                     ks.setKeyEntry("jipc", key, none, chain.toArray(new X509Certificate[0]));
                 } catch (GeneralSecurityException e) {
-                    throw new IpcException(IpcException.ETLSCONFIG, "tls.private " + options.privateKey() + " and tls.public "
+                    throw new IpcException(IpcException.ETLSCONFIG,
+                            "tls.private " + options.privateKey() + " and tls.public "
                             + options.publicCert() + " do not go together: " + e.getMessage(), e);
                 }
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

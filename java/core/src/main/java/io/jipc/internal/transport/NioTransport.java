@@ -59,7 +59,8 @@ public final class NioTransport extends LoopTransport {
             t.startThread();
             return t;
         } catch (IOException e) {
-            throw new IpcException(IpcException.EIO, "cannot open a selector for the jipc I/O thread: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EIO,
+                    "cannot open a selector for the jipc I/O thread: " + e.getMessage(), e);
         }
     }
 
@@ -192,7 +193,8 @@ public final class NioTransport extends LoopTransport {
                 listeners.add(this);
             } catch (IOException e) {
                 closeQuietly(ssc);
-                throw new IpcException(IpcException.EIO, "cannot register listener " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register listener " + local + ": " + e.getMessage(), e);
             }
         }
 
@@ -298,7 +300,8 @@ public final class NioTransport extends LoopTransport {
                 datagrams.add(this);
             } catch (IOException e) {
                 closeQuietly(dc);
-                throw new IpcException(IpcException.EIO, "cannot register datagram socket " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register datagram socket " + local + ": " + e.getMessage(), e);
             }
         }
 
