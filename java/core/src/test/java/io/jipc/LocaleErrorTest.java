@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The error code of an OS failure does not depend on the locale: the same failures (connect to a missing socket, a
- * missing directory, a stale socket file; listen in a missing directory) run in a child JVM under {@code C.UTF-8}
- * and under {@code de_DE.UTF-8}, on this run's transport (jipc.transport), and must give the same codes and hints.
- * Skipped, with the reason, where the de_DE.UTF-8 locale is not installed (CI installs it: .ci/run).
+ * missing directory, a stale socket file; listen in a missing directory, on a TCP port in use) run in a child JVM
+ * under {@code C.UTF-8} and under {@code de_DE.UTF-8}, on this run's transport (jipc.transport), and must give the
+ * same codes and hints. Skipped, with the reason, where the de_DE.UTF-8 locale is not installed (CI installs it:
+ * .ci/run).
  */
 class LocaleErrorTest {
     static final String GERMAN = "de_DE.UTF-8";
@@ -57,6 +58,7 @@ class LocaleErrorTest {
         assertTrue(c.get("connect-stale").startsWith("ECONNREFUSED "), c.toString());
         assertTrue(c.get("listen-missing-dir").startsWith("ENOENT "), c.toString());
         assertTrue(c.get("listen-missing-dir").contains("does not exist"), c.toString());
+        assertTrue(c.get("listen-tcp-in-use").startsWith("EADDRINUSE "), c.toString());
     }
 
     private static String code(String line) {
@@ -134,6 +136,18 @@ class LocaleErrorTest {
                     System.out.println("listen-missing-dir none");
                 } catch (IpcException e) {
                     System.out.println("listen-missing-dir " + e.code() + " " + e.getMessage());
+                }
+                try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getLoopbackAddress())) {
+                    Ipc other = Ipc.create(IpcConfig.defaults().id("probe-tcp").silent(true));
+                    try {
+                        other.serveNet("127.0.0.1", taken.getLocalPort()).start();
+                        System.out.println("listen-tcp-in-use none");
+                    } catch (IpcException e) {
+                        System.out.println("listen-tcp-in-use " + e.code() + " " + e.getMessage());
+                    } finally {
+                        other.close();
+                    }
                 }
             } finally {
                 ipc.close();
