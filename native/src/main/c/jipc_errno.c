@@ -7,15 +7,16 @@
 #include <string.h>
 
 /* Bumped whenever an exported signature or struct layout changes. */
-#define JIPC_ABI 1
+#define JIPC_ABI 2
 
 /*
  * errno values differ between platforms (EAGAIN is 11 on Linux, 35 on macOS), so the Java side asks for the ones it
- * tests against instead of hard-coding them. The order is part of the ABI.
+ * tests against instead of hard-coding them; it also names an error by these values (never by strerror's text,
+ * which follows the locale). The order is part of the ABI (ABI 2 added EACCES..EMFILE).
  */
 static const int ERRNOS[] = {
     EAGAIN, EINPROGRESS, EINTR, ECONNREFUSED, ENOENT, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT, EPIPE, ECONNRESET,
-    EMSGSIZE, EBADF, EINVAL,
+    EMSGSIZE, EBADF, EINVAL, EACCES, EPERM, EADDRINUSE, EADDRNOTAVAIL, EROFS, EMFILE,
 };
 
 int jipc_abi_version(void) {

@@ -53,7 +53,7 @@ public class CoroutineClient internal constructor(
             "disconnect" -> mutableState.value = ConnectionState.DISCONNECTED
             "destroy" -> mutableState.value = ConnectionState.DESTROYED
             "error" -> if (!connected.isCompleted) {
-                connectFailure = data.error().orElseGet { IpcException("EIO", data.asText()) }
+                connectFailure = data.error().orElseGet { IpcException(IpcException.EIO, data.asText()) }
                 connectError = connectFailure
             } else if (!subscriptions.hasListeners("error")) {
                 logUnhandled(silent, data)
@@ -64,7 +64,8 @@ public class CoroutineClient internal constructor(
             type == "connect" -> connected.complete(Unit)
             connectFailure != null && !waitForServer -> connected.completeExceptionally(connectFailure)
             type == "destroy" -> {
-                connected.completeExceptionally(connectError ?: IpcException("ECLOSED", "connect ${java.id()}: "
+                connected.completeExceptionally(connectError ?: IpcException(IpcException.ECLOSED,
+                        "connect ${java.id()}: "
                         + "the client was disconnected before it connected"))
                 subscriptions.closeAll()
                 binding?.release()

@@ -166,7 +166,8 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
             made = client
             client.setup()
         })
-        val client = made ?: throw IpcException("ESTATE", "connectTo(\"$id\"): this Ipc already has a client with "
+        val client = made ?: throw IpcException(IpcException.ESTATE,
+                "connectTo(\"$id\"): this Ipc already has a client with "
                 + "that id (state ${existing.state()}); disconnect it first or use another id")
         try {
             client.awaitConnected()

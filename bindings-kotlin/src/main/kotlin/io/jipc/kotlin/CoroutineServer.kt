@@ -32,7 +32,8 @@ public data class ServerEvent<out T>(val data: T, val socket: IpcSocket?)
  * @throws IpcException `ESTATE` for a server-wide event (no socket); `ECLOSED` when the connection closed first
  */
 public suspend fun ServerEvent<*>.reply(type: String, data: Any? = null) {
-    val to = socket ?: throw IpcException("ESTATE", "reply '$type': this event has no socket (a server-wide event)")
+    val to = socket ?: throw IpcException(IpcException.ESTATE,
+            "reply '$type': this event has no socket (a server-wide event)")
     to.emit(type, data).awaitDone()
 }
 
@@ -63,7 +64,8 @@ public class CoroutineServer internal constructor(public val java: IpcServer, pr
     private val closer = CloseOnce {
         stopping = true
         java.stop()
-        started.completeExceptionally(IpcException("ESTATE", "serve ${java.address()}: stopped before it started"))
+        started.completeExceptionally(IpcException(IpcException.ESTATE,
+                "serve ${java.address()}: stopped before it started"))
         if (open.get() == 0) {
             subscriptions.closeAll() // otherwise the I/O thread does, after delivering the last socket.disconnected
         }

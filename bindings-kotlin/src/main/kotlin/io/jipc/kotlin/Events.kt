@@ -38,7 +38,7 @@ public enum class OverflowPolicy {
 }
 
 /** The error code of the exception an event flow fails with under [OverflowPolicy.FAIL]. */
-public const val EOVERFLOW: String = "EOVERFLOW"
+public const val EOVERFLOW: String = IpcException.EOVERFLOW
 
 /**
  * Binds a message's data to `T`, generic types included (`decode<List<Point>>()`), through jipc's Jackson mapper:

@@ -166,7 +166,8 @@ public final class Ipc implements AutoCloseable {
     private synchronized IpcServer install(IpcServer made) {
         IpcServer current = server;
         if (current != null && current.isListening()) {
-            throw new IpcException("ESTATE", "serve: this Ipc already has a listening server at " + current.address()
+            throw new IpcException(IpcException.ESTATE,
+                    "serve: this Ipc already has a listening server at " + current.address()
                     + " (stop it first, or use another Ipc instance)");
         }
         server = made;
@@ -296,7 +297,8 @@ public final class Ipc implements AutoCloseable {
     public IpcClient of(String id) {
         IpcClient client = clients.get(id);
         if (client == null) {
-            throw new IpcException("ESTATE", "of(\"" + id + "\"): no client with that id (call connectTo first; "
+            throw new IpcException(IpcException.ESTATE,
+                    "of(\"" + id + "\"): no client with that id (call connectTo first; "
                     + "clients are removed on disconnect and destroy)");
         }
         return client;
@@ -316,7 +318,7 @@ public final class Ipc implements AutoCloseable {
     public IpcServer server() {
         IpcServer s = server;
         if (s == null) {
-            throw new IpcException("ESTATE", "server(): call serve() or serveNet() first");
+            throw new IpcException(IpcException.ESTATE, "server(): call serve() or serveNet() first");
         }
         return s;
     }

@@ -91,7 +91,7 @@ public interface IpcSocket {
      *     the failure of the send
      */
     default CompletionStage<Message> request(String type, Object data, Duration timeout) {
-        return CompletableFuture.failedFuture(new IpcException("ENOTSUP", "request '" + type
+        return CompletableFuture.failedFuture(new IpcException(IpcException.ENOTSUP, "request '" + type
                 + "': not supported by " + getClass().getName()));
     }
 

@@ -86,7 +86,7 @@ public interface Message {
      *     was answered already, or with the send's failure
      */
     default CompletionStage<Void> reply(Object data) {
-        return CompletableFuture.failedFuture(new IpcException("ESTATE", "reply to '" + type()
+        return CompletableFuture.failedFuture(new IpcException(IpcException.ESTATE, "reply to '" + type()
                 + "': not a request"));
     }
 
@@ -99,7 +99,7 @@ public interface Message {
      * @return as {@link #reply(Object)}
      */
     default CompletionStage<Void> replyError(String code, String message) {
-        return CompletableFuture.failedFuture(new IpcException("ESTATE", "reply to '" + type()
+        return CompletableFuture.failedFuture(new IpcException(IpcException.ESTATE, "reply to '" + type()
                 + "': not a request"));
     }
 }

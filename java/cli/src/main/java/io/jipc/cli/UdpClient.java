@@ -64,8 +64,8 @@ final class UdpClient implements IpcClient {
 
     @Override
     public CompletionStage<Void> write(byte[] bytes) {
-        return CompletableFuture.failedFuture(new IpcException("ESTATE", "raw writes are not supported over UDP"
-                + " from the CLI"));
+        return CompletableFuture.failedFuture(new IpcException(IpcException.ESTATE,
+                "raw writes are not supported over UDP from the CLI"));
     }
 
     @Override

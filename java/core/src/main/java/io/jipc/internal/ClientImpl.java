@@ -250,7 +250,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     @Override
     public CompletionStage<Message> request(String type, Object data, Duration timeout) {
         if (cfg.rawBuffer()) {
-            return IpcRuntime.failed(new IpcException("ESTATE", "request '" + type + "': not available in rawBuffer "
+            return IpcRuntime.failed(new IpcException(IpcException.ESTATE,
+                    "request '" + type + "': not available in rawBuffer "
                     + "mode"));
         }
         ByteBuffer frame;
@@ -296,7 +297,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             synchronized (offline) {
                 if (reconnecting && !explicitlyDisconnected && state != ConnectionState.DESTROYED) {
                     if (offline.size() >= cfg.offlineQueue()) {
-                        return IpcRuntime.failed(new IpcException("EOVERFLOW", "emit '" + what + "' to " + id + " ("
+                        return IpcRuntime.failed(new IpcException(IpcException.EOVERFLOW,
+                                "emit '" + what + "' to " + id + " ("
                                 + IpcRuntime.describe(target) + "): reconnecting, and the offline queue already holds "
                                 + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")"));
                     }
@@ -319,7 +321,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             }
         }
         if (s == ConnectionState.DESTROYED || s == ConnectionState.DISCONNECTED || explicitlyDisconnected) {
-            return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + what + "' to " + id + " ("
+            return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to " + id + " ("
                     + IpcRuntime.describe(target) + "): not connected (state " + s + ")"));
         }
         if (!cfg.sync()) {
@@ -331,7 +333,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         int size = frame.remaining();
         long queued = syncQueuedBytes.get() + (ch == null ? 0 : ch.pendingBytes());
         if (queued > 0 && queued + size > cfg.highWaterMarkBytes()) {
-            return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + what + "' to client " + id + " ("
+            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE,
+                    "emit '" + what + "' to client " + id + " ("
                     + IpcRuntime.describe(target) + "): " + queued + " bytes wait in the sync queue, a " + size
                     + "-byte frame does not fit under highWaterMarkBytes " + cfg.highWaterMarkBytes()
                     + " (sync mode always fails when full)"));
@@ -496,7 +499,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return false;
         }
         protocolError("server sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                "ERESERVED");
+                IpcException.ERESERVED);
         return true;
     }
 
@@ -547,7 +550,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     private IpcException closedBeforeReply(String type) {
-        return new IpcException("ECLOSED", "request '" + type + "' to " + describe()
+        return new IpcException(IpcException.ECLOSED, "request '" + type + "' to " + describe()
                 + ": the connection closed before the reply");
     }
 
@@ -599,7 +602,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         if (cause == null || !(target instanceof java.net.UnixDomainSocketAddress)) {
             return false;
         }
-        return "EAGAIN".equals(rt.osError("connect " + id, target, cause).code());
+        return IpcException.EAGAIN.equals(rt.osError("connect " + id, target, cause).code());
     }
 
     /** node-ipc: disconnect, then destroy; the client is then removed from {@code ipc.of}. */
@@ -612,7 +615,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             offline.clear();
         }
         for (Queued q : left) {
-            q.promise.completeExceptionally(new IpcException("ECLOSED", "emit to " + id + " ("
+            q.promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "emit to " + id + " ("
                     + IpcRuntime.describe(target) + "): the client was destroyed while the message waited in the "
                     + "offline queue"));
         }
@@ -634,7 +637,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         Queued q;
         while ((q = syncQueue.poll()) != null) {
             syncQueuedBytes.addAndGet(-q.frame.remaining());
-            q.promise.completeExceptionally(new IpcException("ECLOSED", "emit to " + id
+            q.promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "emit to " + id
                     + ": the connection closed while the message waited in the sync queue"));
         }
     }

@@ -69,7 +69,7 @@ final class IdleGuard {
             return;
         }
         timer = null;
-        onTimeout.accept(new IpcException("ETIMEDOUT", who.get() + ": received nothing for idleTimeout "
+        onTimeout.accept(new IpcException(IpcException.ETIMEDOUT, who.get() + ": received nothing for idleTimeout "
                 + Duration.ofNanos(timeoutNanos) + " (a silent or dead peer); closing the connection"));
     }
 

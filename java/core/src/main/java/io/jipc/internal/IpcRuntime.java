@@ -118,7 +118,7 @@ public final class IpcRuntime {
     /** @return the I/O transport, started on first use */
     synchronized Transport transport() {
         if (closed) {
-            throw new IpcException("ESTATE", "this Ipc is closed");
+            throw new IpcException(IpcException.ESTATE, "this Ipc is closed");
         }
         if (transport == null) {
             TransportSelection choice = TransportSelection.choose(config.transport());
@@ -228,16 +228,16 @@ public final class IpcRuntime {
         try {
             com.fasterxml.jackson.databind.JsonNode n = mapper.readTree(json);
             String code = n.path("code").asText("");
-            return new String[] {code.isEmpty() ? "EREMOTE" : code, n.path("message").asText("")};
+            return new String[] {code.isEmpty() ? IpcException.EREMOTE : code, n.path("message").asText("")};
         } catch (java.io.IOException e) {
-            return new String[] {"EREMOTE", "unreadable error: " + new String(json, StandardCharsets.UTF_8)};
+            return new String[] {IpcException.EREMOTE, "unreadable error: " + new String(json, StandardCharsets.UTF_8)};
         }
     }
 
     /** Encodes an emit as the bytes to write: a JSON frame, or in rawBuffer mode the type as text. */
     ByteBuffer encode(String type, Object data) {
         if (type == null) {
-            throw new IpcException("EDATA", "emit: type must not be null");
+            throw new IpcException(IpcException.EDATA, "emit: type must not be null");
         }
         if (config.rawBuffer()) {
             return ByteBuffer.wrap(type.getBytes(rawCharset));
@@ -256,7 +256,7 @@ public final class IpcRuntime {
                 try {
                     ProtoCodec.requireCarriable(plain); // what the proto path checks (setPayload)
                 } catch (IllegalArgumentException e) {
-                    throw new IpcException("EDATA", "emit '" + type + "': cannot write data as JSON: "
+                    throw new IpcException(IpcException.EDATA, "emit '" + type + "': cannot write data as JSON: "
                             + e.getMessage(), e);
                 }
             }
@@ -268,7 +268,8 @@ public final class IpcRuntime {
         try {
             return ByteBuffer.wrap(encoder.encode(type, wire));
         } catch (IllegalArgumentException e) {
-            throw new IpcException("EDATA", "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EDATA,
+                    "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -298,7 +299,7 @@ public final class IpcRuntime {
             return ByteBuffer.wrap(jsonWithKeys(type, errCode != null ? null : data, id, re, errCode, errMessage));
         }
         if (type == null) {
-            throw new IpcException("EDATA", "emit: type must not be null");
+            throw new IpcException(IpcException.EDATA, "emit: type must not be null");
         }
         requireType(type);
         if (errCode == null) {
@@ -306,7 +307,7 @@ public final class IpcRuntime {
             try {
                 simple = ProtoCodec.simpleFrame(type, data, id, re, datagram);
             } catch (IllegalArgumentException e) {
-                throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: "
+                throw new IpcException(IpcException.EDATA, "emit '" + type + "': cannot write data as protobuf: "
                         + e.getMessage(), e);
             }
             if (simple != null) {
@@ -335,12 +336,12 @@ public final class IpcRuntime {
      */
     private static void requireType(String type) {
         if (type.isEmpty()) {
-            throw new IpcException("EDATA", "emit: type must not be empty");
+            throw new IpcException(IpcException.EDATA, "emit: type must not be empty");
         }
         try {
             ProtoCodec.requireText(type);
         } catch (IllegalArgumentException e) {
-            throw new IpcException("EDATA", "emit: type " + e.getMessage(), e);
+            throw new IpcException(IpcException.EDATA, "emit: type " + e.getMessage(), e);
         }
     }
 
@@ -389,7 +390,8 @@ public final class IpcRuntime {
                 ProtoCodec.requireCarriable(b.getData());
             }
         } catch (IllegalArgumentException e) {
-            throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EDATA,
+                    "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
         }
     }
 
@@ -440,71 +442,69 @@ public final class IpcRuntime {
         return JsonMessage.ofError(e, mapper);
     }
 
-    /** Maps a socket failure to an IpcException with an OS-style code and a message naming the operation. */
+    /**
+     * Maps a socket failure to an IpcException with an OS-style code and a message naming the operation. The code
+     * comes from the errno or the exception's type ({@link OsErrors}), never from the OS's (localized) text.
+     */
     IpcException osError(String op, SocketAddress address, Throwable cause) {
         if (cause instanceof IpcException) {
             return (IpcException) cause;
         }
         String msg = String.valueOf(cause.getMessage());
-        String lower = msg.toLowerCase(Locale.ROOT);
-        String where = op + " " + describe(address);
+        String peer = describe(address);
+        String where = peer.isEmpty() ? op : op + " " + peer;
         // listen and stop make and remove a socket file: name the directory, which is what is missing or refuses
         Path dir = (op.startsWith("listen") || op.startsWith("stop")) && address instanceof UnixDomainSocketAddress
                 ? ((UnixDomainSocketAddress) address).getPath().toAbsolutePath().getParent() : null;
-        if (dir != null && (cause instanceof NoSuchFileException || lower.contains("no such file"))) {
-            return new IpcException("ENOENT", where + ": the directory " + dir + " does not exist (removed? "
-                    + "socketRoot=" + config.socketRoot() + ")", cause);
+        // socketRoot is named only for a path of node-ipc's shape socketRoot + appspace + id (made from an id), not
+        // for an explicit path elsewhere
+        String prefix = config.socketRoot() + config.appspace();
+        String root = address instanceof UnixDomainSocketAddress && peer.startsWith(prefix)
+                && peer.indexOf('/', prefix.length()) < 0 && peer.length() > prefix.length()
+                ? "socketRoot=" + config.socketRoot() : null;
+        String code = OsErrors.codeOf(op, address, cause);
+        if (code == null) {
+            return new IpcException(IpcException.EIO, where + ": " + msg, cause);
         }
-        if (lower.contains("operation not permitted")) {
-            return new IpcException("EPERM", where + ": operation not permitted"
-                    + (dir == null ? "" : " (cannot change the directory " + dir + ": immutable?)"), cause);
+        switch (code) {
+            case IpcException.ENOENT:
+                return new IpcException(code, dir != null
+                        ? where + ": the directory " + dir + " does not exist (removed?"
+                                + (root == null ? ")" : " " + root + ")")
+                        : where + ": no such socket (is the server started?" + (root == null ? ")" : " " + root + ")"),
+                        cause);
+            case IpcException.EPERM:
+                return new IpcException(code, where + ": operation not permitted"
+                        + (dir == null ? "" : " (cannot change the directory " + dir + ": immutable?)"), cause);
+            case IpcException.EROFS:
+                return new IpcException(code, where + ": read-only file system", cause);
+            case IpcException.ECONNREFUSED:
+                return new IpcException(code, where + ": connection refused (is the server started?)", cause);
+            case IpcException.EACCES:
+                return new IpcException(code, where + ": permission denied"
+                        + (dir == null ? "" : " (cannot change the directory " + dir + ")"), cause);
+            case IpcException.EADDRINUSE:
+                return new IpcException(code, where + ": address already in use", cause);
+            case IpcException.EPIPE:
+                return new IpcException(code, where + ": broken pipe (the peer closed the connection)", cause);
+            case IpcException.EAGAIN:
+                return new IpcException(code, where + ": resource temporarily unavailable"
+                        + (address instanceof UnixDomainSocketAddress && op.startsWith("connect")
+                                ? " (the server's listen backlog is full)" : ""), cause);
+            case IpcException.EMFILE:
+                return new IpcException(code, where + ": too many open files (the descriptor limit, ulimit -n, "
+                        + "is reached)", cause);
+            case IpcException.ECONNRESET:
+                return new IpcException(code, where + ": connection reset by peer", cause);
+            case IpcException.ETIMEDOUT:
+                return new IpcException(code, where + ": connection timed out (the peer stopped answering)", cause);
+            case IpcException.ENETUNREACH:
+                return new IpcException(code, where + ": network is unreachable", cause);
+            case IpcException.ENOTFOUND:
+                return new IpcException(code, where + ": unknown host " + msg, cause);
+            default:
+                return new IpcException(code, where + ": " + msg, cause);
         }
-        if (lower.contains("read-only file system")) {
-            return new IpcException("EROFS", where + ": read-only file system", cause);
-        }
-        if (cause instanceof NoSuchFileException || lower.contains("no such file")) {
-            boolean underRoot = describe(address).startsWith(config.socketRoot());
-            return new IpcException("ENOENT", where + ": no such socket (is the server started?"
-                    + (underRoot ? " socketRoot=" + config.socketRoot() + ")" : ")"), cause);
-        }
-        if (cause instanceof ConnectException && lower.contains("refused")) {
-            return new IpcException("ECONNREFUSED", where + ": connection refused (is the server started?)", cause);
-        }
-        if (cause instanceof AccessDeniedException || lower.contains("permission denied")) {
-            return new IpcException("EACCES", where + ": permission denied"
-                    + (dir == null ? "" : " (cannot change the directory " + dir + ")"), cause);
-        }
-        if (lower.contains("address already in use")) {
-            return new IpcException("EADDRINUSE", where + ": address already in use", cause);
-        }
-        if (lower.contains("broken pipe")) {
-            return new IpcException("EPIPE", where + ": broken pipe (the peer closed the connection)", cause);
-        }
-        if (lower.contains("resource temporarily unavailable")) {
-            return new IpcException("EAGAIN", where + ": resource temporarily unavailable"
-                    + (address instanceof UnixDomainSocketAddress && op.startsWith("connect")
-                            ? " (the server's listen backlog is full)" : ""), cause);
-        }
-        if (lower.contains("too many open files")) {
-            return new IpcException("EMFILE", where + ": too many open files (the descriptor limit, ulimit -n, "
-                    + "is reached)", cause);
-        }
-        if (lower.contains("reset")) {
-            return new IpcException("ECONNRESET", where + ": connection reset by peer", cause);
-        }
-        if (lower.contains("timed out")) {
-            return new IpcException("ETIMEDOUT", where + ": connection timed out (the peer stopped answering)", cause);
-        }
-        if (lower.contains("network is unreachable")) {
-            return new IpcException("ENETUNREACH", where + ": network is unreachable", cause);
-        }
-        if (cause instanceof NoRouteToHostException || lower.contains("no route to host")) {
-            return new IpcException("EHOSTUNREACH", where + ": " + msg, cause);
-        }
-        if (cause instanceof java.net.UnknownHostException) {
-            return new IpcException("ENOTFOUND", where + ": unknown host " + msg, cause);
-        }
-        return new IpcException("EIO", where + ": " + msg, cause);
     }
 
     static String describe(SocketAddress address) {
@@ -609,20 +609,20 @@ public final class IpcRuntime {
             log(System.Logger.Level.WARNING, "an 'error' handler threw: " + e);
             return null;
         }
-        return new IpcException("EHANDLER", "handler for '" + type + "' threw " + e, e);
+        return new IpcException(IpcException.EHANDLER, "handler for '" + type + "' threw " + e, e);
     }
 
     /** A request nobody handles is answered with ENOHANDLER rather than left to time out. */
     private static void noHandler(String type, Message msg) {
         if (msg.isRequest()) {
-            msg.replyError("ENOHANDLER", "no handler for '" + type + "'");
+            msg.replyError(IpcException.ENOHANDLER, "no handler for '" + type + "'");
         }
     }
 
     /** A request whose handler threw before answering is answered with EHANDLER. */
     private static void handlerThrew(Message msg, Throwable e) {
         if (msg instanceof JsonMessage && msg.isRequest() && !((JsonMessage) msg).replied()) {
-            msg.replyError("EHANDLER", "the handler threw " + e);
+            msg.replyError(IpcException.EHANDLER, "the handler threw " + e);
         }
     }
 

@@ -217,7 +217,7 @@ public final class JsonMessage implements Message {
             try {
                 return mapper.writeValueAsBytes(opaque); // base64, as Jackson writes byte[] in JSON mode
             } catch (IOException e) {
-                throw new IpcException("EDATA", "event '" + type + "': " + e.getMessage(), e);
+                throw new IpcException(IpcException.EDATA, "event '" + type + "': " + e.getMessage(), e);
             }
         }
         return null;
@@ -261,7 +261,8 @@ public final class JsonMessage implements Message {
         try {
             return ProtoCodec.jsonToValue(d, mapper.getFactory());
         } catch (IOException e) {
-            throw new IpcException("EDATA", "event '" + type + "': data is not valid JSON: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EDATA,
+                    "event '" + type + "': data is not valid JSON: " + e.getMessage(), e);
         }
     }
 
@@ -307,7 +308,8 @@ public final class JsonMessage implements Message {
                 try {
                     t = mapper.readTree(text());
                 } catch (IOException e) {
-                    throw new IpcException("EDATA", "event '" + type + "': data is not valid JSON: " + e.getMessage(),
+                    throw new IpcException(IpcException.EDATA,
+                            "event '" + type + "': data is not valid JSON: " + e.getMessage(),
                             e);
                 }
             }
@@ -338,7 +340,8 @@ public final class JsonMessage implements Message {
         try {
             return mapper.readValue(text(), target);
         } catch (IOException e) {
-            throw new IpcException("EDATA", "event '" + type + "': cannot read data as " + target.getName() + ": "
+            throw new IpcException(IpcException.EDATA,
+                    "event '" + type + "': cannot read data as " + target.getName() + ": "
                     + e.getMessage(), e);
         }
     }
@@ -351,7 +354,8 @@ public final class JsonMessage implements Message {
         try {
             return mapper.readValue(text(), target);
         } catch (IOException e) {
-            throw new IpcException("EDATA", "event '" + type + "': cannot read data as " + target.getType() + ": "
+            throw new IpcException(IpcException.EDATA,
+                    "event '" + type + "': cannot read data as " + target.getType() + ": "
                     + e.getMessage(), e);
         }
     }
@@ -401,7 +405,8 @@ public final class JsonMessage implements Message {
             return Message.super.reply(data);
         }
         if (!replied.compareAndSet(false, true)) {
-            return CompletableFuture.failedFuture(new IpcException("ESTATE", "reply to '" + type + "' (request "
+            return CompletableFuture.failedFuture(new IpcException(IpcException.ESTATE,
+                    "reply to '" + type + "' (request "
                     + requestId + "): already answered"));
         }
         return replier.sendReply(type, requestId, data, code, message);

@@ -93,7 +93,7 @@ final class Outbound {
         switch (cfg.backpressure()) {
             case DROP_OLDEST: {
                 long need = ch.pendingBytes() + size - mark;
-                ch.dropQueued(need, () -> new IpcException("EBACKPRESSURE", "emit to " + who.get()
+                ch.dropQueued(need, () -> new IpcException(IpcException.EBACKPRESSURE, "emit to " + who.get()
                         + ": frame dropped for a newer one (backpressure DROP_OLDEST, highWaterMarkBytes " + mark
                         + ")"));
                 if (ch.offer(frame, promise, mark)) {
@@ -141,7 +141,7 @@ final class Outbound {
 
     private static IpcException full(Channel ch, Supplier<String> who, long mark, int size, Backpressure policy,
             String detail) {
-        return new IpcException("EBACKPRESSURE", "emit to " + who.get() + ": " + ch.pendingBytes()
+        return new IpcException(IpcException.EBACKPRESSURE, "emit to " + who.get() + ": " + ch.pendingBytes()
                 + " bytes queued, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
                 + " (the peer reads slower than this side writes; backpressure " + policy + ")" + detail);
     }

@@ -70,7 +70,8 @@ final class PartialFrameGuard {
         if (armedFor != decoder || decoder.isFinished() || decoder.pendingBytes() == 0) {
             return;
         }
-        onTimeout.accept(new IpcException("ETIMEDOUT", who.get() + ": an incomplete frame (" + decoder.pendingBytes()
+        onTimeout.accept(new IpcException(IpcException.ETIMEDOUT,
+                who.get() + ": an incomplete frame (" + decoder.pendingBytes()
                 + " bytes pending) was held longer than partialFrameTimeout " + Duration.ofNanos(timeoutNanos)
                 + " (a slow or stuck peer); closing the connection"));
     }

@@ -24,13 +24,14 @@ final class PeerCheck {
         PeerCredentials c = channel.peerCredentials();
         String where = "connection to " + IpcRuntime.describe(server);
         if (c == null || c.uid() < 0) {
-            return new IpcException("EPERM", where + " refused: the peer's uid is unknown (allowedUids="
+            return new IpcException(IpcException.EPERM, where + " refused: the peer's uid is unknown (allowedUids="
                     + config.allowedUids() + ")");
         }
         if (config.allowedUids().contains(c.uid())) {
             return null;
         }
-        return new IpcException("EPERM", where + " refused: uid " + c.uid() + (c.pid() >= 0 ? " (pid " + c.pid()
+        return new IpcException(IpcException.EPERM,
+                where + " refused: uid " + c.uid() + (c.pid() >= 0 ? " (pid " + c.pid()
                 + ")" : "") + " is not in allowedUids " + config.allowedUids());
     }
 }

@@ -51,7 +51,7 @@ final class PendingRequests {
     CompletableFuture<Message> add(long id, String type, Duration timeout, Transport loop, Supplier<String> who) {
         Entry e = new Entry(type);
         waiting.put(id, e);
-        e.timer = loop.schedule(() -> fail(id, new IpcException("ETIMEDOUT", "request '" + type + "' to "
+        e.timer = loop.schedule(() -> fail(id, new IpcException(IpcException.ETIMEDOUT, "request '" + type + "' to "
                 + who.get() + ": no reply within " + timeout)), timeout.toNanos(), TimeUnit.NANOSECONDS);
         e.future.whenComplete((m, x) -> {
             waiting.remove(id, e);
@@ -72,7 +72,8 @@ final class PendingRequests {
     /** Fails the request with a peer's error reply. */
     private boolean completeWithError(long re, String code, String message, Supplier<String> who) {
         Entry e = waiting.get(re);
-        return e != null && e.future.completeExceptionally(new IpcException("EREMOTE", "request '" + e.type + "' to "
+        return e != null && e.future.completeExceptionally(new IpcException(IpcException.EREMOTE,
+                "request '" + e.type + "' to "
                 + who.get() + " failed at the peer: " + code + ": " + message));
     }
 

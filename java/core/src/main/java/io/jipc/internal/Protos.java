@@ -49,7 +49,8 @@ final class Protos {
             String text = PRINTER.print(m);
             return ProtoCodec.toJson(ProtoCodec.jsonToValue(text.getBytes(StandardCharsets.UTF_8), factory));
         } catch (IOException e) {
-            throw new IpcException("EDATA", "cannot write " + m.getDescriptorForType().getFullName() + " as JSON: "
+            throw new IpcException(IpcException.EDATA,
+                    "cannot write " + m.getDescriptorForType().getFullName() + " as JSON: "
                     + e.getMessage(), e);
         }
     }
@@ -58,14 +59,14 @@ final class Protos {
     static byte[] typedToJson(Any any, String event, JsonFactory factory) {
         com.google.protobuf.Message proto = BY_NAME.get(typeName(any));
         if (proto == null) {
-            throw new IpcException("EDATA", "event '" + event + "': typed payload " + any.getTypeUrl()
+            throw new IpcException(IpcException.EDATA, "event '" + event + "': typed payload " + any.getTypeUrl()
                     + " cannot be shown as JSON: its message class is unknown here (read it with as(TheClass.class) "
                     + "first, or emit one)");
         }
         try {
             return toJson(proto.getParserForType().parseFrom(any.getValue()), factory);
         } catch (InvalidProtocolBufferException e) {
-            throw new IpcException("EDATA", "event '" + event + "': typed payload " + any.getTypeUrl()
+            throw new IpcException(IpcException.EDATA, "event '" + event + "': typed payload " + any.getTypeUrl()
                     + " does not parse: " + e.getMessage(), e);
         }
     }
@@ -75,13 +76,14 @@ final class Protos {
         com.google.protobuf.Message proto = (com.google.protobuf.Message) defaultInstance(type);
         String want = proto.getDescriptorForType().getFullName();
         if (!want.equals(typeName(any))) {
-            throw new IpcException("EDATA", "event '" + event + "': typed payload is " + any.getTypeUrl()
+            throw new IpcException(IpcException.EDATA, "event '" + event + "': typed payload is " + any.getTypeUrl()
                     + ", not " + want);
         }
         try {
             return type.cast(proto.getParserForType().parseFrom(any.getValue()));
         } catch (InvalidProtocolBufferException e) {
-            throw new IpcException("EDATA", "event '" + event + "': cannot read the typed payload as " + want + ": "
+            throw new IpcException(IpcException.EDATA,
+                    "event '" + event + "': cannot read the typed payload as " + want + ": "
                     + e.getMessage(), e);
         }
     }
@@ -93,7 +95,7 @@ final class Protos {
         try {
             PARSER.merge(new String(json, StandardCharsets.UTF_8), b);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new IpcException("EDATA", "event '" + event + "': cannot read data as "
+            throw new IpcException(IpcException.EDATA, "event '" + event + "': cannot read data as "
                     + proto.getDescriptorForType().getFullName() + ": " + e.getMessage(), e);
         }
         return type.cast(b.build());

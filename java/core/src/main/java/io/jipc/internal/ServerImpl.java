@@ -50,7 +50,8 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     @Override
     public synchronized void start() {
         if (listener != null) {
-            throw new IpcException("ESTATE", "start " + IpcRuntime.describe(requested) + ": already listening");
+            throw new IpcException(IpcException.ESTATE,
+                    "start " + IpcRuntime.describe(requested) + ": already listening");
         }
         Transport transport = rt.transport();
         SocketAddress address = requested;
@@ -118,15 +119,17 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
         Object stale = sf.staleKey();
         if (stale == null) {
-            throw new IpcException("EEXIST", "listen " + path + ": the path exists and is not a socket; "
+            throw new IpcException(IpcException.EEXIST, "listen " + path + ": the path exists and is not a socket; "
                     + "refusing to delete it (remove it yourself or choose another id/socketRoot)");
         }
         if (sf.answers()) {
-            throw new IpcException("EADDRINUSE", "listen " + path + ": a server is already listening on this "
+            throw new IpcException(IpcException.EADDRINUSE,
+                    "listen " + path + ": a server is already listening on this "
                     + "socket (stop it, or choose another id/socketRoot)");
         }
         if (!rt.config.unlink()) {
-            throw new IpcException("EADDRINUSE", "listen " + path + ": a stale socket file is in the way and "
+            throw new IpcException(IpcException.EADDRINUSE,
+                    "listen " + path + ": a stale socket file is in the way and "
                     + "unlink is false (delete it, or set unlink=true)");
         }
         try {
@@ -241,7 +244,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 return s.emit(type, data);
             }
         }
-        return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + type + "' to "
+        return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + type + "' to "
                 + IpcRuntime.describe(target) + ": no socket of " + IpcRuntime.describe(bound)
                 + " is connected from that address"));
     }

@@ -131,7 +131,8 @@ final class SocketFile implements AutoCloseable {
      */
     void removeStale(Object checked) throws IOException {
         if (!checked.equals(staleKey())) {
-            throw new IpcException("EEXIST", "listen " + target + ": the stale socket file was replaced while the "
+            throw new IpcException(IpcException.EEXIST,
+                    "listen " + target + ": the stale socket file was replaced while the "
                     + "server was starting; refusing to delete what is there now");
         }
         Files.delete(parent.at(name));
@@ -156,7 +157,7 @@ final class SocketFile implements AutoCloseable {
         int uid = fsuid();
         tempOurs = (temp.mode & GROUP_OTHER) == 0 && (uid < 0 || temp.uid == uid);
         if (!tempOurs) {
-            throw new IpcException("EACCES", "listen " + target + ": the private directory " + temp.path
+            throw new IpcException(IpcException.EACCES, "listen " + target + ": the private directory " + temp.path
                     + " made for binding was replaced by one this process does not own alone (another user can "
                     + "write " + parent.path + "); not listening");
         }
@@ -184,7 +185,8 @@ final class SocketFile implements AutoCloseable {
         try {
             Files.createLink(parent.at(name), bound); // link(2): never replaces what is at the new name
         } catch (FileAlreadyExistsException appeared) {
-            throw new IpcException("EADDRINUSE", "listen " + target + ": a file appeared at the path while the "
+            throw new IpcException(IpcException.EADDRINUSE,
+                    "listen " + target + ": a file appeared at the path while the "
                     + "server was starting; it was left alone (another server starting at the same time?)",
                     appeared);
         }

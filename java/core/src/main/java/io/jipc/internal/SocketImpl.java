@@ -170,7 +170,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
                         } else if (policy == Backpressure.BLOCK && mayBlock && !rt.transport().inLoop()) {
                             wait = true;
                         } else {
-                            return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + out.type + "' to "
+                            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE,
+                                    "emit '" + out.type + "' to "
                                     + describe() + ": " + deferredBytes + " bytes wait for the client's codec to be "
                                     + "known, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
                                     + " (backpressure " + policy + ")"));
@@ -191,10 +192,10 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
                     decided.get(rt.config.wireDetectTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + out.type + "' to "
+                    return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE, "emit '" + out.type + "' to "
                             + describe() + ": interrupted while waiting for the client's codec"));
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    return IpcRuntime.failed(new IpcException("EBACKPRESSURE", "emit '" + out.type + "' to "
+                    return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE, "emit '" + out.type + "' to "
                             + describe() + ": the client's codec was not known in time"));
                 }
                 return send(out, mayBlock);
@@ -214,7 +215,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return;
         }
         for (Deferred d : dropped) {
-            d.promise.completeExceptionally(new IpcException("EBACKPRESSURE", "emit '" + d.out.type + "' to "
+            d.promise.completeExceptionally(new IpcException(IpcException.EBACKPRESSURE, "emit '" + d.out.type + "' to "
                     + describe() + ": frame dropped for a newer one while the client's codec was not known "
                     + "(backpressure DROP_OLDEST, highWaterMarkBytes " + mark + ")"));
         }
@@ -263,7 +264,8 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     @Override
     public CompletionStage<Message> request(String type, Object data, Duration timeout) {
         if (rt.config.rawBuffer()) {
-            return IpcRuntime.failed(new IpcException("ESTATE", "request '" + type + "': not available in rawBuffer "
+            return IpcRuntime.failed(new IpcException(IpcException.ESTATE,
+                    "request '" + type + "': not available in rawBuffer "
                     + "mode"));
         }
         long rid = pending.nextId();
@@ -282,7 +284,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
     }
 
     private IpcException closedBeforeReply(String type) {
-        return new IpcException("ECLOSED", "request '" + type + "' to " + describe()
+        return new IpcException(IpcException.ECLOSED, "request '" + type + "' to " + describe()
                 + ": the connection closed before the reply");
     }
 
@@ -404,7 +406,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
             return false;
         }
         onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                "ERESERVED");
+                IpcException.ERESERVED);
         return true;
     }
 
@@ -506,7 +508,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         decided.complete(null);
         if (q != null) {
             for (Deferred d : q) {
-                d.promise.completeExceptionally(new IpcException("ECLOSED", "emit '" + d.out.type + "' to "
+                d.promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "emit '" + d.out.type + "' to "
                         + describe() + ": the connection closed before the client's codec was known"));
             }
         }
@@ -525,7 +527,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         if (decoder == null || stopped || decoder.isFinished() || decoder.pendingBytes() == 0) {
             return null;
         }
-        return new IpcException("ETRUNCATED", who.get() + ": connection closed inside a frame ("
+        return new IpcException(IpcException.ETRUNCATED, who.get() + ": connection closed inside a frame ("
                 + decoder.pendingBytes() + " bytes pending)");
     }
 

@@ -53,7 +53,8 @@ public final class TransportSelection {
             try {
                 want = Transport.valueOf(property.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IpcException("EINVAL", PROPERTY + "=" + property + ": must be auto, nio or native");
+                throw new IpcException(IpcException.EINVAL,
+                        PROPERTY + "=" + property + ": must be auto, nio or native");
             }
             by = PROPERTY + "=" + property.trim();
         }
@@ -62,7 +63,7 @@ public final class TransportSelection {
                 return new TransportSelection(Transport.NIO, "chosen by " + by);
             case NATIVE:
                 if (!nativeAvailable) {
-                    throw new IpcException("ENOTSUP", "the native transport was chosen by " + by
+                    throw new IpcException(IpcException.ENOTSUP, "the native transport was chosen by " + by
                             + " but is unavailable: " + cause);
                 }
                 return new TransportSelection(Transport.NATIVE, "chosen by " + by);

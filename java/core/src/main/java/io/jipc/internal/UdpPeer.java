@@ -101,7 +101,7 @@ final class UdpPeer implements IpcSocket, FrameSink {
         if (!proto && wire == Wire.PROTO) {
             data.position(data.limit());
             onMalformed("expected the jipc preamble (8f 6a 69 70 63 01): this server takes protobuf datagrams only "
-                    + "(wire PROTO)", "EMALFORMED");
+                    + "(wire PROTO)", IpcException.EMALFORMED);
             return;
         }
         codec = Codec.JSON;
@@ -115,7 +115,7 @@ final class UdpPeer implements IpcSocket, FrameSink {
     public void onFrame(String type, byte[] data) {
         if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
             onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                    "ERESERVED");
+                    IpcException.ERESERVED);
             return;
         }
         if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
@@ -129,7 +129,7 @@ final class UdpPeer implements IpcSocket, FrameSink {
         String type = env.getType();
         if (!rt.config.allowReservedEvents() && IpcRuntime.RESERVED.contains(type)) {
             onMalformed("peer sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                    "ERESERVED");
+                    IpcException.ERESERVED);
             return;
         }
         if (env.hasData() && env.getData().hasStructValue()) {

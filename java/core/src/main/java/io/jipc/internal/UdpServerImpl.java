@@ -66,7 +66,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     @Override
     public synchronized void start() {
         if (endpoint != null) {
-            throw new IpcException("ESTATE", "start " + describeRequested() + ": already listening");
+            throw new IpcException(IpcException.ESTATE, "start " + describeRequested() + ": already listening");
         }
         Transport transport = rt.transport();
         InetSocketAddress local = new InetSocketAddress(bindAddress(), port);
@@ -89,7 +89,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         try {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new IpcException("ENOTFOUND", "bind " + describeRequested() + ": unknown host " + host, e);
+            throw new IpcException(IpcException.ENOTFOUND, "bind " + describeRequested() + ": unknown host " + host, e);
         }
         for (InetAddress a : all) {
             if (type == UdpType.UDP4 ? a instanceof Inet4Address : a instanceof Inet6Address) {
@@ -99,7 +99,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         if (type == UdpType.UDP4 && all.length > 0 && all[0].isLoopbackAddress()) {
             return ipv4Loopback();
         }
-        throw new IpcException("EADDRNOTAVAIL", "bind " + describeRequested() + ": " + host + " has no "
+        throw new IpcException(IpcException.EADDRNOTAVAIL, "bind " + describeRequested() + ": " + host + " has no "
                 + (type == UdpType.UDP4 ? "IPv4" : "IPv6") + " address");
     }
 
@@ -167,7 +167,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         if (to.isUnresolved()) {
             to = new InetSocketAddress(target.getHostString(), target.getPort());
             if (to.isUnresolved()) {
-                return IpcRuntime.failed(new IpcException("ENOTFOUND", "emit '" + type + "' to "
+                return IpcRuntime.failed(new IpcException(IpcException.ENOTFOUND, "emit '" + type + "' to "
                         + IpcRuntime.describe(target) + ": unknown host " + target.getHostString()));
             }
         }
@@ -213,13 +213,13 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     CompletionStage<Void> send(ByteBuffer datagram, InetSocketAddress to, String what) {
         Transport.DatagramEndpoint e = endpoint;
         if (e == null) {
-            return IpcRuntime.failed(new IpcException("ENOTCONNECTED", "emit '" + what + "' to "
+            return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
                     + IpcRuntime.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)
                     + " server is not listening (call start first)"));
         }
         int size = datagram.remaining();
         if (size > type.maxDatagramBytes()) {
-            return IpcRuntime.failed(new IpcException("EMSGSIZE", "emit '" + what + "' to "
+            return IpcRuntime.failed(new IpcException(IpcException.EMSGSIZE, "emit '" + what + "' to "
                     + IpcRuntime.describe(to) + ": a datagram of " + size + " bytes exceeds the largest "
                     + type.name().toLowerCase(java.util.Locale.ROOT) + " payload of " + type.maxDatagramBytes()
                     + " bytes (send smaller messages, or use TCP)"));

@@ -1,5 +1,6 @@
 package io.jipc.internal.codec;
 
+import io.jipc.IpcException;
 import io.jipc.proto.v1.Envelope;
 
 /** Callback for decoded frames, called by a {@link FrameDecoder} on the decoding thread. */
@@ -81,14 +82,14 @@ public interface FrameSink {
      */
     static String codeOf(String reason) {
         if (reason.equals(WIRE_PROTO_REASON)) {
-            return "EWIRE";
+            return IpcException.EWIRE;
         }
         if (reason.contains("maxFrameBytes")) {
-            return "EFRAMETOOLARGE";
+            return IpcException.EFRAMETOOLARGE;
         }
         if (reason.contains("preamble version")) {
-            return "EVERSION";
+            return IpcException.EVERSION;
         }
-        return "EMALFORMED";
+        return IpcException.EMALFORMED;
     }
 }

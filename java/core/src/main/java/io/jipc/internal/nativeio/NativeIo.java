@@ -1,5 +1,7 @@
 package io.jipc.internal.nativeio;
 
+import io.jipc.IpcException;
+import io.jipc.internal.transport.OsError;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -10,14 +12,14 @@ import jnr.ffi.Pointer;
 
 /**
  * Thin wrappers over {@link LibJipc}: each returns the call's non-negative result or throws an {@link IOException}
- * naming the system call and the OS's message ({@link ConnectException} for ECONNREFUSED and
- * {@link NoRouteToHostException} for EHOSTUNREACH/ENETUNREACH, as the JDK does, so the same error mapping applies to
- * both transports). No raw {@code -errno} escapes, except {@code EAGAIN}/{@code EINPROGRESS}, which the hot calls
+ * naming the system call and the OS's message; every one is an {@link OsError} carrying the errno and its code
+ * ({@link ConnectException} for ECONNREFUSED and {@link NoRouteToHostException} for EHOSTUNREACH/ENETUNREACH, as the
+ * JDK does). No raw {@code -errno} escapes, except {@code EAGAIN}/{@code EINPROGRESS}, which the hot calls
  * report as values. Used only with the library loaded.
  */
 final class NativeIo {
     /** How many entries {@code jipc_errnos} fills, in this order. */
-    static final int ERRNO_COUNT = 13;
+    static final int ERRNO_COUNT = 19;
 
     static final LibJipc LIB;
     static final jnr.ffi.Runtime RUNTIME;
@@ -34,6 +36,18 @@ final class NativeIo {
     static final int EMSGSIZE;
     static final int EBADF;
     static final int EINVAL;
+
+    /**
+     * The IpcException code of each entry of {@code jipc_errnos}, in its order (null: not a code of its own, EIO).
+     * The values come from the C library, so no Linux number is assumed here.
+     */
+    private static final String[] CODES = {
+        IpcException.EAGAIN, null, null, IpcException.ECONNREFUSED, IpcException.ENOENT, IpcException.EHOSTUNREACH,
+        IpcException.ENETUNREACH, IpcException.ETIMEDOUT, IpcException.EPIPE, IpcException.ECONNRESET,
+        IpcException.EMSGSIZE, null, null, IpcException.EACCES, IpcException.EPERM, IpcException.EADDRINUSE,
+        IpcException.EADDRNOTAVAIL, IpcException.EROFS, IpcException.EMFILE,
+    };
+    private static final java.util.Map<Integer, String> CODE_OF_ERRNO = new java.util.HashMap<>();
 
     private static final ConcurrentHashMap<Integer, String> MESSAGES = new ConcurrentHashMap<>();
 
@@ -58,6 +72,11 @@ final class NativeIo {
         EMSGSIZE = e[10];
         EBADF = e[11];
         EINVAL = e[12];
+        for (int i = 0; i < CODES.length; i++) {
+            if (CODES[i] != null) {
+                CODE_OF_ERRNO.putIfAbsent(e[i], CODES[i]); // EWOULDBLOCK may equal EAGAIN: the first one wins
+            }
+        }
     }
 
     private NativeIo() {
@@ -72,6 +91,14 @@ final class NativeIo {
             throw new IllegalArgumentException("not a direct buffer");
         }
         return Pointer.wrap(RUNTIME, Pointer.wrap(RUNTIME, direct).address());
+    }
+
+    /**
+     * @param errno an errno value
+     * @return its IpcException code, or null when it has none of its own (EIO)
+     */
+    static String codeOf(int errno) {
+        return CODE_OF_ERRNO.get(errno);
     }
 
     /** @return the OS's text for an errno (cached) */
@@ -92,12 +119,54 @@ final class NativeIo {
     static IOException error(String syscall, int errno, String detail) {
         String text = syscall + (detail == null ? "" : " " + detail) + ": " + message(errno);
         if (errno == ECONNREFUSED) {
-            return new ConnectException(text);
+            return new Refused(text, errno);
         }
         if (errno == EHOSTUNREACH || errno == ENETUNREACH) {
-            return new NoRouteToHostException(text);
+            return new NoRoute(text, errno);
         }
         return new NativeIoException(syscall, errno, text);
+    }
+
+    /** ECONNREFUSED: a {@link ConnectException}, as the JDK throws, that also carries the errno. */
+    static final class Refused extends ConnectException implements OsError {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        Refused(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+
+        @Override
+        public String code() {
+            return codeOf(errno);
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+    }
+
+    /** EHOSTUNREACH/ENETUNREACH: a {@link NoRouteToHostException}, as the JDK throws, that carries the errno. */
+    static final class NoRoute extends NoRouteToHostException implements OsError {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        NoRoute(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+
+        @Override
+        public String code() {
+            return codeOf(errno);
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.jipc.internal.nativeio;
 
+import io.jipc.internal.transport.OsError;
 import java.io.IOException;
 
-/** A libjipc call failed: names the system call and carries its errno, with the OS's message. */
-public final class NativeIoException extends IOException {
+/**
+ * A libjipc call failed: names the system call and carries its errno, with the OS's message; {@link #code()} names
+ * the errno by number (the values come from libjipc's table), never by the message.
+ */
+public final class NativeIoException extends IOException implements OsError {
     private static final long serialVersionUID = 1L;
 
     /** The failed system call, e.g. {@code "epoll_ctl"}. */
@@ -28,7 +32,14 @@ public final class NativeIoException extends IOException {
     }
 
     /** @return the platform's errno value */
+    @Override
     public int errno() {
         return errno;
+    }
+
+    /** @return the errno's IpcException code, or null when it has none of its own */
+    @Override
+    public String code() {
+        return NativeIo.codeOf(errno);
     }
 }

@@ -19,7 +19,7 @@ import java.util.Locale;
  */
 public final class NativeLibrary {
     /** The C layer's ABI this Java side was written against ({@code JIPC_ABI} in jipc_errno.c). */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
 
     private static final Loaded LOADED = load(NativeLibrary.class.getClassLoader(),
             System.getProperty("jipc.native.path"), System.getProperty("jipc.native.workdir"),

@@ -5,6 +5,7 @@ import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.FrameWriter;
 import io.jipc.internal.transport.LoopChannel;
 import io.jipc.internal.transport.LoopTransport;
+import io.jipc.internal.transport.OsError;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -120,14 +121,15 @@ public final class NativeTransport extends LoopTransport {
      */
     public static NativeTransport start(String name, boolean silent, long busyPollNanos) {
         if (!isAvailable()) {
-            throw new IpcException("ENOTSUP", "the native transport is unavailable: " + unavailabilityCause());
+            throw new IpcException(IpcException.ENOTSUP,
+                    "the native transport is unavailable: " + unavailabilityCause());
         }
         try {
             NativeTransport t = new NativeTransport(name, silent, busyPollNanos);
             t.startThread();
             return t;
         } catch (IOException e) {
-            throw new IpcException("EIO", "cannot start the jipc native I/O thread: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EIO, "cannot start the jipc native I/O thread: " + e.getMessage(), e);
         }
     }
 
@@ -313,7 +315,8 @@ public final class NativeTransport extends LoopTransport {
                 NativeTransport.this.register(this, POLL_IN);
                 listeners.add(this);
             } catch (IOException e) {
-                throw new IpcException("EIO", "cannot register listener " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register listener " + local + ": " + e.getMessage(), e);
             }
         }
 
@@ -658,7 +661,8 @@ public final class NativeTransport extends LoopTransport {
                 NativeTransport.this.register(this, POLL_IN);
                 datagrams.add(this);
             } catch (IOException e) {
-                throw new IpcException("EIO", "cannot register datagram socket " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register datagram socket " + local + ": " + e.getMessage(), e);
             }
         }
 
@@ -748,8 +752,9 @@ public final class NativeTransport extends LoopTransport {
                             break; // send the batch first; this one fails alone next round
                         }
                         outbound.poll();
-                        failSend(p.promise, p.target, new IOException(p.target.isUnresolved()
-                                ? "unresolved address" : "Message too long"));
+                        failSend(p.promise, p.target, p.target.isUnresolved() ? new IOException("unresolved address")
+                                : new NativeIoException("sendmmsg", NativeIo.EMSGSIZE, "sendmmsg: "
+                                        + NativeIo.message(NativeIo.EMSGSIZE)));
                         continue;
                     }
                     if (off + len > b.data.capacity()) {
@@ -827,13 +832,14 @@ public final class NativeTransport extends LoopTransport {
                 return;
             }
             if (cause == null) {
-                promise.completeExceptionally(new IpcException("ECLOSED", "send to " + target
+                promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "send to " + target
                         + ": the UDP socket " + local + " closed before the datagram was sent"));
                 return;
             }
             String msg = String.valueOf(cause.getMessage());
-            boolean tooBig = msg.toLowerCase(java.util.Locale.ROOT).contains("too long");
-            promise.completeExceptionally(new IpcException(tooBig ? "EMSGSIZE" : "EIO", "send to " + target
+            boolean tooBig = cause instanceof OsError && IpcException.EMSGSIZE.equals(((OsError) cause).code());
+            promise.completeExceptionally(new IpcException(tooBig ? IpcException.EMSGSIZE : IpcException.EIO,
+                    "send to " + target
                     + " from " + local + ": " + msg, cause));
         }
 

@@ -216,6 +216,6 @@ public final class Pem {
     }
 
     static IpcException fail(String option, Path file, String reason, Throwable cause) {
-        return new IpcException("ETLSCONFIG", option + " " + file + ": " + reason, cause);
+        return new IpcException(IpcException.ETLSCONFIG, option + " " + file + ": " + reason, cause);
     }
 }

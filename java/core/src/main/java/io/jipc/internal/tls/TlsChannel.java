@@ -143,7 +143,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     public void onClose(Throwable cause) {
         Throwable why = failure != null ? failure : cause;
         if (why == null && started && !handshakeDone) {
-            why = new IpcException("ETLS", "TLS handshake with " + TlsErrors.describe(remoteAddress())
+            why = new IpcException(IpcException.ETLS, "TLS handshake with " + TlsErrors.describe(remoteAddress())
                     + ": the peer closed the connection before the handshake finished");
         }
         open = false;
@@ -206,7 +206,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
         if (!open || handshakeDone || failure != null) {
             return;
         }
-        failure = new IpcException("ETIMEDOUT", "TLS handshake with " + (client ? "server " : "client ")
+        failure = new IpcException(IpcException.ETIMEDOUT, "TLS handshake with " + (client ? "server " : "client ")
                 + TlsErrors.describe(remoteAddress()) + ": not finished within handshakeTimeout "
                 + java.time.Duration.ofNanos(handshakeTimeoutNanos) + " (a stalled or silent peer); closing the "
                 + "connection");
@@ -442,7 +442,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
                     return;
                 }
                 closeWhenDrained = true;
-                drainTimer = loop.schedule(() -> raw.close(new IpcException("ETIMEDOUT", "closing "
+                drainTimer = loop.schedule(() -> raw.close(new IpcException(IpcException.ETIMEDOUT, "closing "
                         + TlsErrors.describe(remoteAddress()) + ": the TLS handshake and queued data did not "
                         + "finish within the flush timeout")), timeoutNanos, TimeUnit.NANOSECONDS);
                 return;
@@ -489,7 +489,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     protected void failWrite(CompletableFuture<Void> promise, Throwable cause) {
         if (promise != null) {
             String why = cause == null ? "" : ": " + cause.getMessage();
-            promise.completeExceptionally(new IpcException("ECLOSED", "TLS connection "
+            promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "TLS connection "
                     + TlsErrors.describe(remoteAddress()) + " closed before the data was written" + why, cause));
         }
     }

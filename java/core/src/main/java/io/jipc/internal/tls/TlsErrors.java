@@ -28,7 +28,7 @@ final class TlsErrors {
         String msg = messages(e);
         String lower = msg.toLowerCase(Locale.ROOT);
         if (has(e, CertificateExpiredException.class) || has(e, CertificateNotYetValidException.class)) {
-            return new IpcException("ECERTEXPIRED", where + "the " + peerRole + "'s certificate "
+            return new IpcException(IpcException.ECERTEXPIRED, where + "the " + peerRole + "'s certificate "
                     + (has(e, CertificateExpiredException.class) ? "has expired" : "is not yet valid")
                     + "; refused (" + root(e) + ")", e);
         }
@@ -41,27 +41,29 @@ final class TlsErrors {
                     : alert.contains("bad_certificate") || alert.contains("unknown_ca")
                     || alert.contains("certificate_unknown") ? "it does not trust our certificate"
                     : "it ended the handshake";
-            String code = alert.contains("expired") ? "ECERTEXPIRED" : alert.contains("certificate")
-                    || alert.contains("unknown_ca") ? "ECERTREJECTED" : "ETLS";
+            String code = alert.contains("expired") ? IpcException.ECERTEXPIRED : alert.contains("certificate")
+                    || alert.contains("unknown_ca") ? IpcException.ECERTREJECTED : IpcException.ETLS;
             return new IpcException(code, where + "the " + peerRole + " refused the connection: " + hint
                     + " (TLS alert " + alert + ")", e);
         }
         if (lower.contains("empty client certificate chain") || lower.contains("empty certificate chain")) {
-            return new IpcException("ECERTREQUIRED", where + "the client sent no certificate (a JDK client offers"
+            return new IpcException(IpcException.ECERTREQUIRED,
+                    where + "the client sent no certificate (a JDK client offers"
                     + " only one issued by a CA in the server's trustedConnections), but requestCert and"
                     + " rejectUnauthorized are set; refused", e);
         }
         if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
-            return new IpcException("ECERTHOST", where + "the server's certificate does not name the host "
+            return new IpcException(IpcException.ECERTHOST, where + "the server's certificate does not name the host "
                     + hostOf(peer) + " (checkServerIdentity; add it as a subject alternative name); refused ("
                     + root(e) + ")", e);
         }
         if (has(e, CertPathBuilderException.class) || lower.contains("pkix path") || lower.contains(
                 "certification path") || lower.contains("not trusted")) {
-            return new IpcException("ECERTUNTRUSTED", where + "the " + peerRole + "'s certificate is not trusted"
+            return new IpcException(IpcException.ECERTUNTRUSTED,
+                    where + "the " + peerRole + "'s certificate is not trusted"
                     + " (not signed by a certificate in trustedConnections); refused (" + root(e) + ")", e);
         }
-        return new IpcException("ETLS", where + msg, e);
+        return new IpcException(IpcException.ETLS, where + msg, e);
     }
 
     static String describe(SocketAddress address) {

@@ -51,7 +51,7 @@ public final class TlsSetup {
      */
     public static TlsSetup of(IpcConfig.Tls options, java.util.function.Consumer<String> log) {
         if ((options.privateKey() == null) != (options.publicCert() == null)) {
-            throw new IpcException("ETLSCONFIG", "tls: private (" + options.privateKey() + ") and public ("
+            throw new IpcException(IpcException.ETLSCONFIG, "tls: private (" + options.privateKey() + ") and public ("
                     + options.publicCert() + ") must be given together");
         }
         if (options.dhparam() != null) {
@@ -68,7 +68,8 @@ public final class TlsSetup {
                 try {
                     ks.setKeyEntry("jipc", key, none, chain.toArray(new X509Certificate[0]));
                 } catch (GeneralSecurityException e) {
-                    throw new IpcException("ETLSCONFIG", "tls.private " + options.privateKey() + " and tls.public "
+                    throw new IpcException(IpcException.ETLSCONFIG,
+                            "tls.private " + options.privateKey() + " and tls.public "
                             + options.publicCert() + " do not go together: " + e.getMessage(), e);
                 }
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -79,7 +80,7 @@ public final class TlsSetup {
             ctx.init(keys, new TrustManager[] {trustManager(options)}, null);
             return new TlsSetup(options, ctx, keys != null);
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IpcException("ETLSCONFIG", "tls: cannot set up TLS: " + e.getMessage(), e);
+            throw new IpcException(IpcException.ETLSCONFIG, "tls: cannot set up TLS: " + e.getMessage(), e);
         }
     }
 
@@ -117,7 +118,7 @@ public final class TlsSetup {
     /** @return an engine for an accepted connection */
     public SSLEngine serverEngine() {
         if (!hasKey) {
-            throw new IpcException("ETLSCONFIG", "tls: a TLS server needs private and public (a key and its "
+            throw new IpcException(IpcException.ETLSCONFIG, "tls: a TLS server needs private and public (a key and its "
                     + "certificate); jipc has no bundled example certificates");
         }
         SSLEngine e = context.createSSLEngine();

@@ -176,7 +176,7 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
                 close(null);
                 return;
             }
-            drainTimer = loop.schedule(() -> close(new IpcException("ETIMEDOUT", "closing " + remote
+            drainTimer = loop.schedule(() -> close(new IpcException(IpcException.ETIMEDOUT, "closing" + named(remote)
                     + ": queued data was not flushed within the flush timeout")), timeoutNanos,
                     TimeUnit.NANOSECONDS);
             if (connected) {
@@ -218,13 +218,22 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
     protected final void failWrite(CompletableFuture<Void> promise, Throwable cause) {
         if (promise != null) {
             String why = cause == null ? "" : ": " + cause.getMessage();
-            promise.completeExceptionally(new IpcException("ECLOSED", "connection " + remote
+            promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "connection" + named(remote)
                     + " closed before the data was written" + why, cause));
         }
     }
 
+    /**
+     * @param address a peer address, or null
+     * @return " " and the address, or "" when it has no name (an accepted Unix socket's peer is unnamed)
+     */
+    static String named(SocketAddress address) {
+        String text = address == null ? "" : address.toString();
+        return text.isEmpty() ? "" : " " + text;
+    }
+
     @Override
     public String toString() {
-        return "channel " + remote;
+        return "channel" + named(remote);
     }
 }

@@ -59,7 +59,8 @@ public final class NioTransport extends LoopTransport {
             t.startThread();
             return t;
         } catch (IOException e) {
-            throw new IpcException("EIO", "cannot open a selector for the jipc I/O thread: " + e.getMessage(), e);
+            throw new IpcException(IpcException.EIO,
+                    "cannot open a selector for the jipc I/O thread: " + e.getMessage(), e);
         }
     }
 
@@ -192,7 +193,8 @@ public final class NioTransport extends LoopTransport {
                 listeners.add(this);
             } catch (IOException e) {
                 closeQuietly(ssc);
-                throw new IpcException("EIO", "cannot register listener " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register listener " + local + ": " + e.getMessage(), e);
             }
         }
 
@@ -298,7 +300,8 @@ public final class NioTransport extends LoopTransport {
                 datagrams.add(this);
             } catch (IOException e) {
                 closeQuietly(dc);
-                throw new IpcException("EIO", "cannot register datagram socket " + local + ": " + e.getMessage(), e);
+                throw new IpcException(IpcException.EIO,
+                        "cannot register datagram socket " + local + ": " + e.getMessage(), e);
             }
         }
 
@@ -345,7 +348,7 @@ public final class NioTransport extends LoopTransport {
         @Override
         public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
             if (!open) {
-                failSend(promise, target, null);
+                failSend(promise, target, null, false);
                 return;
             }
             outbound.add(new OutDatagram(datagram, target, promise));
@@ -380,7 +383,7 @@ public final class NioTransport extends LoopTransport {
                     sent = dc.send(p.buf, p.target);
                 } catch (IOException | RuntimeException e) {
                     outbound.poll();
-                    failSend(p.promise, p.target, e);
+                    failSend(p.promise, p.target, e, p.buf.remaining() > maxPayload(p.target));
                     continue;
                 }
                 if (sent == 0 && p.buf.hasRemaining()) {
@@ -397,22 +400,32 @@ public final class NioTransport extends LoopTransport {
         private void failQueued() {
             OutDatagram p;
             while ((p = outbound.poll()) != null) {
-                failSend(p.promise, p.target, null);
+                failSend(p.promise, p.target, null, false);
             }
         }
 
-        private void failSend(CompletableFuture<Void> promise, InetSocketAddress target, Throwable cause) {
+        /** @return the largest UDP payload the target's IP version carries (65507 for IPv4, 65527 for IPv6) */
+        private int maxPayload(InetSocketAddress target) {
+            return target.getAddress() instanceof java.net.Inet6Address ? 65527 : 65507;
+        }
+
+        /**
+         * @param tooBig the datagram is over UDP's limit: the JDK reports EMSGSIZE only as the OS's (localized)
+         *     text, so the size tells it
+         */
+        private void failSend(CompletableFuture<Void> promise, InetSocketAddress target, Throwable cause,
+                boolean tooBig) {
             if (promise == null) {
                 return;
             }
             if (cause == null) {
-                promise.completeExceptionally(new IpcException("ECLOSED", "send to " + target
+                promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "send to " + target
                         + ": the UDP socket " + local + " closed before the datagram was sent"));
                 return;
             }
             String msg = String.valueOf(cause.getMessage());
-            boolean tooBig = msg.toLowerCase(java.util.Locale.ROOT).contains("too long");
-            promise.completeExceptionally(new IpcException(tooBig ? "EMSGSIZE" : "EIO", "send to " + target
+            promise.completeExceptionally(new IpcException(tooBig ? IpcException.EMSGSIZE : IpcException.EIO,
+                    "send to " + target
                     + " from " + local + ": " + (cause instanceof RuntimeException && cause.getMessage() == null
                     ? cause.getClass().getSimpleName() : msg), cause));
         }
@@ -544,7 +557,7 @@ public final class NioTransport extends LoopTransport {
                 try {
                     n = ch.read(buf);
                 } catch (IOException e) {
-                    close(e);
+                    close(readFailure(e));
                     return;
                 }
                 if (n < 0) {
@@ -575,9 +588,28 @@ public final class NioTransport extends LoopTransport {
             return credentials;
         }
 
+        /**
+         * The JDK types ECONNRESET on read (sun.net.ConnectionResetException); any other read failure on an
+         * established TCP connection comes as a plain IOException with the OS's localized text. Those errnos
+         * (ETIMEDOUT, EHOSTUNREACH, ENETUNREACH: the kernel gave up on the peer) are reported as ETIMEDOUT, by
+         * what failed, not by the text.
+         */
+        private IOException readFailure(IOException e) {
+            if (e.getClass() != IOException.class || remote instanceof UnixDomainSocketAddress) {
+                return e;
+            }
+            return new OsErrorException(io.jipc.IpcException.ETIMEDOUT, e);
+        }
+
         @Override
         protected void kernelWrite(ByteBuffer out) throws IOException {
-            ch.write(out);
+            try {
+                ch.write(out);
+            } catch (IOException e) {
+                // The JDK reports a failed write on a connected socket (EPIPE, ECONNRESET) as a plain IOException
+                // with the OS's localized text; either way the peer is gone: EPIPE, by what failed, not by the text
+                throw e.getClass() == IOException.class ? new OsErrorException(io.jipc.IpcException.EPIPE, e) : e;
+            }
         }
 
         @Override

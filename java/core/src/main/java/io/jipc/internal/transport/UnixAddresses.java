@@ -29,7 +29,7 @@ public final class UnixAddresses {
      * @return the error the NIO transport gives for it
      */
     static IpcException unsupported(String op, SocketAddress address) {
-        return new IpcException("ENOTSUP", op + " " + ((UnixDomainSocketAddress) address).getPath()
+        return new IpcException(IpcException.ENOTSUP, op + " " + ((UnixDomainSocketAddress) address).getPath()
                 + ": abstract-namespace Unix sockets (@name) need the native transport (the JDK cannot address them;"
                 + " add the io.jipc:jipc-native jar of this platform, or use a socket file path)");
     }
