@@ -104,7 +104,7 @@ public final class IpcRuntime {
     /**
      * The limits every JSON text read from a peer is held to, set deliberately rather than left to Jackson's
      * defaults (which change between versions): nesting depth {@value #MAX_NESTING_DEPTH}, number length
-     * {@value #MAX_NUMBER_LENGTH} characters, string length maxFrameBytes (a longer string cannot fit in a frame).
+     * {@value #MAX_NUMBER_LENGTH} characters, string length {@link #maxStringLength} (base64 of a whole frame).
      * Document length and token count stay unlimited: maxFrameBytes already bounds a frame.
      *
      * @param config the validated config
@@ -112,7 +112,16 @@ public final class IpcRuntime {
      */
     static StreamReadConstraints readConstraints(IpcConfig config) {
         return StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(config.maxFrameBytes()).build();
+                .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(maxStringLength(config.maxFrameBytes())).build();
+    }
+
+    /**
+     * @param maxFrameBytes the frame limit
+     * @return the longest JSON string read: a frame's bytes shown as a base64 string (opaque data, or a typed payload
+     *     of a class unknown here, in {@code json()} or relayed to JSON peers) take 4/3 of their size
+     */
+    static int maxStringLength(int maxFrameBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, ((long) maxFrameBytes + 2) / 3 * 4);
     }
 
     /** @return the I/O transport, started on first use */
@@ -387,6 +396,7 @@ public final class IpcRuntime {
             }
             if (b.hasData() && !(data instanceof JsonMessage)) { // a received message's data was checked on receipt
                 ProtoCodec.requireCarriable(b.getData());
+                b.setData(ProtoCodec.finite(b.getData())); // NaN and infinities go out as null, as in JSON mode
             }
         } catch (IllegalArgumentException e) {
             throw new IpcException("EDATA", "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
