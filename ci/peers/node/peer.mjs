@@ -111,6 +111,9 @@ function payloadOf(envelope) {
 function payloadFrom(command) {
     if ('data' in command) return {data: toValue(command.data)};
     if ('typed' in command) {
+        if ('typeUrl' in command.typed) { // a type this peer need not know: the Any as given, as it is printed
+            return {typed: {type_url: command.typed.typeUrl, value: Buffer.from(command.typed.base64, 'base64')}};
+        }
         const type = knownTypes.get(command.typed.type);
         if (!type) throw new Error(`unknown message type ${command.typed.type}`);
         const message = type.fromObject(command.typed.json);

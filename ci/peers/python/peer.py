@@ -171,7 +171,11 @@ def set_payload(envelope, command):
         envelope.data.CopyFrom(json_format.ParseDict(command["data"], struct_pb2.Value()))
     elif "typed" in command:
         typed = command["typed"]
-        envelope.typed.Pack(json_format.ParseDict(typed["json"], KNOWN_TYPES[typed["type"]]()))
+        if "typeUrl" in typed:  # a type this peer need not know: the Any as given, as it is printed
+            envelope.typed.type_url = typed["typeUrl"]
+            envelope.typed.value = base64.b64decode(typed["base64"])
+        else:
+            envelope.typed.Pack(json_format.ParseDict(typed["json"], KNOWN_TYPES[typed["type"]]()))
     elif "opaque" in command:
         envelope.opaque = base64.b64decode(command["opaque"])
 
@@ -449,7 +453,8 @@ class Peer:
 
     async def read_commands(self):
         loop = asyncio.get_running_loop()
-        stdin = asyncio.StreamReader()
+        # a command line can carry a whole frame as base64 (opaque): asyncio's default 64 KiB line limit is too small
+        stdin = asyncio.StreamReader(limit=4 * self.max_frame_bytes + (1 << 20))
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
         tasks = set()
         while not self.done.is_set():

@@ -629,10 +629,13 @@ public final class IpcRuntime {
         }
     }
 
-    /** A request whose handler threw before answering is answered with EHANDLER. */
+    /**
+     * A request whose handler threw before answering is answered with EHANDLER. The remote peer gets an
+     * application-level sentence, not the exception's class and text (those go to this side's 'error' event).
+     */
     private static void handlerThrew(Message msg, Throwable e) {
         if (msg instanceof JsonMessage && msg.isRequest() && !((JsonMessage) msg).replied()) {
-            msg.replyError("EHANDLER", "the handler threw " + e);
+            msg.replyError("EHANDLER", "the handler for '" + msg.type() + "' failed before replying");
         }
     }
 

@@ -257,6 +257,40 @@ class ProtoPeerInteropTest {
         assertEquals(Base64.getEncoder().encodeToString(bytes), peer.awaitEvent("message").get("opaque").asText());
     }
 
+    /**
+     * Issue #13: what {@code jipc serve --echo} does (print the data as JSON, then send the message back) works for a
+     * typed payload of a class the server does not have (echoed as it came; JSON form {@code {"@type","value"}}) and
+     * for opaque bytes as large as maxFrameBytes admits (their base64 form is 4/3 that size).
+     */
+    @ParameterizedTest(name = "{0} client, {1}")
+    @MethodSource("peers")
+    void shouldEchoUnknownTypedAndFrameSizedOpaquePayloadsLikeJipcServe(Lang lang, String transport)
+            throws Exception {
+        BlockingQueue<String> shown = new LinkedBlockingQueue<>();
+        IpcServer server = jipcServer(transport, tempRoot(), s -> {
+            for (String type : List.of("unknown", "chunk")) {
+                s.on(type, (msg, socket) -> {
+                    String json = msg.json().toString(); // as the CLI prints it
+                    shown.add(json.length() > 100 ? json.length() + " chars" : json);
+                    socket.emit(msg.type(), msg);
+                });
+            }
+        });
+        ProtoPeer peer = peerClient(lang, server, transport);
+        ObjectNode unknown = JSON.createObjectNode().put("typeUrl", "type.googleapis.com/acme.v1.Unknown")
+                .put("base64", "CJYB/w==");
+        peer.call(op("emit", "type", "unknown", "typed", unknown));
+        assertEquals("{\"@type\":\"type.googleapis.com/acme.v1.Unknown\",\"value\":\"CJYB/w==\"}", take(shown));
+        assertEquals(unknown, peer.awaitEvent("message").get("typed"));
+
+        byte[] bytes = new byte[64 * 1024 - 11]; // type "chunk" (7 bytes), tag and a 3-byte length (4): 64 KiB
+        new java.util.Random(13).nextBytes(bytes);
+        String b64 = Base64.getEncoder().encodeToString(bytes);
+        peer.call(op("emit", "type", "chunk", "opaque", b64));
+        assertEquals((b64.length() + 2) + " chars", take(shown));
+        assertEquals(b64, peer.awaitEvent("message").get("opaque").asText());
+    }
+
     private static List<Byte> boxed(byte[] b) {
         List<Byte> l = new ArrayList<>();
         for (byte x : b) {
