@@ -360,6 +360,8 @@ class Peer:
             reader, writer = await asyncio.open_unix_connection(self.args.path)
         else:
             reader, writer = await asyncio.open_connection(self.args.host, self.args.port)
+        if self.args.preamble_delay_ms:  # a late client, against the spec (3.3), to test a server's refusal
+            await asyncio.sleep(self.args.preamble_delay_ms / 1000)
         writer.write(MAGIC + bytes([self.args.preamble_version]))
         connection = Connection(self, reader, writer, None)
         self.connections[0] = connection
@@ -508,6 +510,8 @@ def main():
     parser.add_argument("--echo", action="store_true", help="send each event back, answer each request with its data")
     parser.add_argument("--max-frame-bytes", type=int, default=16 * 1024 * 1024)
     parser.add_argument("--preamble-version", type=int, default=VERSION, help="client: version byte to send")
+    parser.add_argument("--preamble-delay-ms", type=int, default=0,
+                        help="client: wait this long after connecting before the preamble (a late client)")
     args = parser.parse_args()
     if args.transport == "unix" and not args.path:
         parser.error("--transport unix needs --path")

@@ -291,6 +291,28 @@ class ProtoPeerInteropTest {
         assertEquals(b64, peer.awaitEvent("message").get("opaque").asText());
     }
 
+    /**
+     * Issue #13, spec section 3.3: a protobuf client whose preamble comes after an AUTO server's wireDetectTimeout
+     * is refused as late (EWIRE, saying so) and disconnected, not silently taken as JSON.
+     */
+    @ParameterizedTest(name = "{0} client, {1}")
+    @MethodSource("peers")
+    void shouldRefuseALatePreamble(Lang lang, String transport) throws Exception {
+        String root = tempRoot();
+        Ipc ipc = track(Ipc.create(IpcConfig.defaults().id("world").socketRoot(root).silent(true)
+                .wireDetectTimeout(Duration.ofMillis(50))));
+        IpcServer server = transport.equals("unix") ? ipc.serve() : ipc.serveNet("127.0.0.1", 0);
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        server.on("error", (m, socket) -> events.add(m.error().map(e -> e.code() + " " + e.getMessage()).orElse("?")));
+        server.on("socket.disconnected", (m, socket) -> events.add("gone"));
+        server.start();
+        ProtoPeer peer = peerClient(lang, server, transport, "--preamble-delay-ms", "1000");
+        String error = take(events);
+        assertTrue(error.startsWith("EWIRE ") && error.contains("came after wireDetectTimeout"), error);
+        assertEquals("gone", take(events));
+        peer.awaitEvent("disconnect");
+    }
+
     private static List<Byte> boxed(byte[] b) {
         List<Byte> l = new ArrayList<>();
         for (byte x : b) {
