@@ -170,6 +170,11 @@ class ConformanceTest {
             assertEquals(Value.newBuilder().setListValue(ListValue.newBuilder().addValues(NULL).addValues(NULL))
                     .build(), readEnvelope(in).getData(), "a Value holding NaN emitted by a handler");
         }
+        try (SocketChannel json = rawConnect(net, server)) {
+            send(json, "{\"type\":\"emitNaN\"}\f".getBytes(StandardCharsets.UTF_8));
+            assertEquals("{\"type\":\"emitNaN\",\"data\":[null,null]}", readJsonFrame(Channels.newInputStream(json)),
+                    "the same Value emitted to a JSON peer");
+        }
     }
 
     /**

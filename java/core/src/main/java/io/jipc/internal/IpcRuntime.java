@@ -272,7 +272,10 @@ public final class IpcRuntime {
             if (data instanceof com.google.protobuf.Message) {
                 Protos.register((com.google.protobuf.Message) data);
             }
-            wire = new RawJson(Protos.toJson((com.google.protobuf.MessageOrBuilder) data, factory));
+            // plain JSON data is written directly (NaN and infinities as null, as in proto mode); other messages
+            // as their proto3 JSON form
+            wire = new RawJson(plain != null ? ProtoCodec.toJson(ProtoCodec.finite(plain))
+                    : Protos.toJson((com.google.protobuf.MessageOrBuilder) data, factory));
         }
         try {
             return ByteBuffer.wrap(encoder.encode(type, wire));
