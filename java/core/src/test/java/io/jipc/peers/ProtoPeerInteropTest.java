@@ -292,6 +292,29 @@ class ProtoPeerInteropTest {
     }
 
     /**
+     * Issue #13, spec section 2: NaN and infinities a peer sends (against the spec) come back from an echo as null.
+     * (The Python peer's json_format shows a NaN it received as the string {@code "NaN"}; the Node peer's
+     * JSON.stringify hides one as null, so only the Python case tells main from the fix.)
+     */
+    @ParameterizedTest(name = "{0} client, {1}")
+    @MethodSource("peers")
+    void shouldEchoNonFiniteNumbersAsNull(Lang lang, String transport) throws Exception {
+        IpcServer server = jipcServer(transport, tempRoot(), s -> s.on("n", (msg, socket) -> socket.emit("n", msg)));
+        ProtoPeer peer = peerClient(lang, server, transport);
+        com.google.protobuf.Value nan = com.google.protobuf.Value.newBuilder().setNumberValue(Double.NaN).build();
+        com.google.protobuf.Value inf = com.google.protobuf.Value.newBuilder()
+                .setNumberValue(Double.NEGATIVE_INFINITY).build();
+        com.google.protobuf.Value one = com.google.protobuf.Value.newBuilder().setNumberValue(1.5).build();
+        io.jipc.proto.v1.Envelope env = io.jipc.proto.v1.Envelope.newBuilder().setType("n")
+                .setData(com.google.protobuf.Value.newBuilder().setListValue(com.google.protobuf.ListValue
+                        .newBuilder().addValues(nan).addValues(inf).addValues(one))).build();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        env.writeDelimitedTo(out);
+        peer.call(op("sendRaw", "base64", Base64.getEncoder().encodeToString(out.toByteArray())));
+        assertEquals(tree("[null,null,1.5]"), peer.awaitEvent("message").get("data"));
+    }
+
+    /**
      * Issue #13, spec section 3.3: a protobuf client whose preamble comes after an AUTO server's wireDetectTimeout
      * is refused as late (EWIRE, saying so) and disconnected, not silently taken as JSON.
      */
