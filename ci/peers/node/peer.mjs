@@ -7,7 +7,7 @@
 // command per stdin line, one event per stdout line (see ../README.md).
 //
 //   node peer.mjs --proto-path proto --proto-path ci/peers/proto --role server|client --transport unix|tcp
-//        [--path P] [--host H] [--port N] [--echo] [--max-frame-bytes N] [--preamble-version N]
+//        [--path P] [--host H] [--port N] [--echo] [--max-frame-bytes N] [--preamble-version N] [--preamble-delay-ms N]
 
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -34,12 +34,13 @@ const {values: opts} = parseArgs({
         echo: {type: 'boolean', default: false},
         'max-frame-bytes': {type: 'string', default: String(16 * 1024 * 1024)},
         'preamble-version': {type: 'string', default: String(VERSION)},
+        'preamble-delay-ms': {type: 'string', default: '0'},
     },
 });
 if (!['server', 'client'].includes(opts.role) || !['unix', 'tcp', 'udp4'].includes(opts.transport)
     || (opts.transport === 'unix' && !opts.path)) {
     process.stderr.write('usage: node peer.mjs --proto-path DIR... --role server|client --transport unix|tcp|udp4 '
-        + '[--path P] [--host H] [--port N] [--echo] [--max-frame-bytes N] [--preamble-version N]\n');
+        + '[--path P] [--host H] [--port N] [--echo] [--max-frame-bytes N] [--preamble-version N] [--preamble-delay-ms N]\n');
     process.exit(2);
 }
 const maxFrameBytes = Number(opts['max-frame-bytes']);
@@ -111,6 +112,9 @@ function payloadOf(envelope) {
 function payloadFrom(command) {
     if ('data' in command) return {data: toValue(command.data)};
     if ('typed' in command) {
+        if ('typeUrl' in command.typed) { // a type this peer need not know: the Any as given, as it is printed
+            return {typed: {type_url: command.typed.typeUrl, value: Buffer.from(command.typed.base64, 'base64')}};
+        }
         const type = knownTypes.get(command.typed.type);
         if (!type) throw new Error(`unknown message type ${command.typed.type}`);
         const message = type.fromObject(command.typed.json);
@@ -406,10 +410,14 @@ const peer = {
                 process.exit(1);
             });
             socket.once('connect', () => {
-                socket.write(Buffer.concat([MAGIC, Buffer.from([Number(opts['preamble-version'])])]));
-                this.connections.set(0, new Connection(socket, undefined, false));
-                out({event: 'ready', role: 'client', transport: opts.transport, pid: process.pid, ...where});
-                readCommands();
+                const connection = new Connection(socket, undefined, false);
+                // --preamble-delay-ms: a late client, against the spec (3.3), to test a server's refusal
+                setTimeout(() => {
+                    socket.write(Buffer.concat([MAGIC, Buffer.from([Number(opts['preamble-version'])])]));
+                    this.connections.set(0, connection);
+                    out({event: 'ready', role: 'client', transport: opts.transport, pid: process.pid, ...where});
+                    readCommands();
+                }, Number(opts['preamble-delay-ms']));
             });
         }
     },

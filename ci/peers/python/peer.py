@@ -171,7 +171,11 @@ def set_payload(envelope, command):
         envelope.data.CopyFrom(json_format.ParseDict(command["data"], struct_pb2.Value()))
     elif "typed" in command:
         typed = command["typed"]
-        envelope.typed.Pack(json_format.ParseDict(typed["json"], KNOWN_TYPES[typed["type"]]()))
+        if "typeUrl" in typed:  # a type this peer need not know: the Any as given, as it is printed
+            envelope.typed.type_url = typed["typeUrl"]
+            envelope.typed.value = base64.b64decode(typed["base64"])
+        else:
+            envelope.typed.Pack(json_format.ParseDict(typed["json"], KNOWN_TYPES[typed["type"]]()))
     elif "opaque" in command:
         envelope.opaque = base64.b64decode(command["opaque"])
 
@@ -356,6 +360,8 @@ class Peer:
             reader, writer = await asyncio.open_unix_connection(self.args.path)
         else:
             reader, writer = await asyncio.open_connection(self.args.host, self.args.port)
+        if self.args.preamble_delay_ms:  # a late client, against the spec (3.3), to test a server's refusal
+            await asyncio.sleep(self.args.preamble_delay_ms / 1000)
         writer.write(MAGIC + bytes([self.args.preamble_version]))
         connection = Connection(self, reader, writer, None)
         self.connections[0] = connection
@@ -449,7 +455,8 @@ class Peer:
 
     async def read_commands(self):
         loop = asyncio.get_running_loop()
-        stdin = asyncio.StreamReader()
+        # a command line can carry a whole frame as base64 (opaque): asyncio's default 64 KiB line limit is too small
+        stdin = asyncio.StreamReader(limit=4 * self.max_frame_bytes + (1 << 20))
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
         tasks = set()
         while not self.done.is_set():
@@ -503,6 +510,8 @@ def main():
     parser.add_argument("--echo", action="store_true", help="send each event back, answer each request with its data")
     parser.add_argument("--max-frame-bytes", type=int, default=16 * 1024 * 1024)
     parser.add_argument("--preamble-version", type=int, default=VERSION, help="client: version byte to send")
+    parser.add_argument("--preamble-delay-ms", type=int, default=0,
+                        help="client: wait this long after connecting before the preamble (a late client)")
     args = parser.parse_args()
     if args.transport == "unix" and not args.path:
         parser.error("--transport unix needs --path")

@@ -163,6 +163,9 @@ class ProtoWireTest {
         assertTrue(none.getMessage().contains("ENOHANDLER"), none.getMessage());
         IpcException boom = failure(client.request("boom", null));
         assertTrue(boom.getMessage().contains("EHANDLER"), boom.getMessage());
+        // the peer gets an application-level sentence, not the server's Java exception (issue #13)
+        assertTrue(boom.getMessage().contains("the handler for 'boom' failed before replying"), boom.getMessage());
+        assertFalse(boom.getMessage().contains("Exception"), boom.getMessage());
 
         // concurrent requests are matched by id, not order
         List<CompletionStage<Message>> many = new ArrayList<>();

@@ -118,6 +118,50 @@ class ServeEmitTest {
         }
     }
 
+    /**
+     * Issue #13: {@code serve --echo} sends back, to a protobuf client, a typed payload of a class it does not have
+     * (printed as {@code {"@type","value"}}) and an opaque Envelope as large as --max-frame-bytes admits (printed as
+     * base64, 4/3 that size).
+     */
+    @Test
+    void shouldEchoUnknownTypedAndFrameSizedOpaquePayloadsToAProtobufClient() throws Exception {
+        String path = dir.resolve("echo.sock").toString();
+        try (Cli serve = Cli.start("serve", "--path", path, "--echo", "--silent", "--max-frame-bytes", "4096");
+                java.nio.channels.SocketChannel raw = java.nio.channels.SocketChannel.open(
+                        java.net.StandardProtocolFamily.UNIX)) {
+            serve.out.awaitEvent("start");
+            raw.connect(java.net.UnixDomainSocketAddress.of(path));
+            com.google.protobuf.Any any = com.google.protobuf.Any.newBuilder()
+                    .setTypeUrl("type.googleapis.com/acme.v1.Unknown")
+                    .setValue(com.google.protobuf.ByteString.copyFrom(new byte[] {0x08, (byte) 0x96, 0x01})).build();
+            byte[] bytes = new byte[4096 - 6]; // type "o" (3 bytes), tag and a 2-byte length (3): 4096 in all
+            new java.util.Random(13).nextBytes(bytes);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write(new byte[] {(byte) 0x8f, 0x6a, 0x69, 0x70, 0x63, 0x01});
+            io.jipc.proto.v1.Envelope.newBuilder().setType("t").setTyped(any).build().writeDelimitedTo(out);
+            io.jipc.proto.v1.Envelope.newBuilder().setType("o").setOpaque(com.google.protobuf.ByteString.copyFrom(bytes))
+                    .build().writeDelimitedTo(out);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out.toByteArray());
+            while (b.hasRemaining()) {
+                raw.write(b);
+            }
+            assertEquals(Lines.json("{\"@type\":\"type.googleapis.com/acme.v1.Unknown\",\"value\":\"CJYB\"}"),
+                    serve.out.awaitEvent("t").get("data"));
+            assertEquals(Base64.getEncoder().encodeToString(bytes), serve.out.awaitEvent("o").get("data").asText());
+            java.io.InputStream in = java.nio.channels.Channels.newInputStream(raw);
+            java.util.concurrent.Future<List<io.jipc.proto.v1.Envelope>> back = java.util.concurrent.Executors
+                    .newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "echo-reader");
+                        t.setDaemon(true);
+                        return t;
+                    }).submit(() -> List.of(io.jipc.proto.v1.Envelope.parseDelimitedFrom(in),
+                            io.jipc.proto.v1.Envelope.parseDelimitedFrom(in)));
+            List<io.jipc.proto.v1.Envelope> echoed = back.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(any, echoed.get(0).getTyped());
+            assertTrue(java.util.Arrays.equals(bytes, echoed.get(1).getOpaque().toByteArray()), "opaque echoed");
+        }
+    }
+
     @Test
     void shouldRefuseEchoWithRelay() {
         Cli cli = Cli.run("serve", "--path", dir.resolve("x.sock").toString(), "--echo", "--relay");

@@ -104,7 +104,7 @@ public final class IpcRuntime {
     /**
      * The limits every JSON text read from a peer is held to, set deliberately rather than left to Jackson's
      * defaults (which change between versions): nesting depth {@value #MAX_NESTING_DEPTH}, number length
-     * {@value #MAX_NUMBER_LENGTH} characters, string length maxFrameBytes (a longer string cannot fit in a frame).
+     * {@value #MAX_NUMBER_LENGTH} characters, string length {@link #maxStringLength} (base64 of a whole frame).
      * Document length and token count stay unlimited: maxFrameBytes already bounds a frame.
      *
      * @param config the validated config
@@ -112,7 +112,16 @@ public final class IpcRuntime {
      */
     static StreamReadConstraints readConstraints(IpcConfig config) {
         return StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(config.maxFrameBytes()).build();
+                .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(maxStringLength(config.maxFrameBytes())).build();
+    }
+
+    /**
+     * @param maxFrameBytes the frame limit
+     * @return the longest JSON string read: a frame's bytes shown as a base64 string (opaque data, or a typed payload
+     *     of a class unknown here, in {@code json()} or relayed to JSON peers) take 4/3 of their size
+     */
+    static int maxStringLength(int maxFrameBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, ((long) maxFrameBytes + 2) / 3 * 4);
     }
 
     /** @return the I/O transport, started on first use */
@@ -263,7 +272,10 @@ public final class IpcRuntime {
             if (data instanceof com.google.protobuf.Message) {
                 Protos.register((com.google.protobuf.Message) data);
             }
-            wire = new RawJson(Protos.toJson((com.google.protobuf.MessageOrBuilder) data, factory));
+            // plain JSON data is written directly (NaN and infinities as null, as in proto mode); other messages
+            // as their proto3 JSON form
+            wire = new RawJson(plain != null ? ProtoCodec.toJson(ProtoCodec.finite(plain))
+                    : Protos.toJson((com.google.protobuf.MessageOrBuilder) data, factory));
         }
         try {
             return ByteBuffer.wrap(encoder.encode(type, wire));
@@ -388,6 +400,7 @@ public final class IpcRuntime {
             }
             if (b.hasData() && !(data instanceof JsonMessage)) { // a received message's data was checked on receipt
                 ProtoCodec.requireCarriable(b.getData());
+                b.setData(ProtoCodec.finite(b.getData())); // NaN and infinities go out as null, as in JSON mode
             }
         } catch (IllegalArgumentException e) {
             throw new IpcException(IpcException.EDATA,
@@ -619,10 +632,13 @@ public final class IpcRuntime {
         }
     }
 
-    /** A request whose handler threw before answering is answered with EHANDLER. */
+    /**
+     * A request whose handler threw before answering is answered with EHANDLER. The remote peer gets an
+     * application-level sentence, not the exception's class and text (those go to this side's 'error' event).
+     */
     private static void handlerThrew(Message msg, Throwable e) {
         if (msg instanceof JsonMessage && msg.isRequest() && !((JsonMessage) msg).replied()) {
-            msg.replyError(IpcException.EHANDLER, "the handler threw " + e);
+            msg.replyError(IpcException.EHANDLER, "the handler for '" + msg.type() + "' failed before replying");
         }
     }
 

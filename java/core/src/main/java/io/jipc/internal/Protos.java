@@ -55,13 +55,28 @@ final class Protos {
         }
     }
 
-    /** @return the typed payload as JSON, when its type is known here */
+    /**
+     * @return the typed payload as JSON: its message's proto3 JSON form when its class is known here, else
+     *     <code>{"@type":type_url,"value":base64 of Any.value}</code> ({@code proto/README.md}, section 2)
+     */
     static byte[] typedToJson(Any any, String event, JsonFactory factory) {
         com.google.protobuf.Message proto = BY_NAME.get(typeName(any));
         if (proto == null) {
-            throw new IpcException(IpcException.EDATA, "event '" + event + "': typed payload " + any.getTypeUrl()
-                    + " cannot be shown as JSON: its message class is unknown here (read it with as(TheClass.class) "
-                    + "first, or emit one)");
+            try {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+                        any.getTypeUrl().length() + any.getValue().size() * 4 / 3 + 32);
+                try (com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(out)) {
+                    g.writeStartObject();
+                    g.writeStringField("@type", any.getTypeUrl());
+                    g.writeFieldName("value");
+                    g.writeBinary(any.getValue().toByteArray()); // standard base64, padded
+                    g.writeEndObject();
+                }
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new IpcException(IpcException.EDATA, "event '" + event + "': typed payload "
+                        + any.getTypeUrl() + " cannot be written as JSON: " + e.getMessage(), e);
+            }
         }
         try {
             return toJson(proto.getParserForType().parseFrom(any.getValue()), factory);

@@ -6,7 +6,9 @@ import java.util.function.Supplier;
 /**
  * A server connection's decoder in AUTO mode: the first byte picks the codec (the preamble's {@code 0x8F}: protobuf,
  * anything else: node-ipc JSON), reported to the sink with {@link FrameSink#onCodec} before any frame; then every byte
- * goes to that codec's decoder. The choice never changes.
+ * goes to that codec's decoder. The choice never changes: when {@code wireDetectTimeout} decided JSON before any byte
+ * came ({@link #decide}), a protobuf preamble arriving afterwards is refused as late (EWIRE,
+ * {@link FrameSink#LATE_PREAMBLE_REASON}), not taken as JSON nor switched to protobuf.
  */
 public final class AutoFrameDecoder implements FrameDecoder {
     private final Supplier<? extends FrameDecoder> json;
@@ -31,6 +33,11 @@ public final class AutoFrameDecoder implements FrameDecoder {
     public Codec decide(Codec codec) {
         if (chosen == null) {
             chosen = codec == Codec.PROTO ? new ProtoFrameDecoder(maxFrameBytes, true) : json.get();
+            if (chosen instanceof JsonFrameDecoder) {
+                // decided before any byte came (by the first byte, it was not the preamble's): a preamble coming
+                // first now is a late one, refused as such
+                ((JsonFrameDecoder) chosen).lateChoice();
+            }
         }
         return codec();
     }

@@ -77,11 +77,19 @@ public interface FrameSink {
             + "AUTO or PROTO accepts protobuf clients)";
 
     /**
+     * The reason an AUTO server gives when a connection it took as JSON, after {@code wireDetectTimeout} passed
+     * without a byte, then starts with the protobuf preamble (code EWIRE; {@code proto/README.md}, section 3.3).
+     */
+    String LATE_PREAMBLE_REASON = "peer speaks jipc protobuf mode, but its preamble (first byte 0x8f) came after "
+            + "wireDetectTimeout, when this connection had already been taken as JSON (node-ipc) and may have been "
+            + "sent JSON; a protobuf client sends its preamble as soon as it connects";
+
+    /**
      * @param reason a reason given to {@link #onMalformed}
      * @return the error code it stands for: EWIRE, EFRAMETOOLARGE, EVERSION or EMALFORMED
      */
     static String codeOf(String reason) {
-        if (reason.equals(WIRE_PROTO_REASON)) {
+        if (reason.equals(WIRE_PROTO_REASON) || reason.equals(LATE_PREAMBLE_REASON)) {
             return IpcException.EWIRE;
         }
         if (reason.contains("maxFrameBytes")) {

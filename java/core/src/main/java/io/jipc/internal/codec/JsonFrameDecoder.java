@@ -98,6 +98,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
     private boolean sawEscape;
     /** Set once the first byte of the stream was seen (see {@link #refusePreamble}). */
     private boolean started;
+    /** What {@link #refusePreamble} reports; see {@link #lateChoice}. */
+    private String preambleReason = FrameSink.WIRE_PROTO_REASON;
 
     // result of parse()
     private String frameType;
@@ -180,9 +182,22 @@ public final class JsonFrameDecoder extends StreamDecoder {
         if (src.get(src.position()) != ProtoFrameDecoder.MAGIC0 || d0 == ProtoFrameDecoder.MAGIC0) {
             return false; // (a delimiter starting with that byte: the stream may well begin with it)
         }
-        sink.onMalformed(FrameSink.WIRE_PROTO_REASON);
+        sink.onMalformed(preambleReason);
         finished = true;
         return true;
+    }
+
+    /**
+     * Marks this decoder as an AUTO server connection's, taken as JSON because no byte came within
+     * {@code wireDetectTimeout}: a protobuf preamble arriving first after that is refused with
+     * {@link FrameSink#LATE_PREAMBLE_REASON} (the server may already have written JSON to it) rather than as a
+     * JSON-only endpoint's.
+     *
+     * @return this decoder
+     */
+    JsonFrameDecoder lateChoice() {
+        preambleReason = FrameSink.LATE_PREAMBLE_REASON;
+        return this;
     }
 
     /** One heap buffer's complete frames in place, else one chunk through the buffer (heap or direct input). */

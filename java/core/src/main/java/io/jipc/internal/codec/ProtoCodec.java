@@ -211,6 +211,71 @@ public final class ProtoCodec {
     }
 
     /**
+     * @param a bytes
+     * @param at where a little-endian IEEE-754 double starts (8 bytes)
+     * @return false for NaN and the infinities (all exponent bits set)
+     */
+    static boolean finite(byte[] a, int at) {
+        return (a[at + 7] & 0x7f) != 0x7f || (a[at + 6] & 0xf0) != 0xf0;
+    }
+
+    /**
+     * NaN and infinities are not JSON: jipc turns them into {@code null} as {@code JSON.stringify} does
+     * ({@code proto/README.md}, section 2), whichever codec brought them, so a handler, an echo and a relay see the
+     * same {@code null} a JSON peer would.
+     *
+     * @param env a received envelope
+     * @return the envelope, with every non-finite {@code number_value} of its data made {@code null_value}
+     */
+    public static Envelope finite(Envelope env) {
+        if (!env.hasData()) {
+            return env;
+        }
+        Value d = finite(env.getData());
+        return d == env.getData() ? env : env.toBuilder().setData(d).build();
+    }
+
+    /**
+     * @param v data
+     * @return {@code v} itself when every number in it is finite, else a copy with NaN and infinities made null
+     */
+    public static Value finite(Value v) {
+        switch (v.getKindCase()) {
+            case NUMBER_VALUE:
+                return Double.isFinite(v.getNumberValue()) ? v : NULL;
+            case STRUCT_VALUE: {
+                Struct.Builder b = null;
+                for (Map.Entry<String, Value> e : v.getStructValue().getFieldsMap().entrySet()) {
+                    Value f = finite(e.getValue());
+                    if (f != e.getValue()) {
+                        if (b == null) {
+                            b = v.getStructValue().toBuilder();
+                        }
+                        b.putFields(e.getKey(), f); // replaces in place: the key order stays
+                    }
+                }
+                return b == null ? v : Value.newBuilder().setStructValue(b).build();
+            }
+            case LIST_VALUE: {
+                ListValue.Builder b = null;
+                java.util.List<Value> values = v.getListValue().getValuesList();
+                for (int i = 0; i < values.size(); i++) {
+                    Value f = finite(values.get(i));
+                    if (f != values.get(i)) {
+                        if (b == null) {
+                            b = v.getListValue().toBuilder();
+                        }
+                        b.setValues(i, f);
+                    }
+                }
+                return b == null ? v : Value.newBuilder().setListValue(b).build();
+            }
+            default:
+                return v;
+        }
+    }
+
+    /**
      * Checks data about to be sent is what both codecs accept ({@code proto/README.md}, sections 2 and 7): nested at
      * most {@link #MAX_DATA_DEPTH} levels, and every string and key Unicode text.
      *
@@ -308,8 +373,10 @@ public final class ProtoCodec {
                 case 0x20: // bool_value
                     in.readRawVarint64();
                     break;
-                case 0x11: // number_value
-                    in.readRawLittleEndian64();
+                case 0x11: // number_value: NaN and infinities are left to protobuf-java, then made null (finite)
+                    if (!Double.isFinite(Double.longBitsToDouble(in.readRawLittleEndian64()))) {
+                        return -1;
+                    }
                     break;
                 case 0x1a: // string_value
                     if (!utf8(in, a, base)) {

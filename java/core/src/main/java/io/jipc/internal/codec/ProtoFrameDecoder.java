@@ -192,7 +192,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             malformed(sink, refused);
             return;
         }
-        sink.onEnvelope(env);
+        sink.onEnvelope(ProtoCodec.finite(env));
     }
 
     /**
@@ -411,8 +411,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
                 i += len < 0x80 ? 1 : 2;
                 return i + len == e && validUtf8(a, i, e);
             }
-            case 0x11: // number_value = 2: fixed64
-                return e - s == 9;
+            case 0x11: // number_value = 2: fixed64; NaN and infinities go the long way, to become null
+                return e - s == 9 && ProtoCodec.finite(a, i);
             case 0x08: // null_value = 1
             case 0x20: { // bool_value = 4
                 for (int k = 0; k < 10 && i < e; k++) {
@@ -557,7 +557,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             sink.onMalformed(refused + " (datagram dropped)");
             return;
         }
-        sink.onEnvelope(env);
+        sink.onEnvelope(ProtoCodec.finite(env));
     }
 
     @Override
