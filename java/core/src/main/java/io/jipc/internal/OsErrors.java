@@ -64,7 +64,10 @@ final class OsErrors {
         }
         if (address instanceof UnixDomainSocketAddress && cause instanceof IOException) {
             Path path = ((UnixDomainSocketAddress) address).getPath().toAbsolutePath();
-            return op.startsWith("connect") ? connectFailure(path)
+            // a client reports every failure of its connection as "connect ...": only the connect call itself
+            // (a plain SocketException there) is told by the path; a failed read or write of an open connection is not
+            return op.startsWith("connect") ? (cause.getClass() == java.net.SocketException.class
+                    ? connectFailure(path) : null)
                     : op.startsWith("listen") || op.startsWith("stop") ? fileFailure(path, op.startsWith("listen"))
                     : null;
         }

@@ -514,7 +514,16 @@ public final class NioTransport extends LoopTransport {
                     ch.bind(local);
                 }
                 key = ch.register(selector, 0, this);
-                if (ch.connect(target)) {
+                boolean existedBefore = !(target instanceof UnixDomainSocketAddress) || java.nio.file.Files.exists(
+                        ((UnixDomainSocketAddress) target).getPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                boolean done;
+                try {
+                    done = ch.connect(target);
+                } catch (IOException e) {
+                    throw target instanceof UnixDomainSocketAddress
+                            ? unixConnectFailure(e, ((UnixDomainSocketAddress) target).getPath(), existedBefore) : e;
+                }
+                if (done) {
                     connected();
                 } else {
                     key.interestOps(SelectionKey.OP_CONNECT);
@@ -595,10 +604,32 @@ public final class NioTransport extends LoopTransport {
          * what failed, not by the text.
          */
         private IOException readFailure(IOException e) {
+            if (e.getClass() == java.net.SocketException.class) {
+                // SocketChannel.read throws a plain SocketException only for ECONNRESET (its throwConnectionReset);
+                // every other OS error comes as a plain IOException
+                return new OsErrorException(io.jipc.IpcException.ECONNRESET, e);
+            }
             if (e.getClass() != IOException.class || remote instanceof UnixDomainSocketAddress) {
                 return e;
             }
             return new OsErrorException(io.jipc.IpcException.ETIMEDOUT, e);
+        }
+
+        /**
+         * A Unix-socket connect that failed with a plain SocketException (the JDK's type for every errno but
+         * ECONNREFUSED, with the OS's localized text): ENOENT when the path was missing just before or is now, EACCES
+         * when it may not be written, else EAGAIN (a full backlog, the one errno left). Reading the path both before
+         * and after the connect keeps a restart of the server (file removed and made again) from passing for EAGAIN.
+         */
+        private IOException unixConnectFailure(IOException e, java.nio.file.Path path, boolean existedBefore) {
+            if (e.getClass() != java.net.SocketException.class) {
+                return e;
+            }
+            if (!existedBefore || !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return new OsErrorException(io.jipc.IpcException.ENOENT, e);
+            }
+            return new OsErrorException(java.nio.file.Files.isWritable(path) ? io.jipc.IpcException.EAGAIN
+                    : io.jipc.IpcException.EACCES, e);
         }
 
         @Override
