@@ -131,6 +131,9 @@ public final class JsonMessage implements Message {
      * @return the id, or null
      */
     static String topLevelId(byte[] json, com.fasterxml.jackson.core.JsonFactory factory) {
+        if (json == null || json.length <= 5 || json[0] != '{' || indexOf(json, ID_KEY) < 0) {
+            return null; // no object, or no "id" anywhere in it: nothing to parse
+        }
         try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(json)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 return null;
@@ -148,6 +151,21 @@ public final class JsonMessage implements Message {
         } catch (IOException e) {
             return null; // the decoder validated the JSON; nothing to remember if it still fails
         }
+    }
+
+    private static final byte[] ID_KEY = {'"', 'i', 'd', '"'};
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** @return the protobuf data, parsed on first use from the received bytes; null when there is none */

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 
@@ -64,10 +63,10 @@ final class OsErrors {
         }
         if (address instanceof UnixDomainSocketAddress && cause instanceof IOException) {
             Path path = ((UnixDomainSocketAddress) address).getPath().toAbsolutePath();
-            // a client reports every failure of its connection as "connect ...": only the connect call itself
-            // (a plain SocketException there) is told by the path; a failed read or write of an open connection is not
-            return op.startsWith("connect") ? (cause.getClass() == java.net.SocketException.class
-                    ? connectFailure(path) : null)
+            // a failed Unix connect is told at the connect call itself (NioTransport: the path read before and
+            // after it); a client reports every later failure of its connection as "connect ..." too, and the path
+            // says nothing about those
+            return op.startsWith("connect") ? null
                     : op.startsWith("listen") || op.startsWith("stop") ? fileFailure(path, op.startsWith("listen"))
                     : null;
         }
@@ -75,26 +74,6 @@ final class OsErrors {
             return isLocal((InetSocketAddress) address) ? IpcException.EADDRINUSE : IpcException.EADDRNOTAVAIL;
         }
         return null;
-    }
-
-    /** A connect to a Unix socket path failed with no errno or type: the path tells which errno it was. */
-    private static String connectFailure(Path path) {
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return IpcException.ENOENT;
-        } catch (AccessDeniedException e) {
-            return IpcException.EACCES;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        if (!Files.isWritable(path)) {
-            return IpcException.EACCES; // connect needs write permission on the socket file
-        }
-        // a socket file that exists and may be written, yet connect failed with no ConnectException: the backlog
-        // is full (EAGAIN, the only errno left for a non-blocking connect to a listening socket)
-        return attrs.isOther() ? IpcException.EAGAIN : IpcException.ECONNREFUSED;
     }
 
     /** Making (listen) or removing (stop) a socket file failed: its directory tells which errno it was. */

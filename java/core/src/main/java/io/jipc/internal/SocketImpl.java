@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 
 /** One accepted connection of a {@link ServerImpl}: decodes its frames and dispatches them to the server's handlers. */
 final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier {
-    private static final byte[] ID_KEY = {'"', 'i', 'd', '"'};
 
     private final ServerImpl server;
     private final IpcRuntime rt;
@@ -394,9 +393,7 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         if (refusedReserved(type)) {
             return;
         }
-        if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
-            rememberPeerId(data);
-        }
+        rememberPeerId(data);
         server.fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid), this);
     }
 
@@ -459,19 +456,6 @@ final class SocketImpl implements IpcSocket, ChannelHandler, FrameSink, Replier 
         if (pid != null) {
             peerId = pid;
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @Override

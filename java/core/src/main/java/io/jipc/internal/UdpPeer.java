@@ -20,7 +20,6 @@ import java.util.concurrent.CompletionStage;
  * {@link #emit} sends it a datagram from the server's socket (any thread).
  */
 final class UdpPeer implements IpcSocket, FrameSink {
-    private static final byte[] ID_KEY = {'"', 'i', 'd', '"'};
 
     private final UdpServerImpl server;
     private final IpcRuntime rt;
@@ -118,9 +117,7 @@ final class UdpPeer implements IpcSocket, FrameSink {
                     IpcException.ERESERVED);
             return;
         }
-        if (data != null && data.length > 5 && data[0] == '{' && indexOf(data, ID_KEY) > 0) {
-            rememberPeerId(data);
-        }
+        rememberPeerId(data);
         server.fire(type, JsonMessage.ofJson(type, data, rt.mapper), this);
     }
 
@@ -160,19 +157,6 @@ final class UdpPeer implements IpcSocket, FrameSink {
         if (pid != null) {
             peerId = pid;
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @Override
