@@ -7,13 +7,13 @@ import java.util.stream.Stream;
 
 /** The CLI's commands, with the options and arguments each accepts. */
 enum Command {
-    DEMO(0, 0, "", Set.of(), Set.of("--silent"), DemoCommand::run),
-    SERVE(0, 0, "", join(Setup.VALUED, Set.of("--events", "--max-connections")), join(Setup.FLAGS, Set.of("--echo", "--relay")),
+    DEMO(0, 0, "", Set.of(), Set.of(), DemoCommand::run),
+    SERVE(0, 0, "", join(Setup.VALUED, Set.of("--events")), join(Setup.FLAGS, Set.of("--echo", "--relay")),
             ServeCommand::run),
     EMIT(1, 2, "TYPE", join(Setup.VALUED, Set.of("--wait", "--count", "--timeout")), Setup.FLAGS, EmitCommand::run),
     LISTEN(0, 0, "", join(Setup.VALUED, Set.of("--count", "--timeout", "--events")), Setup.FLAGS,
             ListenCommand::run),
-    INFO(0, 0, "", Set.of("--transport"), Set.of(), InfoCommand::run);
+    INFO(0, 0, "", Set.of(), Set.of(), InfoCommand::run);
 
     /** What runs a command; returns the exit status. */
     @FunctionalInterface
@@ -68,14 +68,14 @@ enum Command {
         return argumentNames;
     }
 
-    /** @return options that take a value */
+    /** @return options that take a value: the command's own and its {@link ConfigFlag}s */
     Set<String> valued() {
-        return valued;
+        return join(valued, ConfigFlag.flags(this, true));
     }
 
-    /** @return options that take no value */
+    /** @return options that take no value: the command's own and its {@link ConfigFlag}s */
     Set<String> flags() {
-        return flags;
+        return join(flags, ConfigFlag.flags(this, false));
     }
 
     Runner runner() {

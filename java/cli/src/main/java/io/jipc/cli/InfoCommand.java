@@ -18,7 +18,7 @@ final class InfoCommand {
     }
 
     static int run(Options o, Out out) {
-        io.jipc.Transport configured = Setup.transport(o);
+        io.jipc.Transport configured = Setup.transport(o.value("--transport"));
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("event", "info");
         line.put("version", version());

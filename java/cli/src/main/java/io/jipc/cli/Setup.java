@@ -6,12 +6,14 @@ import java.util.Set;
 
 /** Turns the options every serving or connecting command shares into an {@link IpcConfig}. */
 final class Setup {
-    /** Options with a value shared by serve, emit and listen. */
-    static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--delimiter",
-            "--max-frame-bytes", "--udp4", "--udp6", "--bind", "--private", "--public", "--trusted", "--wire",
-            "--transport", "--busy-poll");
-    /** Flags shared by serve, emit and listen. */
-    static final Set<String> FLAGS = Set.of("--raw", "--silent", "--request-cert", "--no-reject-unauthorized");
+    /**
+     * Address and TLS options with a value shared by serve, emit and listen (the options that set one config value
+     * each are {@link ConfigFlag}s).
+     */
+    static final Set<String> VALUED = Set.of("--id", "--socket-root", "--appspace", "--path", "--tcp", "--udp4",
+            "--udp6", "--bind", "--private", "--public", "--trusted");
+    /** TLS flags shared by serve, emit and listen. */
+    static final Set<String> FLAGS = Set.of("--request-cert", "--no-reject-unauthorized");
 
     /** The instance id of a client, or of a server not addressed by --id (it only names the I/O thread). */
     private static final String DEFAULT_ID = "jipc";
@@ -25,11 +27,7 @@ final class Setup {
      * @return a config for a server at that address
      */
     static IpcConfig server(Options o, Address address) {
-        IpcConfig c = address.configure(common(o));
-        if (o.has("--max-connections")) {
-            c.maxConnections((int) o.number("--max-connections", 1, Integer.MAX_VALUE, 0));
-        }
-        return c;
+        return address.configure(common(o));
     }
 
     /**
@@ -44,34 +42,7 @@ final class Setup {
     }
 
     private static IpcConfig common(Options o) {
-        IpcConfig c = IpcConfig.defaults().id(DEFAULT_ID).silent(o.flag("--silent")).rawBuffer(o.flag("--raw"))
-                .transport(transport(o));
-        if (o.has("--delimiter")) {
-            c.delimiter(Escapes.unescape("--delimiter", o.value("--delimiter")));
-        }
-        if (o.has("--busy-poll")) {
-            long maxUs = IpcConfig.BUSY_POLL_MAX.toNanos() / 1000;
-            c.busyPoll(java.time.Duration.ofNanos(1000 * o.number("--busy-poll", 0, maxUs, 0)));
-        }
-        if (o.has("--max-frame-bytes")) {
-            c.maxFrameBytes((int) o.number("--max-frame-bytes", 1, Integer.MAX_VALUE, 0));
-        }
-        if (o.has("--wire")) {
-            String w = o.value("--wire");
-            switch (w) {
-                case "json":
-                    c.wire(io.jipc.Wire.JSON);
-                    break;
-                case "proto":
-                    c.wire(io.jipc.Wire.PROTO);
-                    break;
-                case "auto":
-                    c.wire(io.jipc.Wire.AUTO);
-                    break;
-                default:
-                    throw new UsageException("--wire must be json, proto or auto, not '" + w + "'");
-            }
-        }
+        IpcConfig c = ConfigFlag.applyAll(o, IpcConfig.defaults().id(DEFAULT_ID));
         boolean tls = o.has("--private") || o.has("--public") || o.has("--trusted") || o.flag("--request-cert")
                 || o.flag("--no-reject-unauthorized");
         if (tls) {
@@ -96,12 +67,11 @@ final class Setup {
     }
 
     /**
-     * @param o the options
+     * @param v the value of --transport, or null when absent
      * @return the --transport choice ({@code auto} when absent)
      * @throws UsageException for a value other than auto, nio or native
      */
-    static io.jipc.Transport transport(Options o) {
-        String v = o.value("--transport");
+    static io.jipc.Transport transport(String v) {
         if (v == null) {
             return io.jipc.Transport.AUTO;
         }

@@ -24,15 +24,7 @@ final class Usage {
 
     private static final String COMMON = ""
             + "Common options:\n"
-            + "  --delimiter STR       frame delimiter (default \\f); escapes \\f \\n \\r \\t \\0 \\\\ \\xHH \\uHHHH\n"
-            + "  --raw                 node-ipc rawBuffer mode: no framing, bytes as they come\n"
-            + "  --max-frame-bytes N   largest frame accepted from a peer (default 16777216)\n"
-            + "  --wire json|proto|auto  codec (proto/README.md): serve defaults to auto (node-ipc JSON and protobuf\n"
-            + "                        clients on one socket), emit and listen to json\n"
-            + "  --silent              no jipc log messages\n"
-            + "  --transport T         auto (default: native when libjipc is available, else nio), nio or native\n"
-            + "  --busy-poll US        the I/O thread polls without blocking for US microseconds (0-10000) before\n"
-            + "                        it waits: lower latency, a busy core while traffic flows (default 0: off)\n"
+            + ConfigFlag.help(Command.EMIT, false)
             + "  --help, -h            this help\n";
 
     static final String GENERAL = ""
@@ -64,7 +56,7 @@ final class Usage {
             + "socket.disconnected, stop. Exits 0, or 1 if the exchange fails or takes over 5 s.\n";
 
     static final String SERVE = ""
-            + "Usage: jipc serve ADDRESS [--echo | --relay] [--events A,B,...] [--max-connections N] [OPTIONS]\n"
+            + "Usage: jipc serve ADDRESS [--echo | --relay] [--events A,B,...] [OPTIONS]\n"
             + "\n"
             + "Serves until interrupted (SIGINT/SIGTERM; the socket file is removed) and prints:\n"
             + "  {\"event\":\"start\",\"address\":A,...}   once listening; A is the path or HOST:PORT (the real port\n"
@@ -82,8 +74,7 @@ final class Usage {
             + "  --relay               send each received event to every connected socket, sender included\n"
             + "                        (not with --echo); a failed send is an error line naming that socket\n"
             + "  --events A,B          only these event types (default: all)\n"
-            + "  --max-connections N   connections (UDP: peers remembered) served at once; more are closed at\n"
-            + "                        once (default 100, node-ipc's maxConnections)\n"
+            + ConfigFlag.help(Command.SERVE, true)
             + "\n"
             + ADDRESS + "\n" + COMMON;
 
