@@ -2,6 +2,7 @@ package io.jipc.examples;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ final class ExampleArgs {
      * @throws UsageException naming the problem
      */
     static ExampleArgs parse(String[] args, boolean roles, String... known) {
-        Set<String> names = new java.util.HashSet<>(List.of(known));
+        Set<String> names = new HashSet<>(List.of(known));
         names.add("timeout");
         String role = null;
         Map<String, String> options = new HashMap<>();

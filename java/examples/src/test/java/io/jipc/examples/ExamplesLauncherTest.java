@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,7 +63,7 @@ class ExamplesLauncherTest {
     /** An example in a JVM of its own, its stdout and stderr collected line by line. */
     private static final class Child {
         final Process process;
-        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         private final BlockingQueue<String> unread = new LinkedBlockingQueue<>();
         private final Thread reader;
 

@@ -1,6 +1,7 @@
 package io.jipc.examples;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class TlsMutualAuthExampleTest {
                 .assertNoLineStarting("made a throwaway")
                 .assertLine("hello: got a message from world: hello world!");
         for (String name : ThrowawayCerts.FILES) {
-            org.junit.jupiter.api.Assertions.assertTrue(Files.exists(certs.resolve(name)), "kept: " + name);
+            assertTrue(Files.exists(certs.resolve(name)), "kept: " + name);
         }
     }
 }
