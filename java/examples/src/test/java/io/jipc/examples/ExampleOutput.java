@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What an example printed and the status it returned, captured by running its {@code run(args, out, err)} in this
@@ -22,11 +27,14 @@ final class ExampleOutput {
     final int status;
     final List<String> out;
     final List<String> err;
+    /** jipc I/O threads still alive when the example returned: it must close every {@code Ipc} it made. */
+    final List<String> threadsLeft;
 
-    private ExampleOutput(int status, String out, String err) {
+    private ExampleOutput(int status, String out, String err, List<String> threadsLeft) {
         this.status = status;
         this.out = out.lines().toList();
         this.err = err.lines().toList();
+        this.threadsLeft = threadsLeft;
     }
 
     /**
@@ -42,7 +50,12 @@ final class ExampleOutput {
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = runner.run(args, o, e);
         }
-        return new ExampleOutput(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        List<String> threadsLeft = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("jipc-io"))
+                .map(Thread::getName)
+                .toList();
+        return new ExampleOutput(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                threadsLeft);
     }
 
     /** Asserts exit status 0 and that the last line says so. */
@@ -50,6 +63,7 @@ final class ExampleOutput {
         assertEquals(0, status, () -> "exit status of " + name + "; " + this);
         assertEquals(List.of(), err, () -> "nothing on stderr; " + this);
         assertEquals(name + ": done", out.get(out.size() - 1), () -> "last line; " + this);
+        assertEquals(List.of(), threadsLeft, () -> "every Ipc closed; " + this);
         return this;
     }
 
@@ -69,6 +83,7 @@ final class ExampleOutput {
     /** Asserts the exit status. */
     ExampleOutput assertStatus(int expected) {
         assertEquals(expected, status, () -> "exit status; " + this);
+        assertEquals(List.of(), threadsLeft, () -> "every Ipc closed; " + this);
         return this;
     }
 
@@ -83,6 +98,17 @@ final class ExampleOutput {
     ExampleOutput assertErrLineStarting(String prefix) {
         assertTrue(err.stream().anyMatch(l -> l.startsWith(prefix)),
                 () -> "expected a line on stderr starting '" + prefix + "'; " + this);
+        return this;
+    }
+
+    /** Asserts that the example left no file (its server's socket) in its socket directory. */
+    ExampleOutput assertNothingLeftIn(Path socketRoot) {
+        try (Stream<Path> left = Files.list(socketRoot)) {
+            List<Path> files = left.toList();
+            assertEquals(List.of(), files, () -> "the server removed its socket; " + this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return this;
     }
 

@@ -16,7 +16,8 @@ class HelloWorldUnixExampleTest {
                 .assertLine("world: listening on " + socketRoot.resolve("app.world"))
                 .assertLine("hello: connected to world")
                 .assertLine("world: got a message: hello")
-                .assertLine("hello: got a message from world: hello world!");
+                .assertLine("hello: got a message from world: hello world!")
+                .assertNothingLeftIn(socketRoot);
     }
 
     @Test

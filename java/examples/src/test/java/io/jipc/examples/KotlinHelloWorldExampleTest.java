@@ -10,7 +10,8 @@ class KotlinHelloWorldExampleTest {
     void shouldExchangeThreeMessagesThroughFlows(@TempDir Path socketRoot) {
         ExampleOutput run = ExampleOutput.run(KotlinHelloWorld::run, "--socket-root", socketRoot + "/")
                 .assertSucceeded("kotlin-hello")
-                .assertLine("hello: connected to world");
+                .assertLine("hello: connected to world")
+                .assertNothingLeftIn(socketRoot);
         for (String greeting : new String[] {"hello", "hi", "hey"}) {
             run.assertLine("world: got a message: " + greeting)
                     .assertLine("hello: got a message from world: " + greeting + " world!");

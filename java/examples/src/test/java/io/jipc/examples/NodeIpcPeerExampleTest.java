@@ -24,6 +24,7 @@ class NodeIpcPeerExampleTest {
                 .assertLine("hello (node-ipc " + version + "): connected to world")
                 .assertLine("world (jipc): got a message: hello")
                 .assertLine("hello (node-ipc " + version + "): got a message from world: hello world!")
-                .assertLine("world (jipc): the node-ipc client said hello and got its answer");
+                .assertLine("world (jipc): the node-ipc client said hello and got its answer")
+                .assertNothingLeftIn(socketRoot);
     }
 }

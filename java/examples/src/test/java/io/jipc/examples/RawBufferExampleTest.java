@@ -12,6 +12,7 @@ class RawBufferExampleTest {
                 .assertSucceeded("raw-buffer")
                 .assertLine("hello: connected, writing 6 bytes: 00 01 7f 80 fe ff")
                 .assertLine("hello: got 6 bytes: ff fe 80 7f 01 00")
-                .assertLine("hello: every byte came back inverted");
+                .assertLine("hello: every byte came back inverted")
+                .assertNothingLeftIn(socketRoot);
     }
 }
