@@ -4,6 +4,7 @@ import io.jipc.IpcException;
 import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
 import io.jipc.ServerHandler;
+import io.jipc.internal.connection.OutboundMessage;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.Transport;
@@ -51,7 +52,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     public synchronized void start() {
         if (listener != null) {
             throw new IpcException(IpcException.ESTATE,
-                    "start " + IpcRuntime.describe(requested) + ": already listening");
+                    "start " + Addresses.describe(requested) + ": already listening");
         }
         Transport transport = rt.transport();
         SocketAddress address = requested;
@@ -81,7 +82,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     private void started(Transport transport) {
-        transport.execute(() -> rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
+        transport.execute(() -> rt.dispatcher().fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
     }
 
     /**
@@ -173,12 +174,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         long flushNanos = rt.config.flushTimeout().toNanos();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SocketImpl s : sockets) {
-            s.closedHere = true;
-            closing.add(s.channel.closeAfterFlush(flushNanos));
+            closing.add(s.closeForStop(true));
         }
         for (SocketImpl s : handshaking) {
-            s.closedHere = true;
-            s.channel.close(null);
+            s.closeForStop(false);
         }
         if (key != null) {
             Path path = ((UnixDomainSocketAddress) requested).getPath();
@@ -186,7 +185,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 SocketFile.removeIfSame(path, key); // only the file this server made: never a successor's
             } catch (IOException e) {
                 // stop still closes everything; the file left behind is replaced by the next start once it can be
-                rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("stop, removing the socket file",
+                rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(rt.osError("stop, removing the socket file",
                         requested, e)), null);
             }
         }
@@ -244,15 +243,15 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 return s.emit(type, data);
             }
         }
-        return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + type + "' to "
-                + IpcRuntime.describe(target) + ": no socket of " + IpcRuntime.describe(bound)
+        return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + type + "' to "
+                + Addresses.describe(target) + ": no socket of " + Addresses.describe(bound)
                 + " is connected from that address"));
     }
 
     @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
         // encoded once per codec in use (JSON and protobuf clients may share this server), on first need
-        Outgoing out = new Outgoing(rt, type, data, 0);
+        OutboundMessage out = new OutboundMessage(rt.encoder, type, data, 0);
         Object[] targets = sockets.toArray();
         try {
             if (targets.length == 0) {
@@ -265,7 +264,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 }
             }
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
@@ -326,39 +325,39 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
         IpcException refused = PeerCheck.refusal(rt.config, requested, channel);
         if (refused != null) {
-            rt.fireServer(handlers, "error", rt.errorMessage(refused), null);
+            rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(refused), null);
             channel.close(null);
             return REFUSED;
         }
         String id = Long.toString(socketIds.incrementAndGet());
         io.jipc.internal.tls.TlsSetup t = tls;
         if (t == null) {
-            return new SocketImpl(this, channel, id);
+            return new SocketImpl(this, channel, id).connection;
         }
         io.jipc.internal.tls.TlsChannel secure = new io.jipc.internal.tls.TlsChannel(rt.transport(),
                 t.serverEngine(), channel.remoteAddress(), rt.config.handshakeTimeout(), null);
         secure.attach(channel);
         SocketImpl s = new SocketImpl(this, secure, id);
         handshaking.add(s);
-        return secure.handler(s);
+        return secure.handler(s.connection);
     }
 
     @Override
     public void onAcceptError(IOException error) {
-        rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("accept", requested, error)), null);
+        rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(rt.osError("accept", requested, error)), null);
     }
 
     void opened(SocketImpl s) {
         handshaking.remove(s);
         sockets.add(s);
-        rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), s);
+        rt.dispatcher().fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), s);
     }
 
     void closed(SocketImpl s, Throwable cause) {
         handshaking.remove(s);
         boolean known = sockets.remove(s);
         if (cause != null) {
-            rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(),
+            rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(),
                     cause)), s);
         }
         if (known) {
@@ -369,13 +368,13 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             } catch (IOException e) {
                 id = null;
             }
-            rt.fireServer(handlers, "socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper),
+            rt.dispatcher().fireServer(handlers, "socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper),
                     s);
         }
     }
 
     void fire(String type, io.jipc.Message msg, SocketImpl s) {
-        rt.fireServer(handlers, type, msg, s);
+        rt.dispatcher().fireServer(handlers, type, msg, s);
     }
 
     private static final ChannelHandler REFUSED = new ChannelHandler() {

@@ -59,7 +59,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     }
 
     private String describeRequested() {
-        return type.name().toLowerCase(java.util.Locale.ROOT) + " " + IpcRuntime.describe(
+        return type.name().toLowerCase(java.util.Locale.ROOT) + " " + Addresses.describe(
                 InetSocketAddress.createUnresolved(host, port));
     }
 
@@ -78,8 +78,8 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         }
         bound = endpoint.localAddress();
         transport.execute(() -> {
-            rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null);
-            rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), null);
+            rt.dispatcher().fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null);
+            rt.dispatcher().fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), null);
         });
     }
 
@@ -167,40 +167,41 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         if (to.isUnresolved()) {
             to = new InetSocketAddress(target.getHostString(), target.getPort());
             if (to.isUnresolved()) {
-                return IpcRuntime.failed(new IpcException(IpcException.ENOTFOUND, "emit '" + type + "' to "
-                        + IpcRuntime.describe(target) + ": unknown host " + target.getHostString()));
+                return Stages.failed(new IpcException(IpcException.ENOTFOUND, "emit '" + type + "' to "
+                        + Addresses.describe(target) + ": unknown host " + target.getHostString()));
             }
         }
-        io.jipc.internal.codec.Codec codec = rt.clientCodec();
+        io.jipc.internal.codec.Codec codec = io.jipc.internal.connection.Connection.clientCodec(rt.config);
         for (UdpPeer p : order) {
             if (p.address.equals(to)) {
-                codec = p.codec; // answer a peer in the codec it last spoke
+                codec = p.codec(); // answer a peer in the codec it last spoke
                 break;
             }
         }
         ByteBuffer frame;
         try {
-            frame = rt.encode(codec, true, type, data, 0, 0, null, null);
+            frame = rt.encoder.encode(codec, true, type, data, 0, 0, null, null);
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         return send(frame, to, type);
     }
 
     @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
-        Outgoing out = new Outgoing(rt, type, data, 0); // encoded once per codec in use
+        io.jipc.internal.connection.OutboundMessage out = new io.jipc.internal.connection.OutboundMessage(
+                rt.encoder, type, data, 0); // encoded once per codec in use
         Object[] targets = order.toArray();
         ByteBuffer[] frames = new ByteBuffer[targets.length];
         try {
             if (targets.length == 0) {
-                out.get(rt.clientCodec(), true);
+                out.get(io.jipc.internal.connection.Connection.clientCodec(rt.config), true);
             }
             for (int i = 0; i < targets.length; i++) {
-                frames[i] = out.get(((UdpPeer) targets[i]).codec, true);
+                frames[i] = out.get(((UdpPeer) targets[i]).codec(), true);
             }
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
@@ -213,14 +214,14 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     CompletionStage<Void> send(ByteBuffer datagram, InetSocketAddress to, String what) {
         Transport.DatagramEndpoint e = endpoint;
         if (e == null) {
-            return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
-                    + IpcRuntime.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)
+            return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
+                    + Addresses.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)
                     + " server is not listening (call start first)"));
         }
         int size = datagram.remaining();
         if (size > type.maxDatagramBytes()) {
-            return IpcRuntime.failed(new IpcException(IpcException.EMSGSIZE, "emit '" + what + "' to "
-                    + IpcRuntime.describe(to) + ": a datagram of " + size + " bytes exceeds the largest "
+            return Stages.failed(new IpcException(IpcException.EMSGSIZE, "emit '" + what + "' to "
+                    + Addresses.describe(to) + ": a datagram of " + size + " bytes exceeds the largest "
                     + type.name().toLowerCase(java.util.Locale.ROOT) + " payload of " + type.maxDatagramBytes()
                     + " bytes (send smaller messages, or use TCP)"));
         }
@@ -266,7 +267,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     }
 
     void fire(String type, io.jipc.Message msg, UdpPeer peer) {
-        rt.fireServer(handlers, type, msg, peer);
+        rt.dispatcher().fireServer(handlers, type, msg, peer);
     }
 
     @Override

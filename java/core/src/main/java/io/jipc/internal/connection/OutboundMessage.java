@@ -1,24 +1,31 @@
-package io.jipc.internal;
+package io.jipc.internal.connection;
 
+import io.jipc.internal.MessageEncoder;
 import io.jipc.internal.codec.Codec;
 import java.nio.ByteBuffer;
 
 /**
- * One message to send to peers that may speak different codecs (broadcast, or a connection whose codec is not known
- * yet): encoded at most once per codec, on first need. Thread-safe.
+ * One message on its way out to peers that may speak different codecs (broadcast, or a connection whose codec is not
+ * known yet): encoded at most once per codec, on first need, into the frames the outbound queues take. Thread-safe.
  */
-final class Outgoing {
+public final class OutboundMessage {
     final String type;
     private final Object data;
     final long id;
-    private final IpcRuntime rt;
+    private final MessageEncoder encoder;
     // each written once (under the lock), then only read: volatile, so readers after the first skip the lock
     private volatile ByteBuffer json;
     private volatile ByteBuffer proto;
     private volatile ByteBuffer protoDatagram;
 
-    Outgoing(IpcRuntime rt, String type, Object data, long id) {
-        this.rt = rt;
+    /**
+     * @param encoder the instance's encoder
+     * @param type the event type
+     * @param data the data, as for emit
+     * @param id the request id, 0 for an event
+     */
+    public OutboundMessage(MessageEncoder encoder, String type, Object data, long id) {
+        this.encoder = encoder;
         this.type = type;
         this.data = data;
         this.id = id;
@@ -30,7 +37,7 @@ final class Outgoing {
      * @return the encoded bytes (a duplicate: each caller may consume it)
      * @throws io.jipc.IpcException ({@code EDATA}) when the data cannot be written in that codec
      */
-    ByteBuffer get(Codec codec, boolean datagram) {
+    public ByteBuffer get(Codec codec, boolean datagram) {
         ByteBuffer b = codec == Codec.JSON ? json : datagram ? protoDatagram : proto;
         if (b == null) {
             b = encode(codec, datagram);
@@ -42,17 +49,17 @@ final class Outgoing {
         ByteBuffer b;
         if (codec == Codec.JSON) {
             if (json == null) {
-                json = rt.encode(Codec.JSON, datagram, type, data, id, 0, null, null);
+                json = encoder.encode(Codec.JSON, datagram, type, data, id, 0, null, null);
             }
             b = json;
         } else if (datagram) {
             if (protoDatagram == null) {
-                protoDatagram = rt.encode(Codec.PROTO, true, type, data, id, 0, null, null);
+                protoDatagram = encoder.encode(Codec.PROTO, true, type, data, id, 0, null, null);
             }
             b = protoDatagram;
         } else {
             if (proto == null) {
-                proto = rt.encode(Codec.PROTO, false, type, data, id, 0, null, null);
+                proto = encoder.encode(Codec.PROTO, false, type, data, id, 0, null, null);
             }
             b = proto;
         }
