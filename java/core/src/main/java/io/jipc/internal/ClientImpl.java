@@ -60,6 +60,11 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     private Cancellable retryTimer;
     /** What this client speaks: JSON unless config.wire is PROTO. */
     private final Codec codec;
+    /**
+     * Whether a connected emit may write a small frame straight into the connection's batch: the codec encodes such
+     * frames and neither sync mode nor the offline queue has to see each frame.
+     */
+    private final boolean smallFramesDirect;
     /** The requests sent and not answered yet; they outlive a connection attempt. */
     private final PendingRequests pending = new PendingRequests();
     /** Names this client in errors (made once: a capturing lambda per emit would allocate). */
@@ -101,6 +106,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
         this.retriesRemaining = cfg.maxRetries();
         this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
         this.codec = Connection.clientCodec(cfg);
+        this.smallFramesDirect = rt.encoder.encodesSmall(codec) && !cfg.sync() && cfg.offlineQueue() == 0;
         String named = id + " (" + Addresses.describe(target) + ")";
         this.name = () -> named;
     }
@@ -206,7 +212,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
 
     @Override
     public CompletionStage<Void> emit(String type, Object data) {
-        if (codec == Codec.JSON && !cfg.sync() && cfg.offlineQueue() == 0) {
+        if (smallFramesDirect) {
             // connected: a small frame goes straight into the connection's batch (else the checks of send apply)
             Connection c = connection;
             ConnectionState s = state;

@@ -1,9 +1,7 @@
 package io.jipc.internal;
 
 import io.jipc.IpcException;
-import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
-import io.jipc.ServerHandler;
 import io.jipc.internal.connection.OutboundMessage;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
@@ -26,12 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** node-ipc's {@code ipc.server} for Unix sockets and TCP. */
-final class ServerImpl implements IpcServer, Transport.AcceptHandler {
+final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
     private static final int BACKLOG = 511; // node's default listen backlog
 
-    final IpcRuntime rt;
     private final SocketAddress requested;
-    private final Handlers handlers = new Handlers();
     private final CopyOnWriteArrayList<SocketImpl> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong socketIds = new AtomicLong();
     /** TLS connections accepted whose handshake has not finished (not yet in {@link #sockets}). */
@@ -44,7 +40,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private volatile io.jipc.internal.tls.TlsSetup tls;
 
     ServerImpl(IpcRuntime rt, SocketAddress requested) {
-        this.rt = rt;
+        super(rt);
         this.requested = requested;
     }
 
@@ -82,7 +78,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     private void started(Transport transport) {
-        transport.execute(() -> rt.dispatcher().fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
+        transport.execute(() -> fireSignal("start", null));
     }
 
     /**
@@ -185,8 +181,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 SocketFile.removeIfSame(path, key); // only the file this server made: never a successor's
             } catch (IOException e) {
                 // stop still closes everything; the file left behind is replaced by the next start once it can be
-                rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(rt.osError("stop, removing the socket file",
-                        requested, e)), null);
+                fire("error", rt.errorMessage(rt.osError("stop, removing the socket file", requested, e)), null);
             }
         }
         if (!rt.transport().inLoop()) {
@@ -212,29 +207,6 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     @Override
-    public IpcServer on(String type, ServerHandler handler) {
-        handlers.on(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type, ServerHandler handler) {
-        handlers.off(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type) {
-        handlers.off(type);
-        return this;
-    }
-
-    @Override
-    public CompletionStage<Void> emit(IpcSocket socket, String type, Object data) {
-        return socket.emit(type, data);
-    }
-
-    @Override
     public CompletionStage<Void> emit(InetSocketAddress target, String type, Object data) {
         InetSocketAddress resolved = target.isUnresolved()
                 ? new InetSocketAddress(target.getHostString(), target.getPort()) : target;
@@ -255,7 +227,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         Object[] targets = sockets.toArray();
         try {
             if (targets.length == 0) {
-                out.get(io.jipc.internal.codec.Codec.JSON, false); // reports data that cannot be written
+                out.requireEncodable(); // reports data that cannot be written
             }
             for (Object t : targets) {
                 io.jipc.internal.codec.Codec c = ((SocketImpl) t).codec();
@@ -325,7 +297,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
         IpcException refused = PeerCheck.refusal(rt.config, requested, channel);
         if (refused != null) {
-            rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(refused), null);
+            fire("error", rt.errorMessage(refused), null);
             channel.close(null);
             return REFUSED;
         }
@@ -344,21 +316,20 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
 
     @Override
     public void onAcceptError(IOException error) {
-        rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(rt.osError("accept", requested, error)), null);
+        fire("error", rt.errorMessage(rt.osError("accept", requested, error)), null);
     }
 
     void opened(SocketImpl s) {
         handshaking.remove(s);
         sockets.add(s);
-        rt.dispatcher().fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), s);
+        fireSignal("connect", s);
     }
 
     void closed(SocketImpl s, Throwable cause) {
         handshaking.remove(s);
         boolean known = sockets.remove(s);
         if (cause != null) {
-            rt.dispatcher().fireServer(handlers, "error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(),
-                    cause)), s);
+            fire("error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(), cause)), s);
         }
         if (known) {
             byte[] id;
@@ -368,14 +339,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             } catch (IOException e) {
                 id = null;
             }
-            rt.dispatcher().fireServer(handlers, "socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper),
-                    s);
+            fire("socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper), s);
         }
     }
 
-    void fire(String type, io.jipc.Message msg, SocketImpl s) {
-        rt.dispatcher().fireServer(handlers, type, msg, s);
-    }
 
     private static final ChannelHandler REFUSED = new ChannelHandler() {
         @Override

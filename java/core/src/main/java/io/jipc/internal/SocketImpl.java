@@ -19,30 +19,24 @@ import java.util.function.Supplier;
  * One accepted connection of a {@link ServerImpl}, as the user sees it ({@link IpcSocket}): a thin adapter over its
  * {@link Connection}, whose events it hands to the server's handlers with itself as the socket.
  */
-final class SocketImpl implements IpcSocket, Replier, Connection.Owner {
+final class SocketImpl extends SocketBase implements Replier {
 
     private final ServerImpl server;
-    private final String id;
     private final Channel channel;
     /** Names this socket in errors (made once: a method reference per emit would allocate). */
     private final Supplier<String> who = this::describe;
     final Connection connection;
 
     SocketImpl(ServerImpl server, Channel channel, String id) {
+        super(id);
         this.server = server;
         this.channel = channel;
-        this.id = id;
         this.connection = Connection.accepted(server.rt, this, this, channel, who);
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Optional<String> peerId() {
-        return Optional.ofNullable(connection.peerId());
+    Connection connection() {
+        return connection;
     }
 
     @Override
@@ -101,7 +95,7 @@ final class SocketImpl implements IpcSocket, Replier, Connection.Owner {
     }
 
     private String describe() {
-        return "socket " + id + " (" + Addresses.describe(channel.remoteAddress()) + ")";
+        return "socket " + id() + " (" + Addresses.describe(channel.remoteAddress()) + ")";
     }
 
     @Override
@@ -141,6 +135,6 @@ final class SocketImpl implements IpcSocket, Replier, Connection.Owner {
 
     @Override
     public String toString() {
-        return "IpcSocket{id=" + id + ", remote=" + Addresses.describe(channel.remoteAddress()) + '}';
+        return "IpcSocket{id=" + id() + ", remote=" + Addresses.describe(channel.remoteAddress()) + '}';
     }
 }

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,19 +17,18 @@ import java.util.concurrent.CompletionStage;
  * {@link Connection}, which decodes its datagrams (I/O thread); {@link #emit} sends it a datagram from the server's
  * socket (any thread).
  */
-final class UdpPeer implements IpcSocket, Connection.Owner {
+final class UdpPeer extends SocketBase {
 
     private final UdpServerImpl server;
     private final IpcRuntime rt;
     final InetSocketAddress address;
-    private final String id;
     private final Connection connection;
 
     UdpPeer(UdpServerImpl server, InetSocketAddress address, String id) {
+        super(id);
         this.server = server;
         this.rt = server.rt;
         this.address = address;
-        this.id = id;
         String name = server.type.name().toLowerCase(Locale.ROOT) + " peer " + Addresses.describe(address);
         this.connection = Connection.datagramPeer(rt, this, () -> name);
     }
@@ -41,13 +39,8 @@ final class UdpPeer implements IpcSocket, Connection.Owner {
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Optional<String> peerId() {
-        return Optional.ofNullable(connection.peerId());
+    Connection connection() {
+        return connection;
     }
 
     @Override
@@ -103,6 +96,6 @@ final class UdpPeer implements IpcSocket, Connection.Owner {
 
     @Override
     public String toString() {
-        return "IpcSocket{id=" + id + ", udp peer=" + Addresses.describe(address) + '}';
+        return "IpcSocket{id=" + id() + ", udp peer=" + Addresses.describe(address) + '}';
     }
 }

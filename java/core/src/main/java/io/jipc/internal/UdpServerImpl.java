@@ -1,9 +1,7 @@
 package io.jipc.internal;
 
 import io.jipc.IpcException;
-import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
-import io.jipc.ServerHandler;
 import io.jipc.UdpType;
 import io.jipc.internal.transport.Transport;
 import java.io.IOException;
@@ -36,12 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * its place in {@link #sockets()} and broadcasts (and a partial frame, if it had one); it is remembered again the next
  * time it sends.
  */
-final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
-    final IpcRuntime rt;
+final class UdpServerImpl extends ServerBase implements Transport.DatagramHandler {
     private final String host;
     private final int port;
     final UdpType type;
-    private final Handlers handlers = new Handlers();
     /** I/O thread only. In access order: {@code get} on a datagram moves its sender to the end, so the first entry is
      * the peer heard from longest ago, the one a new sender replaces when the table is full. */
     private final LinkedHashMap<InetSocketAddress, UdpPeer> peers = new LinkedHashMap<>(16, 0.75f, true);
@@ -52,7 +48,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     private volatile InetSocketAddress bound;
 
     UdpServerImpl(IpcRuntime rt, String host, int port, UdpType type) {
-        this.rt = rt;
+        super(rt);
         this.host = host;
         this.port = port;
         this.type = type;
@@ -78,8 +74,8 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         }
         bound = endpoint.localAddress();
         transport.execute(() -> {
-            rt.dispatcher().fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null);
-            rt.dispatcher().fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), null);
+            fireSignal("start", null);
+            fireSignal("connect", null);
         });
     }
 
@@ -136,29 +132,6 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     @Override
     public SocketAddress address() {
         return bound;
-    }
-
-    @Override
-    public IpcServer on(String type, ServerHandler handler) {
-        handlers.on(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type, ServerHandler handler) {
-        handlers.off(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type) {
-        handlers.off(type);
-        return this;
-    }
-
-    @Override
-    public CompletionStage<Void> emit(IpcSocket socket, String type, Object data) {
-        return socket.emit(type, data);
     }
 
     @Override
@@ -266,9 +239,6 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         });
     }
 
-    void fire(String type, io.jipc.Message msg, UdpPeer peer) {
-        rt.dispatcher().fireServer(handlers, type, msg, peer);
-    }
 
     @Override
     public String toString() {

@@ -45,6 +45,16 @@ public final class OutboundMessage {
         return b.duplicate();
     }
 
+    /**
+     * Encodes the message for the most common codec (JSON, what a silent or node-ipc peer gets), so that data no
+     * codec can write is reported when there is no peer to send it to.
+     *
+     * @throws io.jipc.IpcException ({@code EDATA}) when the data cannot be written
+     */
+    public void requireEncodable() {
+        get(Codec.JSON, false);
+    }
+
     private synchronized ByteBuffer encode(Codec codec, boolean datagram) {
         ByteBuffer b;
         if (codec == Codec.JSON) {
