@@ -1,7 +1,6 @@
 package io.jipc.internal.connection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jipc.Backpressure;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.Message;
@@ -378,22 +377,22 @@ public final class Connection implements ChannelHandler, FrameSink {
                 if (deferred != null) {
                     // what waits for the codec counts against the high-water mark like queued frames do
                     if (deferredBytes > 0 && deferredBytes + size > mark) {
-                        Backpressure policy = config.backpressure();
-                        if (policy == Backpressure.DROP_OLDEST) {
+                        OutboundQueue.WhenFull verdict = outbound.whenFull(mayBlock);
+                        if (verdict == OutboundQueue.WhenFull.DROP_OLDEST) {
                             dropped = new ArrayList<>();
                             while (!deferred.isEmpty() && deferredBytes + size > mark) {
                                 Deferred old = deferred.remove(0);
                                 deferredBytes -= old.bytes;
                                 dropped.add(old);
                             }
-                        } else if (policy == Backpressure.BLOCK && mayBlock && !rt.transport().inLoop()) {
-                            wait = true;
+                        } else if (verdict == OutboundQueue.WhenFull.WAIT) {
+                            wait = true; // for the codec, then the frame meets the channel's queue
                         } else {
                             return Stages.failed(new IpcException(IpcException.EBACKPRESSURE,
                                     "emit '" + out.type + "' to "
                                     + who.get() + ": " + deferredBytes + " bytes wait for the client's codec to be "
                                     + "known, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
-                                    + " (backpressure " + policy + ")"));
+                                    + " (backpressure " + config.backpressure() + ")"));
                         }
                     }
                     if (!wait) {

@@ -23,6 +23,12 @@ import java.util.function.Supplier;
  *
  * <p>{@link #whenRoom()} tells, without blocking a thread, when a frame fits again (for a caller that waits
  * asynchronously under {@link Backpressure#BLOCK}).
+ *
+ * <p>Every frame of a connection enters here ({@link #send}, {@link #sendSmall}), so two planned changes stay inside
+ * this class and the channel: a write-through (when nothing is queued, the calling thread writes the frame to the
+ * socket itself instead of handing it to the I/O thread) belongs at the top of {@link #send}, and a connection whose
+ * data moves to shared-memory rings after a negotiation gets a channel that writes to the ring, with the same
+ * counting, mark and policy.
  */
 public final class OutboundQueue {
     /** Longest frame {@link #sendSmall} encodes into its per-thread scratch array. */
@@ -121,6 +127,46 @@ public final class OutboundQueue {
         return channel.whenPendingAtMost(mark - 1);
     }
 
+    /** What {@link IpcConfig#backpressure} says about a frame that does not fit under the mark. */
+    enum WhenFull {
+        /** Drop queued frames not yet being written, oldest first, to make room. */
+        DROP_OLDEST(""),
+        /** Wait (the calling thread) until the frame fits. */
+        WAIT(""),
+        /** Fail the frame with {@code EBACKPRESSURE}. */
+        FAIL(""),
+        /** BLOCK, but on the I/O thread, which must not wait: fail. */
+        FAIL_ON_IO_THREAD("; not waiting on the I/O thread (emit from another thread, or set an executor)"),
+        /** BLOCK, but a broadcast, which does not wait for one socket: fail. */
+        FAIL_FOR_BROADCAST("; broadcast does not wait for one socket");
+
+        /** Appended to the EBACKPRESSURE message. */
+        final String detail;
+
+        WhenFull(String detail) {
+            this.detail = detail;
+        }
+    }
+
+    /**
+     * The one reading of the backpressure policy, for every place a frame may wait on this connection (the channel's
+     * queue, and an AUTO server's frames waiting for the codec).
+     *
+     * @param mayBlock false for broadcast
+     * @return what to do with a frame that does not fit
+     */
+    WhenFull whenFull(boolean mayBlock) {
+        switch (config.backpressure()) {
+            case DROP_OLDEST:
+                return WhenFull.DROP_OLDEST;
+            case BLOCK:
+                return inLoop.getAsBoolean() ? WhenFull.FAIL_ON_IO_THREAD
+                        : mayBlock ? WhenFull.WAIT : WhenFull.FAIL_FOR_BROADCAST;
+            default:
+                return WhenFull.FAIL;
+        }
+    }
+
     /** The frame as one queue entry of its own, applying the backpressure policy when it does not fit the mark. */
     private CompletionStage<Void> offer(ByteBuffer frame, boolean mayBlock) {
         int size = frame.remaining();
@@ -128,8 +174,8 @@ public final class OutboundQueue {
         if (channel.offer(frame, promise, mark)) {
             return promise;
         }
-        Backpressure policy = config.backpressure();
-        switch (policy) {
+        WhenFull verdict = whenFull(mayBlock);
+        switch (verdict) {
             case DROP_OLDEST: {
                 long need = channel.pendingBytes() + size - mark;
                 channel.dropQueued(need, () -> new IpcException(IpcException.EBACKPRESSURE, "emit to " + who.get()
@@ -138,20 +184,12 @@ public final class OutboundQueue {
                 if (channel.offer(frame, promise, mark)) {
                     return promise;
                 }
-                return Stages.failed(full(size, policy, "; what is queued is already being written, nothing left to "
-                        + "drop"));
+                return Stages.failed(full(size, "; what is queued is already being written, nothing left to drop"));
             }
-            case BLOCK:
-                if (inLoop.getAsBoolean()) {
-                    return Stages.failed(full(size, policy,
-                            "; not waiting on the I/O thread (emit from another thread, or set an executor)"));
-                }
-                if (!mayBlock) {
-                    return Stages.failed(full(size, policy, "; broadcast does not wait for one socket"));
-                }
+            case WAIT:
                 return block(frame, promise, size);
             default:
-                return Stages.failed(full(size, policy, ""));
+                return Stages.failed(full(size, verdict.detail));
         }
     }
 
@@ -161,7 +199,7 @@ public final class OutboundQueue {
                 channel.whenPendingAtMost(Math.max(0, mark - size)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Stages.failed(full(size, Backpressure.BLOCK, "; interrupted while waiting"));
+                return Stages.failed(full(size, "; interrupted while waiting"));
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e); // never: the waiters are only ever completed normally
             }
@@ -175,7 +213,8 @@ public final class OutboundQueue {
         }
     }
 
-    private IpcException full(int size, Backpressure policy, String detail) {
+    private IpcException full(int size, String detail) {
+        Backpressure policy = config.backpressure();
         return new IpcException(IpcException.EBACKPRESSURE, "emit to " + who.get() + ": " + channel.pendingBytes()
                 + " bytes queued, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
                 + " (the peer reads slower than this side writes; backpressure " + policy + ")" + detail);
