@@ -135,4 +135,17 @@ class OutboundQueueTest {
         ch.close(null);
         assertTrue(room.isDone(), "closed: waiting is over, a send then fails as closed");
     }
+
+    @Test
+    void shouldReadThePolicyOnceForEveryPlaceAFrameWaits() {
+        TestChannel ch = new TestChannel();
+        assertEquals(OutboundQueue.WhenFull.FAIL, queue(runtime(IpcConfig.defaults()), ch).whenFull(true));
+        assertEquals(OutboundQueue.WhenFull.DROP_OLDEST,
+                queue(runtime(IpcConfig.defaults().backpressure(Backpressure.DROP_OLDEST)), ch).whenFull(false));
+        IpcRuntime block = runtime(IpcConfig.defaults().backpressure(Backpressure.BLOCK));
+        assertEquals(OutboundQueue.WhenFull.WAIT, queue(block, ch).whenFull(true));
+        assertEquals(OutboundQueue.WhenFull.FAIL_FOR_BROADCAST, queue(block, ch).whenFull(false));
+        OutboundQueue onIoThread = new OutboundQueue(ch, block.config(), block.encoder(), () -> true, WHO);
+        assertEquals(OutboundQueue.WhenFull.FAIL_ON_IO_THREAD, onIoThread.whenFull(true));
+    }
 }
