@@ -8,10 +8,8 @@ import io.jipc.IpcException;
 import io.jipc.SignalHandler;
 import io.jipc.Message;
 import io.jipc.internal.codec.Codec;
-import io.jipc.internal.codec.FrameDecoder;
-import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.ProtoFrameDecoder;
-import io.jipc.proto.v1.Envelope;
+import io.jipc.internal.connection.Connection;
+import io.jipc.internal.connection.PendingRequests;
 import io.jipc.internal.loop.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
@@ -26,11 +24,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * node-ipc's {@code ipc.of[id]}: connects, reconnects per retry / maxRetries / stopRetrying, decodes frames and
- * dispatches them. Connection state changes happen on the I/O thread only; {@code state} and {@code channel} are
- * volatile so other threads can read them.
+ * node-ipc's {@code ipc.of[id]}: connects, reconnects per retry / maxRetries / stopRetrying, and holds what waits for a
+ * connection (emits made before the first one, the offline queue while reconnecting, the sync queue). Each attempt is
+ * a {@link Connection}, which decodes frames and sends; its events go to this client's handlers. Connection state
+ * changes happen on the I/O thread only; {@code state} and {@code channel} are volatile so other threads can read
+ * them.
  */
-final class ClientImpl implements IpcClient, FrameSink, Replier {
+final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     private final IpcRuntime rt;
     private final IpcConfig cfg;
     private final String id;
@@ -58,19 +58,21 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
      */
     static final int BACKLOG_RETRIES = 40;
     private Cancellable retryTimer;
-    private FrameDecoder decoder;
     /** What this client speaks: JSON unless config.wire is PROTO. */
     private final Codec codec;
+    /**
+     * Whether a connected emit may write a small frame straight into the connection's batch: the codec encodes such
+     * frames and neither sync mode nor the offline queue has to see each frame.
+     */
+    private final boolean smallFramesDirect;
+    /** The requests sent and not answered yet; they outlive a connection attempt. */
     private final PendingRequests pending = new PendingRequests();
-    private final PartialFrameGuard partial;
-    private final IdleGuard idle;
     /** Names this client in errors (made once: a capturing lambda per emit would allocate). */
     private final java.util.function.Supplier<String> who = this::describe;
-    /** Built-in event names refused from peers (I/O thread only). */
-    private final IpcRuntime.ReservedCheck reservedCheck = new IpcRuntime.ReservedCheck();
-    private boolean stopped;
-    /** Set when a protocol error started closing the current connection (I/O thread). */
-    private boolean closingForError;
+    /** Names it at the head of a protocol error: its id and target, as node-ipc names it. */
+    private final java.util.function.Supplier<String> name;
+    /** The connection emits go to: the published attempt's (see {@link #publish}). */
+    private volatile Connection connection;
     private final ArrayDeque<Queued> syncQueue = new ArrayDeque<>();
     /** Emits made in the connectTo setup callback, before the first channel exists. */
     private final ArrayDeque<Queued> early = new ArrayDeque<>();
@@ -103,24 +105,10 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         this.transport = rt.transport();
         this.retriesRemaining = cfg.maxRetries();
         this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
-        this.codec = rt.clientCodec();
-        this.partial = new PartialFrameGuard(transport, cfg.partialFrameTimeout(),
-                () -> id + " (" + IpcRuntime.describe(target) + ")", e -> {
-                    fire("error", rt.errorMessage(e));
-                    stopped = true;
-                    Channel ch = channel;
-                    if (ch != null) {
-                        ch.close(null);
-                    }
-                });
-        this.idle = new IdleGuard(transport, cfg.idleTimeout(), who, e -> {
-            fire("error", rt.errorMessage(e));
-            stopped = true; // frames still arriving while it closes are not delivered, nor reported as truncated
-            Channel ch = channel;
-            if (ch != null) {
-                ch.closeAfterFlush(cfg.flushTimeout().toNanos()); // then closed(): reconnects per retry policy
-            }
-        });
+        this.codec = Connection.clientCodec(cfg);
+        this.smallFramesDirect = rt.encoder.encodesSmall(codec) && !cfg.sync() && cfg.offlineQueue() == 0;
+        String named = id + " (" + Addresses.describe(target) + ")";
+        this.name = () -> named;
     }
 
     void start() {
@@ -131,18 +119,13 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     private void connectNow() {
         state = ConnectionState.CONNECTING;
         attemptOpened = false;
-        stopped = false;
-        closingForError = false;
-        decoder = cfg.rawBuffer() ? null : codec == Codec.PROTO
-                ? new ProtoFrameDecoder(cfg.maxFrameBytes(), false) : rt.newDecoder();
-        partial.reset(decoder);
         SocketAddress local = null;
         if (cfg.interfaces() != null && target instanceof InetSocketAddress) {
             IpcConfig.Interfaces i = cfg.interfaces();
             local = i.localAddress() == null ? new InetSocketAddress(i.localPort())
                     : new InetSocketAddress(i.localAddress(), i.localPort());
         }
-        Attempt attempt = new Attempt();
+        Attempt attempt = new Attempt(Connection.connecting(rt, this, this, pending, who, name));
         current = attempt;
         Channel ch;
         if (tls == null) {
@@ -160,9 +143,9 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     /**
      * Makes {@code ch} the channel emits go to, once per attempt, from whichever thread gets there first: the one
      * that called {@link #connectNow} or the I/O thread's {@code onOpen} (a Unix socket can connect before
-     * connectNow returns, and a {@code connect} handler emits at once). The preamble (protobuf) and the frames emitted
-     * before there was a channel are queued on it first, and only then is it published, so that no emit that sees the
-     * channel can overtake them.
+     * connectNow returns, and a {@code connect} handler emits at once). What the connection sends first (the
+     * protobuf preamble) and the frames emitted before there was a channel are queued on it first, and only then is it
+     * published, so that no emit that sees the channel can overtake them.
      */
     private void publish(Attempt attempt, Channel ch) {
         synchronized (early) {
@@ -171,36 +154,39 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             }
             if (!attempt.published) {
                 attempt.published = true;
-                if (codec == Codec.PROTO) {
-                    // the preamble goes first on every connection, before anything queued or emitted (proto/README.md 3.1)
-                    ch.write(ByteBuffer.wrap(ProtoFrameDecoder.preamble()), new CompletableFuture<>());
-                }
+                attempt.connection.attach(ch);
                 Queued q;
                 while ((q = early.poll()) != null) {
                     ch.write(q.frame, q.promise);
                 }
             }
+            connection = attempt.connection;
             channel = ch;
         }
     }
 
-    /** Routes one connection's callbacks to the client, tagged so stale ones can be recognised. */
+    /** Routes one attempt's channel callbacks to its connection, tagged so stale ones can be recognised. */
     private final class Attempt implements ChannelHandler {
+        final Connection connection;
         /** Set once the preamble and early frames were queued on this attempt's channel (under {@code early}). */
         boolean published;
+
+        Attempt(Connection connection) {
+            this.connection = connection;
+        }
 
         @Override
         public void onOpen(Channel ch) {
             if (current == this) {
                 publish(this, ch);
-                opened();
+                connection.onOpen(ch); // then onConnectionOpen
             }
         }
 
         @Override
         public void onData(ByteBuffer data) {
             if (current == this) {
-                received(data);
+                connection.onData(data);
             } else {
                 data.position(data.limit());
             }
@@ -209,7 +195,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         @Override
         public void onClose(Throwable cause) {
             if (current == this) {
-                closed(cause);
+                connection.onClose(cause); // then onConnectionClose
             }
         }
     }
@@ -226,13 +212,13 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
 
     @Override
     public CompletionStage<Void> emit(String type, Object data) {
-        if (codec == Codec.JSON && !cfg.sync() && cfg.offlineQueue() == 0) {
+        if (smallFramesDirect) {
             // connected: a small frame goes straight into the connection's batch (else the checks of send apply)
-            Channel ch = channel;
+            Connection c = connection;
             ConnectionState s = state;
-            if (ch != null && s != ConnectionState.DESTROYED && s != ConnectionState.DISCONNECTED
+            if (c != null && s != ConnectionState.DESTROYED && s != ConnectionState.DISCONNECTED
                     && !explicitlyDisconnected) {
-                CompletionStage<Void> done = Outbound.sendSmall(rt, ch, type, data, who, true);
+                CompletionStage<Void> done = c.sendSmall(type, data);
                 if (done != null) {
                     return done;
                 }
@@ -240,9 +226,9 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         ByteBuffer frame;
         try {
-            frame = codec == Codec.JSON ? rt.encode(type, data) : rt.encode(codec, false, type, data, 0, 0, null, null);
+            frame = rt.encoder.event(codec, false, type, data);
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         return send(frame, type);
     }
@@ -250,16 +236,16 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     @Override
     public CompletionStage<Message> request(String type, Object data, Duration timeout) {
         if (cfg.rawBuffer()) {
-            return IpcRuntime.failed(new IpcException(IpcException.ESTATE,
+            return Stages.failed(new IpcException(IpcException.ESTATE,
                     "request '" + type + "': not available in rawBuffer "
                     + "mode"));
         }
         ByteBuffer frame;
         long rid = pending.nextId();
         try {
-            frame = rt.encode(codec, false, type, data, rid, 0, null, null);
+            frame = rt.encoder.encode(codec, false, type, data, rid, 0, null, null);
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         java.util.concurrent.CompletableFuture<Message> reply = pending.add(rid, type, timeout == null
                 ? cfg.requestTimeout() : timeout, transport, who);
@@ -272,7 +258,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     private String describe() {
-        return "client " + id + " (" + IpcRuntime.describe(target) + ")";
+        return "client " + id + " (" + Addresses.describe(target) + ")";
     }
 
     @Override
@@ -280,9 +266,9 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             String errorMessage) {
         ByteBuffer frame;
         try {
-            frame = rt.encode(codec, false, type, data, 0, re, errorCode, errorMessage);
+            frame = rt.encoder.encode(codec, false, type, data, 0, re, errorCode, errorMessage);
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         return send(frame, type);
     }
@@ -297,9 +283,9 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             synchronized (offline) {
                 if (reconnecting && !explicitlyDisconnected && state != ConnectionState.DESTROYED) {
                     if (offline.size() >= cfg.offlineQueue()) {
-                        return IpcRuntime.failed(new IpcException(IpcException.EOVERFLOW,
+                        return Stages.failed(new IpcException(IpcException.EOVERFLOW,
                                 "emit '" + what + "' to " + id + " ("
-                                + IpcRuntime.describe(target) + "): reconnecting, and the offline queue already holds "
+                                + Addresses.describe(target) + "): reconnecting, and the offline queue already holds "
                                 + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")"));
                     }
                     CompletableFuture<Void> promise = new CompletableFuture<>();
@@ -309,33 +295,32 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             }
         }
         ConnectionState s = state;
-        Channel ch = channel;
-        if (ch == null && s == ConnectionState.CONNECTING && !cfg.sync()) {
+        Connection conn = connection;
+        if (conn == null && s == ConnectionState.CONNECTING && !cfg.sync()) {
             synchronized (early) {
-                if (channel == null) {
+                if (connection == null) {
                     CompletableFuture<Void> promise = new CompletableFuture<>();
                     early.add(new Queued(frame, promise));
                     return promise;
                 }
-                ch = channel;
+                conn = connection;
             }
         }
         if (s == ConnectionState.DESTROYED || s == ConnectionState.DISCONNECTED || explicitlyDisconnected) {
-            return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to " + id + " ("
-                    + IpcRuntime.describe(target) + "): not connected (state " + s + ")"));
+            return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to " + id + " ("
+                    + Addresses.describe(target) + "): not connected (state " + s + ")"));
         }
         if (!cfg.sync()) {
-            final Channel c = ch;
             // a channel that closed meanwhile fails the promise with ECLOSED
-            return Outbound.send(rt, c, frame, who, true);
+            return conn.send(frame, true);
         }
         // sync mode: frames wait here for the previous answer; the mark bounds them together with the channel's
         int size = frame.remaining();
-        long queued = syncQueuedBytes.get() + (ch == null ? 0 : ch.pendingBytes());
+        long queued = syncQueuedBytes.get() + (conn == null ? 0 : conn.outbound().pendingBytes());
         if (queued > 0 && queued + size > cfg.highWaterMarkBytes()) {
-            return IpcRuntime.failed(new IpcException(IpcException.EBACKPRESSURE,
+            return Stages.failed(new IpcException(IpcException.EBACKPRESSURE,
                     "emit '" + what + "' to client " + id + " ("
-                    + IpcRuntime.describe(target) + "): " + queued + " bytes wait in the sync queue, a " + size
+                    + Addresses.describe(target) + "): " + queued + " bytes wait in the sync queue, a " + size
                     + "-byte frame does not fit under highWaterMarkBytes " + cfg.highWaterMarkBytes()
                     + " (sync mode always fails when full)"));
         }
@@ -413,7 +398,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         return destroyed;
     }
 
-    private void opened() {
+    @Override
+    public void onConnectionOpen(Connection c) {
         attemptOpened = true;
         backlogRetries = 0;
         synchronized (offline) {
@@ -431,34 +417,19 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             state = ConnectionState.CONNECTED;
         }
         retriesRemaining = cfg.maxRetries();
-        idle.start();
         fire("connect", null);
         if (cfg.sync()) {
             pumpSync();
         }
     }
 
-    private void received(ByteBuffer data) {
-        idle.received();
-        if (decoder == null) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            fire("data", JsonMessage.ofRaw(chunk, rt.rawCharset, rt.mapper));
-        } else {
-            decoder.decode(data, this);
-            if (stopped || decoder.isFinished()) {
-                data.position(data.limit());
-                if (!closingForError) {
-                    closingForError = true;
-                    partial.cancel();
-                    // what was emitted before the decision, such as a handler's reply to a valid frame of this read,
-                    // is written first, as on disconnect(); later emits fail as closed and later input is ignored
-                    channel.closeAfterFlush(cfg.flushTimeout().toNanos());
-                }
-                return;
-            }
-            partial.afterRead();
-        }
+    @Override
+    public void onEvent(String type, Message message) {
+        fire(type, message);
+    }
+
+    @Override
+    public void onReadDone() {
         if (cfg.sync()) {
             awaitingReply = false;
             pumpSync();
@@ -466,87 +437,8 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     @Override
-    public void onFrame(String type, byte[] data) {
-        if (!stopped) {
-            onJson(type, data, 0);
-        }
-    }
-
-    @Override
-    public void onFrame(String type, byte[] data, long rid, long re, byte[] error) {
-        if (stopped) {
-            return;
-        }
-        if (re != 0) {
-            partial.frameCompleted();
-            pending.onJsonReply(re, type, data, error, rt, who);
-            return;
-        }
-        onJson(type, data, rid);
-    }
-
-    /** An event or request (rid != 0) in a JSON frame. */
-    private void onJson(String type, byte[] data, long rid) {
-        partial.frameCompleted();
-        if (!refusedReserved(type)) {
-            fire(type, JsonMessage.ofJson(type, data, rt.mapper, this, rid));
-        }
-    }
-
-    /** Drops the connection with an error event if the server sent a built-in event name; true when it did. */
-    private boolean refusedReserved(String type) {
-        if (cfg.allowReservedEvents() || !reservedCheck.test(type)) {
-            return false;
-        }
-        protocolError("server sent the built-in event name '" + type + "' (set allowReservedEvents to accept it)",
-                IpcException.ERESERVED);
-        return true;
-    }
-
-    @Override
-    public void onProtoValue(String type, byte[] value, long rid, long re) {
-        if (stopped) {
-            return;
-        }
-        if (re != 0) {
-            FrameSink.super.onProtoValue(type, value, rid, re); // a reply: the Envelope path
-            return;
-        }
-        partial.frameCompleted();
-        if (refusedReserved(type)) {
-            return;
-        }
-        fire(type, JsonMessage.ofProtoValue(type, value, rt.mapper, this, rid)); // parsed only if read
-    }
-
-    @Override
-    public void onEnvelope(Envelope env) {
-        if (stopped) {
-            return;
-        }
-        partial.frameCompleted();
-        if (env.getRe() != 0) {
-            pending.onEnvelopeReply(env, rt, who);
-            return;
-        }
-        String type = env.getType();
-        if (refusedReserved(type)) {
-            return;
-        }
-        fire(type, JsonMessage.ofEnvelope(env, rt.mapper, this, true));
-    }
-
-    @Override
-    public boolean onMalformed(String reason) {
-        return protocolError(reason, FrameSink.codeOf(reason));
-    }
-
-    private boolean protocolError(String reason, String code) {
-        boolean skip = cfg.skipMalformedFrames();
-        fire("error", rt.errorMessage(new IpcException(code, id + " (" + IpcRuntime.describe(target) + "): " + reason
-                + (skip ? "; frame skipped" : "; closing the connection"))));
-        stopped = !skip;
-        return skip;
+    public void onConnectionClose(Connection c, Throwable cause) {
+        closed(cause); // only the current attempt's connection gets here
     }
 
     private IpcException closedBeforeReply(String type) {
@@ -567,14 +459,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
             return;
         }
         backlogRetries = 0;
-        partial.cancel();
-        idle.cancel();
-        pending.failAll(this::closedBeforeReply);
-        IpcException truncated = SocketImpl.truncated(decoder, stopped || explicitlyDisconnected,
-                () -> "client " + id + " (" + IpcRuntime.describe(target) + ")");
-        if (truncated != null) {
-            fire("error", rt.errorMessage(truncated));
-        }
+        current.connection.release(explicitlyDisconnected);
         if (cause != null) {
             fire("error", rt.errorMessage(rt.osError("connect " + id, target, cause)));
         }
@@ -616,7 +501,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
         }
         for (Queued q : left) {
             q.promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "emit to " + id + " ("
-                    + IpcRuntime.describe(target) + "): the client was destroyed while the message waited in the "
+                    + Addresses.describe(target) + "): the client was destroyed while the message waited in the "
                     + "offline queue"));
         }
         rt.forget(id, this);
@@ -643,11 +528,11 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     }
 
     private void fire(String type, io.jipc.Message msg) {
-        rt.fireClient(handlers, type, msg == null ? JsonMessage.ofJson(type, null, rt.mapper) : msg);
+        rt.dispatcher().fireClient(handlers, type, msg == null ? JsonMessage.ofJson(type, null, rt.mapper) : msg);
     }
 
     @Override
     public String toString() {
-        return "IpcClient{id=" + id + ", target=" + IpcRuntime.describe(target) + ", state=" + state + '}';
+        return "IpcClient{id=" + id + ", target=" + Addresses.describe(target) + ", state=" + state + '}';
     }
 }

@@ -77,7 +77,7 @@ public final class JsonMessage implements Message {
      * @param requestId the request's id; 0 for an ordinary event
      * @return the message
      */
-    static JsonMessage ofJson(String type, byte[] json, ObjectMapper mapper, Replier replier, long requestId) {
+    public static JsonMessage ofJson(String type, byte[] json, ObjectMapper mapper, Replier replier, long requestId) {
         return new JsonMessage(type, json, mapper, null, null, null, null, null, null, replier, requestId);
     }
 
@@ -88,7 +88,7 @@ public final class JsonMessage implements Message {
      * @param requests whether the envelope's id makes it a request (false on UDP)
      * @return the message
      */
-    static JsonMessage ofEnvelope(Envelope env, ObjectMapper mapper, Replier replier, boolean requests) {
+    public static JsonMessage ofEnvelope(Envelope env, ObjectMapper mapper, Replier replier, boolean requests) {
         Value v = null;
         Any t = null;
         byte[] o = null;
@@ -117,7 +117,8 @@ public final class JsonMessage implements Message {
      * @param requestId the request's id; 0 for an ordinary event
      * @return the message
      */
-    static JsonMessage ofProtoValue(String type, byte[] value, ObjectMapper mapper, Replier replier, long requestId) {
+    public static JsonMessage ofProtoValue(String type, byte[] value, ObjectMapper mapper, Replier replier,
+            long requestId) {
         return new JsonMessage(type, null, mapper, null, null, null, value, null, null, replier, requestId);
     }
 
@@ -130,7 +131,7 @@ public final class JsonMessage implements Message {
      * @param factory parser factory
      * @return the id, or null
      */
-    static String topLevelId(byte[] json, com.fasterxml.jackson.core.JsonFactory factory) {
+    public static String topLevelId(byte[] json, com.fasterxml.jackson.core.JsonFactory factory) {
         if (json == null || json.length <= 5 || json[0] != '{' || indexOf(json, ID_KEY) < 0) {
             return null; // no object, or no "id" anywhere in it: nothing to parse
         }

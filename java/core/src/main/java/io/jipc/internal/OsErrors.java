@@ -1,5 +1,6 @@
 package io.jipc.internal;
 
+import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.internal.transport.OsError;
 import java.io.IOException;
@@ -143,6 +144,77 @@ final class OsErrors {
             return NetworkInterface.getByInetAddress(address.getAddress()) != null;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    /**
+     * Maps a socket failure to an IpcException with an OS-style code and a message naming the operation. The code
+     * comes from the errno or the exception's type ({@link #codeOf}), never from the OS's (localized) text.
+     *
+     * @param config names socketRoot in the hint of a path made from an id
+     * @param op the operation
+     * @param address the socket address it was applied to, or null
+     * @param cause the failure
+     * @return the error to report
+     */
+    static IpcException exception(IpcConfig config, String op, SocketAddress address, Throwable cause) {
+        if (cause instanceof IpcException) {
+            return (IpcException) cause;
+        }
+        String msg = String.valueOf(cause.getMessage());
+        String peer = Addresses.describe(address);
+        String where = peer.isEmpty() ? op : op + " " + peer;
+        // listen and stop make and remove a socket file: name the directory, which is what is missing or refuses
+        Path dir = (op.startsWith("listen") || op.startsWith("stop")) && address instanceof UnixDomainSocketAddress
+                ? ((UnixDomainSocketAddress) address).getPath().toAbsolutePath().getParent() : null;
+        // socketRoot is named only for a path of node-ipc's shape socketRoot + appspace + id (made from an id), not
+        // for an explicit path elsewhere
+        String prefix = config.socketRoot() + config.appspace();
+        String root = address instanceof UnixDomainSocketAddress && peer.startsWith(prefix)
+                && peer.indexOf('/', prefix.length()) < 0 && peer.length() > prefix.length()
+                ? "socketRoot=" + config.socketRoot() : null;
+        String code = OsErrors.codeOf(op, address, cause);
+        if (code == null) {
+            return new IpcException(IpcException.EIO, where + ": " + msg, cause);
+        }
+        switch (code) {
+            case IpcException.ENOENT:
+                return new IpcException(code, dir != null
+                        ? where + ": the directory " + dir + " does not exist (removed?"
+                                + (root == null ? ")" : " " + root + ")")
+                        : where + ": no such socket (is the server started?" + (root == null ? ")" : " " + root + ")"),
+                        cause);
+            case IpcException.EPERM:
+                return new IpcException(code, where + ": operation not permitted"
+                        + (dir == null ? "" : " (cannot change the directory " + dir + ": immutable?)"), cause);
+            case IpcException.EROFS:
+                return new IpcException(code, where + ": read-only file system", cause);
+            case IpcException.ECONNREFUSED:
+                return new IpcException(code, where + ": connection refused (is the server started?)", cause);
+            case IpcException.EACCES:
+                return new IpcException(code, where + ": permission denied"
+                        + (dir == null ? "" : " (cannot change the directory " + dir + ")"), cause);
+            case IpcException.EADDRINUSE:
+                return new IpcException(code, where + ": address already in use", cause);
+            case IpcException.EPIPE:
+                return new IpcException(code, where + ": broken pipe (the peer closed the connection)", cause);
+            case IpcException.EAGAIN:
+                return new IpcException(code, where + ": resource temporarily unavailable"
+                        + (address instanceof UnixDomainSocketAddress && op.startsWith("connect")
+                                ? " (the server's listen backlog is full)" : ""), cause);
+            case IpcException.EMFILE:
+                return new IpcException(code, where + ": too many open files (the descriptor limit, ulimit -n, "
+                        + "is reached)", cause);
+            case IpcException.ECONNRESET:
+                return new IpcException(code, where + ": connection reset by peer", cause);
+            case IpcException.ETIMEDOUT:
+                return new IpcException(code, where + ": connection timed out (the peer stopped answering)", cause);
+            case IpcException.ENETUNREACH:
+                return new IpcException(code, where + ": network is unreachable", cause);
+            case IpcException.ENOTFOUND:
+                return new IpcException(code, where + ": unknown host " + msg, cause);
+            default:
+                return new IpcException(code, where + ": " + msg, cause);
         }
     }
 }

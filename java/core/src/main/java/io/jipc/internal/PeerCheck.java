@@ -22,7 +22,7 @@ final class PeerCheck {
             return null;
         }
         PeerCredentials c = channel.peerCredentials();
-        String where = "connection to " + IpcRuntime.describe(server);
+        String where = "connection to " + Addresses.describe(server);
         if (c == null || c.uid() < 0) {
             return new IpcException(IpcException.EPERM, where + " refused: the peer's uid is unknown (allowedUids="
                     + config.allowedUids() + ")");

@@ -3,7 +3,7 @@ package io.jipc.internal;
 import java.util.concurrent.CompletionStage;
 
 /** The connection a request came on: sends its reply in the connection's codec. */
-interface Replier {
+public interface Replier {
     /**
      * @param type the request's type
      * @param re the request's id

@@ -1,9 +1,8 @@
 package io.jipc.internal;
 
 import io.jipc.IpcException;
-import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
-import io.jipc.ServerHandler;
+import io.jipc.internal.connection.OutboundMessage;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.Transport;
@@ -25,12 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** node-ipc's {@code ipc.server} for Unix sockets and TCP. */
-final class ServerImpl implements IpcServer, Transport.AcceptHandler {
+final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
     private static final int BACKLOG = 511; // node's default listen backlog
 
-    final IpcRuntime rt;
     private final SocketAddress requested;
-    private final Handlers handlers = new Handlers();
     private final CopyOnWriteArrayList<SocketImpl> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong socketIds = new AtomicLong();
     /** TLS connections accepted whose handshake has not finished (not yet in {@link #sockets}). */
@@ -43,7 +40,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private volatile io.jipc.internal.tls.TlsSetup tls;
 
     ServerImpl(IpcRuntime rt, SocketAddress requested) {
-        this.rt = rt;
+        super(rt);
         this.requested = requested;
     }
 
@@ -51,7 +48,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     public synchronized void start() {
         if (listener != null) {
             throw new IpcException(IpcException.ESTATE,
-                    "start " + IpcRuntime.describe(requested) + ": already listening");
+                    "start " + Addresses.describe(requested) + ": already listening");
         }
         Transport transport = rt.transport();
         SocketAddress address = requested;
@@ -81,7 +78,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     private void started(Transport transport) {
-        transport.execute(() -> rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
+        transport.execute(() -> fireSignal("start", null));
     }
 
     /**
@@ -173,12 +170,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         long flushNanos = rt.config.flushTimeout().toNanos();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SocketImpl s : sockets) {
-            s.closedHere = true;
-            closing.add(s.channel.closeAfterFlush(flushNanos));
+            closing.add(s.closeForStop(true));
         }
         for (SocketImpl s : handshaking) {
-            s.closedHere = true;
-            s.channel.close(null);
+            s.closeForStop(false);
         }
         if (key != null) {
             Path path = ((UnixDomainSocketAddress) requested).getPath();
@@ -186,8 +181,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 SocketFile.removeIfSame(path, key); // only the file this server made: never a successor's
             } catch (IOException e) {
                 // stop still closes everything; the file left behind is replaced by the next start once it can be
-                rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("stop, removing the socket file",
-                        requested, e)), null);
+                fire("error", rt.errorMessage(rt.osError("stop, removing the socket file", requested, e)), null);
             }
         }
         if (!rt.transport().inLoop()) {
@@ -213,29 +207,6 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     }
 
     @Override
-    public IpcServer on(String type, ServerHandler handler) {
-        handlers.on(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type, ServerHandler handler) {
-        handlers.off(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type) {
-        handlers.off(type);
-        return this;
-    }
-
-    @Override
-    public CompletionStage<Void> emit(IpcSocket socket, String type, Object data) {
-        return socket.emit(type, data);
-    }
-
-    @Override
     public CompletionStage<Void> emit(InetSocketAddress target, String type, Object data) {
         InetSocketAddress resolved = target.isUnresolved()
                 ? new InetSocketAddress(target.getHostString(), target.getPort()) : target;
@@ -244,19 +215,19 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 return s.emit(type, data);
             }
         }
-        return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + type + "' to "
-                + IpcRuntime.describe(target) + ": no socket of " + IpcRuntime.describe(bound)
+        return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + type + "' to "
+                + Addresses.describe(target) + ": no socket of " + Addresses.describe(bound)
                 + " is connected from that address"));
     }
 
     @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
         // encoded once per codec in use (JSON and protobuf clients may share this server), on first need
-        Outgoing out = new Outgoing(rt, type, data, 0);
+        OutboundMessage out = new OutboundMessage(rt.encoder, type, data, 0);
         Object[] targets = sockets.toArray();
         try {
             if (targets.length == 0) {
-                out.get(io.jipc.internal.codec.Codec.JSON, false); // reports data that cannot be written
+                out.requireEncodable(); // reports data that cannot be written
             }
             for (Object t : targets) {
                 io.jipc.internal.codec.Codec c = ((SocketImpl) t).codec();
@@ -265,7 +236,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
                 }
             }
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
@@ -326,40 +297,39 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         }
         IpcException refused = PeerCheck.refusal(rt.config, requested, channel);
         if (refused != null) {
-            rt.fireServer(handlers, "error", rt.errorMessage(refused), null);
+            fire("error", rt.errorMessage(refused), null);
             channel.close(null);
             return REFUSED;
         }
         String id = Long.toString(socketIds.incrementAndGet());
         io.jipc.internal.tls.TlsSetup t = tls;
         if (t == null) {
-            return new SocketImpl(this, channel, id);
+            return new SocketImpl(this, channel, id).connection;
         }
         io.jipc.internal.tls.TlsChannel secure = new io.jipc.internal.tls.TlsChannel(rt.transport(),
                 t.serverEngine(), channel.remoteAddress(), rt.config.handshakeTimeout(), null);
         secure.attach(channel);
         SocketImpl s = new SocketImpl(this, secure, id);
         handshaking.add(s);
-        return secure.handler(s);
+        return secure.handler(s.connection);
     }
 
     @Override
     public void onAcceptError(IOException error) {
-        rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("accept", requested, error)), null);
+        fire("error", rt.errorMessage(rt.osError("accept", requested, error)), null);
     }
 
     void opened(SocketImpl s) {
         handshaking.remove(s);
         sockets.add(s);
-        rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), s);
+        fireSignal("connect", s);
     }
 
     void closed(SocketImpl s, Throwable cause) {
         handshaking.remove(s);
         boolean known = sockets.remove(s);
         if (cause != null) {
-            rt.fireServer(handlers, "error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(),
-                    cause)), s);
+            fire("error", rt.errorMessage(rt.osError("socket " + s.id(), s.remoteAddress(), cause)), s);
         }
         if (known) {
             byte[] id;
@@ -369,14 +339,10 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             } catch (IOException e) {
                 id = null;
             }
-            rt.fireServer(handlers, "socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper),
-                    s);
+            fire("socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper), s);
         }
     }
 
-    void fire(String type, io.jipc.Message msg, SocketImpl s) {
-        rt.fireServer(handlers, type, msg, s);
-    }
 
     private static final ChannelHandler REFUSED = new ChannelHandler() {
         @Override

@@ -1,9 +1,7 @@
 package io.jipc.internal;
 
 import io.jipc.IpcException;
-import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
-import io.jipc.ServerHandler;
 import io.jipc.UdpType;
 import io.jipc.internal.transport.Transport;
 import java.io.IOException;
@@ -36,12 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * its place in {@link #sockets()} and broadcasts (and a partial frame, if it had one); it is remembered again the next
  * time it sends.
  */
-final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
-    final IpcRuntime rt;
+final class UdpServerImpl extends ServerBase implements Transport.DatagramHandler {
     private final String host;
     private final int port;
     final UdpType type;
-    private final Handlers handlers = new Handlers();
     /** I/O thread only. In access order: {@code get} on a datagram moves its sender to the end, so the first entry is
      * the peer heard from longest ago, the one a new sender replaces when the table is full. */
     private final LinkedHashMap<InetSocketAddress, UdpPeer> peers = new LinkedHashMap<>(16, 0.75f, true);
@@ -52,14 +48,14 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     private volatile InetSocketAddress bound;
 
     UdpServerImpl(IpcRuntime rt, String host, int port, UdpType type) {
-        this.rt = rt;
+        super(rt);
         this.host = host;
         this.port = port;
         this.type = type;
     }
 
     private String describeRequested() {
-        return type.name().toLowerCase(java.util.Locale.ROOT) + " " + IpcRuntime.describe(
+        return type.name().toLowerCase(java.util.Locale.ROOT) + " " + Addresses.describe(
                 InetSocketAddress.createUnresolved(host, port));
     }
 
@@ -78,8 +74,8 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         }
         bound = endpoint.localAddress();
         transport.execute(() -> {
-            rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null);
-            rt.fireServer(handlers, "connect", JsonMessage.ofJson("connect", null, rt.mapper), null);
+            fireSignal("start", null);
+            fireSignal("connect", null);
         });
     }
 
@@ -139,68 +135,46 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     }
 
     @Override
-    public IpcServer on(String type, ServerHandler handler) {
-        handlers.on(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type, ServerHandler handler) {
-        handlers.off(type, handler);
-        return this;
-    }
-
-    @Override
-    public IpcServer off(String type) {
-        handlers.off(type);
-        return this;
-    }
-
-    @Override
-    public CompletionStage<Void> emit(IpcSocket socket, String type, Object data) {
-        return socket.emit(type, data);
-    }
-
-    @Override
     public CompletionStage<Void> emit(InetSocketAddress target, String type, Object data) {
         InetSocketAddress to = target;
         if (to.isUnresolved()) {
             to = new InetSocketAddress(target.getHostString(), target.getPort());
             if (to.isUnresolved()) {
-                return IpcRuntime.failed(new IpcException(IpcException.ENOTFOUND, "emit '" + type + "' to "
-                        + IpcRuntime.describe(target) + ": unknown host " + target.getHostString()));
+                return Stages.failed(new IpcException(IpcException.ENOTFOUND, "emit '" + type + "' to "
+                        + Addresses.describe(target) + ": unknown host " + target.getHostString()));
             }
         }
-        io.jipc.internal.codec.Codec codec = rt.clientCodec();
+        io.jipc.internal.codec.Codec codec = io.jipc.internal.connection.Connection.clientCodec(rt.config);
         for (UdpPeer p : order) {
             if (p.address.equals(to)) {
-                codec = p.codec; // answer a peer in the codec it last spoke
+                codec = p.codec(); // answer a peer in the codec it last spoke
                 break;
             }
         }
         ByteBuffer frame;
         try {
-            frame = rt.encode(codec, true, type, data, 0, 0, null, null);
+            frame = rt.encoder.encode(codec, true, type, data, 0, 0, null, null);
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         return send(frame, to, type);
     }
 
     @Override
     public CompletionStage<Void> broadcast(String type, Object data) {
-        Outgoing out = new Outgoing(rt, type, data, 0); // encoded once per codec in use
+        io.jipc.internal.connection.OutboundMessage out = new io.jipc.internal.connection.OutboundMessage(
+                rt.encoder, type, data, 0); // encoded once per codec in use
         Object[] targets = order.toArray();
         ByteBuffer[] frames = new ByteBuffer[targets.length];
         try {
             if (targets.length == 0) {
-                out.get(rt.clientCodec(), true);
+                out.get(io.jipc.internal.connection.Connection.clientCodec(rt.config), true);
             }
             for (int i = 0; i < targets.length; i++) {
-                frames[i] = out.get(((UdpPeer) targets[i]).codec, true);
+                frames[i] = out.get(((UdpPeer) targets[i]).codec(), true);
             }
         } catch (IpcException e) {
-            return IpcRuntime.failed(e);
+            return Stages.failed(e);
         }
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
@@ -213,14 +187,14 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     CompletionStage<Void> send(ByteBuffer datagram, InetSocketAddress to, String what) {
         Transport.DatagramEndpoint e = endpoint;
         if (e == null) {
-            return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
-                    + IpcRuntime.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)
+            return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
+                    + Addresses.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)
                     + " server is not listening (call start first)"));
         }
         int size = datagram.remaining();
         if (size > type.maxDatagramBytes()) {
-            return IpcRuntime.failed(new IpcException(IpcException.EMSGSIZE, "emit '" + what + "' to "
-                    + IpcRuntime.describe(to) + ": a datagram of " + size + " bytes exceeds the largest "
+            return Stages.failed(new IpcException(IpcException.EMSGSIZE, "emit '" + what + "' to "
+                    + Addresses.describe(to) + ": a datagram of " + size + " bytes exceeds the largest "
                     + type.name().toLowerCase(java.util.Locale.ROOT) + " payload of " + type.maxDatagramBytes()
                     + " bytes (send smaller messages, or use TCP)"));
         }
@@ -265,9 +239,6 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         });
     }
 
-    void fire(String type, io.jipc.Message msg, UdpPeer peer) {
-        rt.fireServer(handlers, type, msg, peer);
-    }
 
     @Override
     public String toString() {

@@ -13,7 +13,7 @@ public class PendingWrite {
     public ByteBuffer buf;
     /** Completed when written, failed when dropped or closed; may be null. */
     public final CompletableFuture<Void> promise;
-    /** Bytes counted in the channel's {@link OutboundCounter} until this write is done or failed. */
+    /** Bytes counted in the channel's {@link QueuedBytes} until this write is done or failed. */
     public int size;
 
     /**

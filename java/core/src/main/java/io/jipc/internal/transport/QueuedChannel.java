@@ -31,7 +31,7 @@ public abstract class QueuedChannel implements Channel {
     /** The last queued write when it is a batch still open for appends; guarded by {@link #order}. */
     private PendingWrite.Batch tail;
     /** Bytes written to this channel that have not reached the kernel yet. */
-    protected final OutboundCounter counter = new OutboundCounter();
+    protected final QueuedBytes counter = new QueuedBytes();
     /**
      * Set when an orderly close begins ({@link #closeAfterFlush}): later writes fail as closed, so the close flushes
      * what was written before it and is not held open by writers that keep going (node's "write after end").

@@ -1,8 +1,10 @@
-package io.jipc.internal;
+package io.jipc.internal.connection;
 
 import io.jipc.IpcException;
 import io.jipc.Message;
 import io.jipc.internal.loop.Cancellable;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jipc.internal.JsonMessage;
 import io.jipc.internal.transport.Transport;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** The requests one connection (or client) sent and still waits on, by correlation id. Thread-safe. */
-final class PendingRequests {
+public final class PendingRequests {
     /** Largest id: 2^53-1, exact in JavaScript. */
     static final long MAX_ID = (1L << 53) - 1;
 
@@ -31,7 +33,7 @@ final class PendingRequests {
     private final AtomicLong ids = new AtomicLong();
 
     /** @return a fresh id, 1 .. 2^53-1 */
-    long nextId() {
+    public long nextId() {
         long id = ids.incrementAndGet();
         if (id > MAX_ID) {
             ids.compareAndSet(id, 1);
@@ -48,7 +50,7 @@ final class PendingRequests {
      * @param who names the peer, e.g. "socket 2 (/tmp/app.world)"
      * @return the stage the reply completes
      */
-    CompletableFuture<Message> add(long id, String type, Duration timeout, Transport loop, Supplier<String> who) {
+    public CompletableFuture<Message> add(long id, String type, Duration timeout, Transport loop, Supplier<String> who) {
         Entry e = new Entry(type);
         waiting.put(id, e);
         e.timer = loop.schedule(() -> fail(id, new IpcException(IpcException.ETIMEDOUT, "request '" + type + "' to "
@@ -81,33 +83,43 @@ final class PendingRequests {
      * A JSON-mode reply frame (a frame with {@code "re"}): completes that request with the data, or fails it with
      * the peer's {@code "error"} object.
      */
-    void onJsonReply(long re, String type, byte[] data, byte[] error, IpcRuntime rt, Supplier<String> who) {
+    void onJsonReply(long re, String type, byte[] data, byte[] error, ObjectMapper mapper, Supplier<String> who) {
         if (error != null) {
-            String[] err = rt.errorOf(error);
+            String[] err = errorOf(error, mapper);
             completeWithError(re, err[0], err[1], who);
         } else {
-            complete(re, JsonMessage.ofJson(type, data, rt.mapper));
+            complete(re, JsonMessage.ofJson(type, data, mapper));
         }
     }
 
     /** A protobuf reply Envelope ({@code re != 0}): completes that request, or fails it with the peer's error. */
-    void onEnvelopeReply(io.jipc.proto.v1.Envelope env, IpcRuntime rt, Supplier<String> who) {
+    void onEnvelopeReply(io.jipc.proto.v1.Envelope env, ObjectMapper mapper, Supplier<String> who) {
         if (env.hasError()) {
             completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(), who);
         } else {
-            complete(env.getRe(), JsonMessage.ofEnvelope(env, rt.mapper, null, false));
+            complete(env.getRe(), JsonMessage.ofEnvelope(env, mapper, null, false));
         }
     }
 
-    void fail(long id, Throwable cause) {
+    /**
+     * Fails one waiting request (its frame could not be sent).
+     *
+     * @param id the request's id
+     * @param cause why
+     */
+    public void fail(long id, Throwable cause) {
         Entry e = waiting.get(id);
         if (e != null) {
             e.future.completeExceptionally(cause);
         }
     }
 
-    /** Fails every waiting request (the connection closed). */
-    void failAll(java.util.function.Function<String, IpcException> why) {
+    /**
+     * Fails every waiting request (the connection closed).
+     *
+     * @param why makes the error from a request's type
+     */
+    public void failAll(java.util.function.Function<String, IpcException> why) {
         for (Map.Entry<Long, Entry> en : waiting.entrySet()) {
             en.getValue().future.completeExceptionally(why.apply(en.getValue().type));
         }
@@ -115,5 +127,17 @@ final class PendingRequests {
 
     int size() {
         return waiting.size();
+    }
+
+    /** Reads a JSON-mode "error" value's code and message. */
+    private static String[] errorOf(byte[] json, ObjectMapper mapper) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = mapper.readTree(json);
+            String code = n.path("code").asText("");
+            return new String[] {code.isEmpty() ? IpcException.EREMOTE : code, n.path("message").asText("")};
+        } catch (java.io.IOException e) {
+            return new String[] {IpcException.EREMOTE, "unreadable error: "
+                    + new String(json, java.nio.charset.StandardCharsets.UTF_8)};
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.jipc.internal;
+package io.jipc.internal.connection;
 
 import io.jipc.IpcException;
 import io.jipc.internal.loop.Cancellable;

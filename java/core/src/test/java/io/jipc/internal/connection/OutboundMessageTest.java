@@ -1,16 +1,17 @@
-package io.jipc.internal;
+package io.jipc.internal.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.jipc.IpcConfig;
+import io.jipc.internal.IpcRuntime;
 import io.jipc.internal.codec.Codec;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Broadcast encodes once per codec in use, not once per socket. */
-class OutgoingTest {
+class OutboundMessageTest {
     /** Counts how often it is serialised. */
     public static final class Counted {
         static final AtomicInteger READS = new AtomicInteger();
@@ -24,7 +25,7 @@ class OutgoingTest {
     @Test
     void shouldEncodeOncePerCodec() {
         IpcRuntime rt = new IpcRuntime(IpcConfig.defaults().id("t").validate().copy(), (id, c) -> { });
-        Outgoing out = new Outgoing(rt, "news", new Counted(), 0);
+        OutboundMessage out = new OutboundMessage(rt.encoder(), "news", new Counted(), 0);
         ByteBuffer first = null;
         for (int socket = 0; socket < 100; socket++) {
             ByteBuffer json = out.get(Codec.JSON, false);

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Bytes written to a channel that have not yet reached the kernel (or failed), with the high-water-mark check and
  * waiters for the count to fall. Thread-safe: writers reserve from any thread, the I/O thread releases.
  */
-public final class OutboundCounter {
+public final class QueuedBytes {
     private final AtomicLong pending = new AtomicLong();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
