@@ -213,7 +213,8 @@ public inline fun <reified T> CoroutineClient.events(
 }
 
 /**
- * [CoroutineClient.request] with the reply's data bound to `T` ([decode]), e.g. `client.request<Sum>("add", listOf(1, 2))`.
+ * [CoroutineClient.request] with the reply's data bound to `T` ([decode]), e.g.
+ * `client.request<Sum>("add", listOf(1, 2))`.
  *
  * @param type event type
  * @param data as for [CoroutineClient.emit]
@@ -221,5 +222,8 @@ public inline fun <reified T> CoroutineClient.events(
  * @return the reply's data
  * @throws IpcException as [CoroutineClient.request]; `EDATA` when the reply does not fit `T`
  */
-public suspend inline fun <reified T> CoroutineClient.request(type: String, data: Any? = null, timeout: Duration? = null): T =
-    request(type, data, timeout).decode()
+public suspend inline fun <reified T> CoroutineClient.request(
+    type: String,
+    data: Any? = null,
+    timeout: Duration? = null,
+): T = request(type, data, timeout).decode()

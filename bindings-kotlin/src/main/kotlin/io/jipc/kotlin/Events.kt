@@ -5,7 +5,6 @@ import io.jipc.IpcException
 import io.jipc.Message
 import java.util.concurrent.ConcurrentHashMap
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.channels.BufferOverflow
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
@@ -25,15 +24,23 @@ public const val DEFAULT_EVENT_CAPACITY: Int = 1024
  * affected by one collector being slow.
  */
 public enum class OverflowPolicy {
-    /** Drop the oldest buffered event to make room: the collector sees the most recent events. Nothing reports a drop. */
+    /**
+     * Drop the oldest buffered event to make room: the collector sees the most recent events. Nothing reports a
+     * dropped event, except to a requester: a dropped request is answered with `EOVERFLOW` at once.
+     */
     DROP_OLDEST,
 
-    /** Drop the new event: the collector sees the events up to the moment its buffer filled. Nothing reports a drop. */
+    /**
+     * Drop the new event: the collector sees the events up to the moment its buffer filled. Nothing reports a
+     * dropped event, except to a requester: a dropped request is answered with `EOVERFLOW` at once.
+     */
     DROP_LATEST,
 
     /**
      * Close the flow with an [IpcException] of code `EOVERFLOW`: the collector first receives every buffered event,
-     * then `collect` throws. Nothing is lost silently; this is the default.
+     * then `collect` throws. Nothing is lost silently: the request that did not fit, and any that come before the
+     * collection ends, are answered with `EOVERFLOW`. This is the default: a collection that handles requests ends
+     * once its collector is 1024 events ([DEFAULT_EVENT_CAPACITY]) behind.
      */
     FAIL,
 }
@@ -63,22 +70,28 @@ internal class Subscription<E>(
     @Volatile
     private var ended = false
 
-    val channel: Channel<E> = when (policy) {
-        OverflowPolicy.DROP_OLDEST -> Channel(capacity, BufferOverflow.DROP_OLDEST) { dropped(it) }
-        OverflowPolicy.DROP_LATEST -> Channel(capacity, BufferOverflow.DROP_LATEST) { dropped(it) }
-        OverflowPolicy.FAIL -> Channel(capacity) { dropped(it) }
-    }
+    /**
+     * The buffer. It never drops by itself: the policies are applied in [offer], so that every event that does not
+     * reach the collector is known and a request among them can be answered.
+     */
+    val channel: Channel<E> = Channel(capacity)
 
-    /** Called on the I/O thread; never blocks, never throws. */
+    /** Called on the I/O thread (or jipc's executor); never blocks, never throws. */
     fun offer(event: E) {
-        val result = channel.trySend(event)
-        if (result.isFailure) {
-            if (!result.isClosed) {
-                channel.close(IpcException(EOVERFLOW, "events(\"$type\"): the collector fell $capacity events "
-                        + "behind and the flow was closed (OverflowPolicy.FAIL); collect faster, raise capacity, or "
-                        + "choose OverflowPolicy.DROP_OLDEST or DROP_LATEST"))
+        while (true) {
+            val result = channel.trySend(event)
+            when {
+                result.isSuccess -> return
+                result.isClosed -> return dropped(event) // FAIL tripped, or the collection ended
+                policy == OverflowPolicy.DROP_LATEST -> return dropped(event)
+                policy == OverflowPolicy.DROP_OLDEST -> channel.tryReceive().getOrNull()?.let { dropped(it) }
+                else -> {
+                    channel.close(IpcException(EOVERFLOW, "events(\"$type\"): the collector fell $capacity events "
+                            + "behind and the flow was closed (OverflowPolicy.FAIL); collect faster, raise capacity, "
+                            + "or choose OverflowPolicy.DROP_OLDEST or DROP_LATEST"))
+                    return dropped(event)
+                }
             }
-            dropped(event)
         }
     }
 
@@ -90,6 +103,10 @@ internal class Subscription<E>(
     /** Ends the collection: requests still buffered are answered rather than left to time out. */
     fun end() {
         ended = true
+        channel.close()
+        while (true) {
+            dropped(channel.tryReceive().getOrNull() ?: break)
+        }
         channel.cancel()
     }
 
