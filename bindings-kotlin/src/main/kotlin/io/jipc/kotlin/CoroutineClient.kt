@@ -6,6 +6,7 @@ import io.jipc.ConnectionState
 import io.jipc.IpcClient
 import io.jipc.IpcException
 import io.jipc.Message
+import kotlin.time.Duration
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.Flow
@@ -29,8 +30,9 @@ public class CoroutineClient internal constructor(
     public val java: IpcClient,
     private val waitForServer: Boolean,
     private val silent: Boolean,
+    private val onDestroyed: (CoroutineClient) -> Unit = {},
 ) {
-    private val subscriptions = Subscriptions<Message>()
+    private val subscriptions = Subscriptions<Message> { it }
     private val mutableState = MutableStateFlow(ConnectionState.CONNECTING)
     private val connected = CompletableDeferred<Unit>()
 
@@ -39,6 +41,10 @@ public class CoroutineClient internal constructor(
 
     @Volatile
     private var binding: ScopeBinding? = null
+
+    /** Set by [disconnect] and by the instance's close: a connect still waiting then ends with `ECLOSED`. */
+    @Volatile
+    private var closeRequested = false
 
     /**
      * The one jipc handler of this client (a catch-all): updates [state], hands the event to every collection, and
@@ -64,11 +70,16 @@ public class CoroutineClient internal constructor(
             type == "connect" -> connected.complete(Unit)
             connectFailure != null && !waitForServer -> connected.completeExceptionally(connectFailure)
             type == "destroy" -> {
-                connected.completeExceptionally(connectError ?: IpcException(IpcException.ECLOSED,
-                        "connect ${java.id()}: "
-                        + "the client was disconnected before it connected"))
+                val last = connectError
+                connected.completeExceptionally(if (closeRequested || last == null) {
+                    IpcException(IpcException.ECLOSED, "connect ${java.id()}: the client was disconnected "
+                            + "(disconnect or close) before it connected", last)
+                } else {
+                    last // it gave up: maxRetries reached or stopRetrying
+                })
                 subscriptions.closeAll()
                 binding?.release()
+                onDestroyed(this)
             }
         }
     }
@@ -101,6 +112,11 @@ public class CoroutineClient internal constructor(
      * thrown from `collect`, the handler is removed, and the connection, the other collections and the I/O thread
      * go on.
      *
+     * A server may send requests to its clients: they are answered as on a server (see [CoroutineServer.events]):
+     * `ENOHANDLER` for a type nobody collects, `EHANDLER` when the collector throws before [respond]ing, and an
+     * error at once for a request a collection drops. Under the default [OverflowPolicy.FAIL] a collection is ended
+     * with `EOVERFLOW` once its collector is [capacity] events behind (1024 by default).
+     *
      * @param type event type, a built-in event name (`connect`, `disconnect`, `destroy`, `error`, `data`), or `"*"`
      * @param capacity events buffered for a collector that has not caught up, at least 1
      * @param onOverflow what happens when the buffer is full
@@ -125,13 +141,39 @@ public class CoroutineClient internal constructor(
     }
 
     /**
+     * Sends a request and suspends until the server's reply: [IpcClient.request] as a suspend call. A Kotlin server
+     * answers with `respond` from its collector, a Java one with `Message.reply`; a node-ipc server never answers, so
+     * the wait ends with the timeout.
+     *
+     * Cancelling the caller stops the wait: jipc forgets the request, and a reply that comes later is discarded. The
+     * request frame may have been sent already (the server may still act on it).
+     *
+     * @param type event type
+     * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
+     * @param timeout how long to wait for the reply; null: the instance's requestTimeout (30 s by default)
+     * @return the reply
+     * @throws IpcException `ETIMEDOUT` (no reply in time), `ECLOSED` (the connection closed first), `EREMOTE` (the
+     *     server answered with an error; the message names its code, e.g. `ENOHANDLER`: nobody collects the type,
+     *     or `EHANDLER`: its collector threw), `ENOTCONNECTED` while waiting to reconnect or after destroy, or the
+     *     send's failure (`EDATA` when data cannot be written)
+     */
+    public suspend fun request(type: String, data: Any? = null, timeout: Duration? = null): Message =
+        java.request(type, data, timeout.toJipc()).awaitReply()
+
+    /**
      * Closes for good after flushing what was emitted before (bounded by flushTimeout), fires `disconnect` and
      * `destroy`, completes every event flow of this client and returns: node-ipc's `ipc.disconnect(id)`, which
      * does not flush. Cancelling the caller stops the wait, not the disconnect. Ends the scope binding, if any.
      */
     public suspend fun disconnect() {
+        closeRequested = true
         java.disconnect().awaitDone()
         binding?.release()
+    }
+
+    /** Marks this client as closed on purpose before its instance closes it (see [closeRequested]). */
+    internal fun closing() {
+        closeRequested = true
     }
 
     internal suspend fun awaitConnected() {
@@ -169,3 +211,19 @@ public inline fun <reified T> CoroutineClient.events(
     val ref = object : TypeReference<T>() {}
     return events(type, capacity, onOverflow).map { it.`as`(ref) }
 }
+
+/**
+ * [CoroutineClient.request] with the reply's data bound to `T` ([decode]), e.g.
+ * `client.request<Sum>("add", listOf(1, 2))`.
+ *
+ * @param type event type
+ * @param data as for [CoroutineClient.emit]
+ * @param timeout how long to wait for the reply; null: the instance's requestTimeout
+ * @return the reply's data
+ * @throws IpcException as [CoroutineClient.request]; `EDATA` when the reply does not fit `T`
+ */
+public suspend inline fun <reified T> CoroutineClient.request(
+    type: String,
+    data: Any? = null,
+    timeout: Duration? = null,
+): T = request(type, data, timeout).decode()

@@ -5,10 +5,12 @@ import io.jipc.IpcClient
 import io.jipc.IpcConfig
 import io.jipc.IpcException
 import io.jipc.IpcServer
+import java.util.concurrent.ConcurrentHashMap
 import java.util.function.Consumer
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.isActive
 import kotlinx.coroutines.withContext
 
 /**
@@ -36,6 +38,9 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
     @Volatile
     private var server: CoroutineServer? = null
 
+    /** The clients not yet destroyed, so [close] can tell a connect still waiting that it was closed. */
+    private val clients: MutableSet<CoroutineClient> = ConcurrentHashMap.newKeySet()
+
     private val binding: ScopeBinding? = scope?.let { ScopeBinding(it, "jipc ${java.config().id()}") { close() } }
 
     /** A copy of this instance's configuration. */
@@ -50,17 +55,23 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
      * `launch(start = CoroutineStart.UNDISPATCHED)` to have it registered by the time `setup` returns.
      *
      * @param path the socket file path, or null for `socketRoot + appspace + id`
-     * @param scope the scope to bind the server to (cancelling it stops the server), or null
+     * @param scope the scope to bind the server to (cancelling it stops the server), or null. A scope already
+     *     cancelled or completed is refused with `ESTATE` before anything listens; one cancelled while serve runs
+     *     makes it stop the server and throw `ESTATE` (or the caller's cancellation, when the caller is cancelled too)
      * @param setup runs with the server before it listens
      * @return the listening server
      * @throws IpcException when it cannot listen: a live server at the path (`EADDRINUSE`), a path that is not a
-     *     socket, no permission; or `ESTATE` when this instance already has a listening server
+     *     socket, no permission; or `ESTATE` when this instance already has a listening server or [scope] is no
+     *     longer active
      */
     public suspend fun serve(
         path: String? = null,
         scope: CoroutineScope? = null,
         setup: CoroutineServer.() -> Unit = {},
-    ): CoroutineServer = start(if (path == null) java.serve() else java.serve(path), scope, setup)
+    ): CoroutineServer {
+        scope.requireActiveToBind("serve")
+        return start(if (path == null) java.serve() else java.serve(path), scope, setup)
+    }
 
     /**
      * Serves over TCP and returns once listening: node-ipc's `ipc.serveNet([host], [port], callback)` followed by
@@ -68,17 +79,21 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
      *
      * @param host host name or address to bind, default networkHost
      * @param port the port, default networkPort
-     * @param scope the scope to bind the server to (cancelling it stops the server), or null
+     * @param scope the scope to bind the server to (cancelling it stops the server), or null; as in [serve]
      * @param setup runs with the server before it listens (see [serve])
      * @return the listening server
-     * @throws IpcException when it cannot listen (a port in use, no permission)
+     * @throws IpcException when it cannot listen (a port in use, no permission); `ESTATE` when [scope] is no longer
+     *     active
      */
     public suspend fun serveNet(
         host: String = java.config().networkHost(),
         port: Int = java.config().networkPort(),
         scope: CoroutineScope? = null,
         setup: CoroutineServer.() -> Unit = {},
-    ): CoroutineServer = start(java.serveNet(host, port), scope, setup)
+    ): CoroutineServer {
+        scope.requireActiveToBind("serveNet")
+        return start(java.serveNet(host, port), scope, setup)
+    }
 
     private suspend fun start(made: IpcServer, scope: CoroutineScope?, setup: CoroutineServer.() -> Unit): CoroutineServer {
         val server = CoroutineServer(made, java.config().silent())
@@ -93,6 +108,10 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
         }
         if (scope != null) {
             server.bindTo(scope)
+            if (!scope.isActive) { // cancelled while it started: the binding is stopping it
+                server.stop()
+                throw scopeNotActive("serve ${made.address()}")
+            }
         }
         return server
     }
@@ -107,17 +126,21 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
      * When an attempt fails: with [waitForServer] false (default) the error is thrown at once and the client is
      * released; with true the client retries every `retry` up to `maxRetries` times (unlimited by default: bound the
      * wait with `withTimeout`), and this throws the last error once it gives up. Cancelling the caller disconnects
-     * the client. Once connected, the client reconnects after a lost connection as configured, whatever
+     * the client and throws the cancellation; [close] while it waits makes it throw `ECLOSED`, with the last connect
+     * error as its cause. Once connected, the client reconnects after a lost connection as configured, whatever
      * [waitForServer] was; follow it through [CoroutineClient.state].
      *
      * @param id the server's id; also the client's key in this instance
      * @param path the socket file path, or null for `socketRoot + appspace + id`
-     * @param scope the scope to bind the client to (cancelling it disconnects the client), or null
+     * @param scope the scope to bind the client to (cancelling it disconnects the client), or null. A scope already
+     *     cancelled or completed is refused with `ESTATE` before any connection attempt; one cancelled while connect
+     *     runs makes it disconnect the client and throw `ESTATE` (or the caller's cancellation)
      * @param waitForServer whether failed attempts are retried before connect gives up
      * @param setup runs with the client before it connects
      * @return the connected client
      * @throws IpcException the connection error (`ENOENT`: no socket file, `ECONNREFUSED`: nobody listening, ...);
-     *     `ESTATE` when this instance already has a live client with that id
+     *     `ECLOSED` when closed while waiting; `ESTATE` when this instance already has a live client with that id or
+     *     [scope] is no longer active
      */
     public suspend fun connectTo(
         id: String,
@@ -136,11 +159,12 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
      * @param id key of the client in this instance
      * @param host host name or address, default networkHost
      * @param port the port, default networkPort
-     * @param scope the scope to bind the client to (cancelling it disconnects the client), or null
+     * @param scope the scope to bind the client to (cancelling it disconnects the client), or null; as in [connectTo]
      * @param waitForServer whether failed attempts are retried before connect gives up
      * @param setup runs with the client before it connects
      * @return the connected client
-     * @throws IpcException the connection error, or `ESTATE` when a live client with that id exists
+     * @throws IpcException the connection error; `ECLOSED` when closed while waiting; `ESTATE` when a live client
+     *     with that id exists or [scope] is no longer active
      */
     public suspend fun connectToNet(
         id: String,
@@ -160,9 +184,14 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
         setup: CoroutineClient.() -> Unit,
         open: (Consumer<IpcClient>) -> IpcClient,
     ): CoroutineClient {
+        scope.requireActiveToBind("connectTo(\"$id\")")
         var made: CoroutineClient? = null
         val existing = open(Consumer { c ->
-            val client = CoroutineClient(c, waitForServer, java.config().silent())
+            val client = CoroutineClient(c, waitForServer, java.config().silent(), clients::remove)
+            clients.add(client)
+            if (closer.isClosed) {
+                client.closing()
+            }
             made = client
             client.setup()
         })
@@ -177,6 +206,10 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
         }
         if (scope != null) {
             client.bindTo(scope)
+            if (!scope.isActive) { // cancelled while it connected: the binding is disconnecting it
+                client.disconnect()
+                throw scopeNotActive("connectTo(\"$id\")")
+            }
         }
         return client
     }
@@ -188,6 +221,7 @@ public class CoroutineIpc internal constructor(public val java: JavaIpc, scope: 
      */
     public suspend fun close() {
         server?.stop()
+        clients.forEach { it.closing() }
         closer.run()
         binding?.release()
     }

@@ -8,6 +8,7 @@ import io.jipc.Message
 import io.jipc.ServerHandler
 import java.net.SocketAddress
 import java.util.concurrent.atomic.AtomicInteger
+import kotlin.time.Duration
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.Flow
@@ -15,25 +16,29 @@ import kotlinx.coroutines.flow.map
 
 /**
  * One event received by a server: the data and the connection it came from, node-ipc's `(data, socket)`.
- * Destructure it: `collect { (data, socket) -> ... }`.
+ * Destructure it: `collect { (data, socket) -> ... }`. When the event is a request ([Message.isRequest]), answer it
+ * with [respond] or [respondError].
  *
  * @param T [Message] for [CoroutineServer.events], the bound type for the typed variant
  * @property data the event's data
  * @property socket the connection it came from; null only for server-wide events (`start`, an accept `error`)
+ * @property message the received message (the same object as [data] for untyped events); null only for an event
+ *     made by hand
  */
-public data class ServerEvent<out T>(val data: T, val socket: IpcSocket?)
+public data class ServerEvent<out T>(val data: T, val socket: IpcSocket?, val message: Message? = data as? Message)
 
 /**
  * Emits an event back to the connection this event came from and returns once the frame reached the kernel:
- * node-ipc's `ipc.server.emit(socket, type, data)`.
+ * node-ipc's `ipc.server.emit(socket, type, data)`. This sends a new event; it does not answer a request (that is
+ * [respond]).
  *
  * @param type event type
  * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
  * @throws IpcException `ESTATE` for a server-wide event (no socket); `ECLOSED` when the connection closed first
  */
-public suspend fun ServerEvent<*>.reply(type: String, data: Any? = null) {
+public suspend fun ServerEvent<*>.emitBack(type: String, data: Any? = null) {
     val to = socket ?: throw IpcException(IpcException.ESTATE,
-            "reply '$type': this event has no socket (a server-wide event)")
+            "emitBack '$type': this event has no socket (a server-wide event)")
     to.emit(type, data).awaitDone()
 }
 
@@ -48,7 +53,7 @@ public suspend fun ServerEvent<*>.reply(type: String, data: Any? = null) {
  * @property java the underlying Java server, for what these bindings do not wrap
  */
 public class CoroutineServer internal constructor(public val java: IpcServer, private val silent: Boolean) {
-    private val subscriptions = Subscriptions<ServerEvent<Message>>()
+    private val subscriptions = Subscriptions<ServerEvent<Message>> { it.data }
 
     /** Sockets that fired `connect` and not yet `socket.disconnected`, counted after every collection got it. */
     private val open = AtomicInteger()
@@ -84,7 +89,7 @@ public class CoroutineServer internal constructor(public val java: IpcServer, pr
         if (type == "error" && !subscriptions.hasListeners("error")) {
             logUnhandled(silent, data)
         }
-        subscriptions.dispatch(type, ServerEvent(data, socket))
+        subscriptions.dispatch(type, ServerEvent(data, socket, data))
         if (type == "start") {
             started.complete(Unit)
         } else if (type == "socket.disconnected" && open.decrementAndGet() == 0 && stopping) {
@@ -115,6 +120,16 @@ public class CoroutineServer internal constructor(public val java: IpcServer, pr
      * [OverflowPolicy]). An exception thrown by the collector ends that collection only, as for any flow: it is
      * thrown from `collect`, the handler is removed, and the connection, the other collections and the I/O thread
      * go on.
+     *
+     * Requests ([Message.isRequest], sent with `request` by a jipc peer) are answered as a Java server answers them:
+     * one of a type no collection receives (no collection of it or of `"*"` at that moment) fails at the requester
+     * with `EREMOTE` naming `ENOHANDLER`; one whose collector throws (not a cancellation) before answering, with
+     * `EHANDLER`. A request this collection drops is answered at once rather than left to time out: `EOVERFLOW`
+     * when the buffer was full (under every policy: under the default [OverflowPolicy.FAIL] the collection is
+     * also ended with `EOVERFLOW` once its collector is [capacity] events behind, 1024 by default, after delivering
+     * what it buffered), `ENOHANDLER` for requests still buffered when the collection ends. The first answer
+     * wins, so when several collections receive the same request type, one that fails or drops answers for all:
+     * collect each request type once.
      *
      * @param type event type, a built-in event name (`connect`, `socket.disconnected`, `error`, ...), or `"*"`
      * @param capacity events buffered for a collector that has not caught up, at least 1
@@ -151,6 +166,26 @@ public class CoroutineServer internal constructor(public val java: IpcServer, pr
     public suspend fun broadcast(type: String, data: Any? = null) {
         java.broadcast(type, data).awaitDone()
     }
+
+    /**
+     * Sends a request to one socket and suspends until its reply: [IpcSocket.request] as a suspend call. The peer
+     * answers with `respond` (a Kotlin collector) or `Message.reply` (Java, a jipc client); a node-ipc peer never
+     * answers, so the wait ends with the timeout.
+     *
+     * Cancelling the caller stops the wait: jipc forgets the request, and a reply that comes later is discarded. The
+     * request frame may have been sent already (the peer may still act on it).
+     *
+     * @param socket the target
+     * @param type event type
+     * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
+     * @param timeout how long to wait for the reply; null: the instance's requestTimeout (30 s by default)
+     * @return the reply
+     * @throws IpcException `ETIMEDOUT` (no reply in time), `ECLOSED` (the connection closed first), `EREMOTE` (the
+     *     peer answered with an error; the message names its code, e.g. `ENOHANDLER` or `EHANDLER`), or the send's
+     *     failure (`EDATA` when data cannot be written)
+     */
+    public suspend fun request(socket: IpcSocket, type: String, data: Any? = null, timeout: Duration? = null): Message =
+        socket.request(type, data, timeout.toJipc()).awaitReply()
 
     /**
      * Stops: flushes and closes every client socket, stops listening, removes the socket file (node-ipc's
@@ -194,8 +229,26 @@ public inline fun <reified T> CoroutineServer.events(
     onOverflow: OverflowPolicy = OverflowPolicy.FAIL,
 ): Flow<ServerEvent<T>> {
     val ref = object : TypeReference<T>() {}
-    return events(type, capacity, onOverflow).map { ServerEvent(it.data.`as`(ref), it.socket) }
+    return events(type, capacity, onOverflow).map { ServerEvent(it.data.`as`(ref), it.socket, it.data) }
 }
+
+/**
+ * [CoroutineServer.request] with the reply's data bound to `T` ([decode]), e.g.
+ * `server.request<Sum>(socket, "add", listOf(1, 2))`.
+ *
+ * @param socket the target
+ * @param type event type
+ * @param data as for [CoroutineServer.emit]
+ * @param timeout how long to wait for the reply; null: the instance's requestTimeout
+ * @return the reply's data
+ * @throws IpcException as [CoroutineServer.request]; `EDATA` when the reply does not fit `T`
+ */
+public suspend inline fun <reified T> CoroutineServer.request(
+    socket: IpcSocket,
+    type: String,
+    data: Any? = null,
+    timeout: Duration? = null,
+): T = request(socket, type, data, timeout).decode()
 
 private val LOG: System.Logger = System.getLogger("io.jipc")
 

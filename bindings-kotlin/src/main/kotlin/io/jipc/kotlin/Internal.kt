@@ -1,5 +1,6 @@
 package io.jipc.kotlin
 
+import io.jipc.IpcException
 import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.atomic.AtomicBoolean
@@ -61,6 +62,24 @@ internal class CloseOnce(private val action: () -> Unit) {
         }
     }
 }
+
+/**
+ * Refuses to bind something to a scope that can no longer be cancelled into closing it: a cancelled or completed
+ * scope. Checked before anything is opened, so the refusal leaves nothing behind.
+ *
+ * @param what the call, for the message
+ * @throws IpcException `ESTATE` when [this] has a job that is no longer active
+ */
+internal fun CoroutineScope?.requireActiveToBind(what: String) {
+    val job = this?.coroutineContext?.get(Job) ?: return
+    if (!job.isActive) {
+        throw scopeNotActive(what)
+    }
+}
+
+/** The `ESTATE` of binding to a scope that is (or became, during the call) cancelled or completed. */
+internal fun scopeNotActive(what: String): IpcException = IpcException(IpcException.ESTATE,
+        "$what: the scope to bind to is no longer active (cancelled or completed); nothing was left open")
 
 /**
  * Ties a resource to a [CoroutineScope]: a child coroutine that waits for cancellation and then closes the resource.

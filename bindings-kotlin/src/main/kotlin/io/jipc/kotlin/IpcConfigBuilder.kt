@@ -23,12 +23,14 @@ public annotation class IpcDsl
  *
  * Every option starts at node-ipc's default ([IpcConfig.defaults]). Without a [scope] the instance lives until
  * [CoroutineIpc.close]. With one, it is bound to it: cancelling the scope closes it (server stopped, clients
- * disconnected, I/O thread ended), and the scope does not complete before the instance was closed.
+ * disconnected, I/O thread ended), and the scope does not complete before the instance was closed. A scope that is
+ * already cancelled or completed is refused with `ESTATE` and nothing is made.
  *
  * @param scope the scope to bind the instance to, or null
  * @param configure sets options on an [IpcConfigBuilder]
  * @return the instance; its I/O thread starts with the first server or client
  * @throws IllegalArgumentException naming the option when a value is invalid
+ * @throws IpcException `ESTATE` when [scope] is no longer active
  */
 public fun Ipc(scope: CoroutineScope? = null, configure: IpcConfigBuilder.() -> Unit = {}): CoroutineIpc =
     Ipc(IpcConfigBuilder(IpcConfig.defaults()).apply(configure).build(), scope)
@@ -40,9 +42,12 @@ public fun Ipc(scope: CoroutineScope? = null, configure: IpcConfigBuilder.() -> 
  * @param scope the scope to bind the instance to, or null (see the other `Ipc` function)
  * @return the instance
  * @throws IllegalArgumentException naming the option when a value is invalid
+ * @throws IpcException `ESTATE` when [scope] is no longer active
  */
-public fun Ipc(config: IpcConfig, scope: CoroutineScope? = null): CoroutineIpc =
-    CoroutineIpc(JavaIpc.create(config), scope)
+public fun Ipc(config: IpcConfig, scope: CoroutineScope? = null): CoroutineIpc {
+    scope.requireActiveToBind("Ipc(${config.id()})")
+    return CoroutineIpc(JavaIpc.create(config), scope)
+}
 
 /**
  * Receiver of the [Ipc] configuration block: node-ipc's `ipc.config`, one property per option of [IpcConfig] (a

@@ -23,7 +23,7 @@ internal class CancellationTest {
         val job = launch {
             val world = Ipc(this) { id = "world"; socketRoot = root; silent = true }
             world.serve {
-                launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.reply("pong", it.data) } }
+                launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.emitBack("pong", it.data) } }
             }
             val hello = Ipc(this) { id = "hello"; socketRoot = root; silent = true }
             val client = hello.connectTo("world")

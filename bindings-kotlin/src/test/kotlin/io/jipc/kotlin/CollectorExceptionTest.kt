@@ -25,7 +25,7 @@ internal class CollectorExceptionTest {
             val world = Ipc { id = "world"; socketRoot = root; silent = true }
             val hello = Ipc { id = "hello"; socketRoot = root; silent = true }
             world.serve {
-                launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.reply("pong", it.data) } }
+                launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.emitBack("pong", it.data) } }
             }
             val client = hello.connectTo("world")
             // every event the client gets, in order, until the last pong
@@ -67,7 +67,7 @@ internal class CollectorExceptionTest {
                     events("ping").collect { if (it.data.asText() == "bad") error("cannot handle ${it.data.asText()}") }
                 }
                 supervisor.launch(start = CoroutineStart.UNDISPATCHED) {
-                    events("ping").collect { it.reply("pong", it.data) }
+                    events("ping").collect { it.emitBack("pong", it.data) }
                 }
             }
             val client = hello.connectTo("world")

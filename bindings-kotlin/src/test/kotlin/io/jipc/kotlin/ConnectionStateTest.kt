@@ -20,7 +20,7 @@ internal class ConnectionStateTest {
         runBlocking {
             val hello = Ipc { id = "hello"; socketRoot = root; retry = 20.milliseconds; silent = true }
             var world = Ipc { id = "world"; socketRoot = root; silent = true }
-            world.serve { launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.reply("pong", it.data) } } }
+            world.serve { launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.emitBack("pong", it.data) } } }
 
             val client = hello.connectTo("world")
             assertEquals(ConnectionState.CONNECTED, client.state.value)
@@ -31,7 +31,7 @@ internal class ConnectionStateTest {
             client.state.first { it == ConnectionState.DISCONNECTED } // stays so while no server answers
 
             world = Ipc { id = "world"; socketRoot = root; silent = true }
-            world.serve { launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.reply("pong", it.data) } } }
+            world.serve { launch(start = CoroutineStart.UNDISPATCHED) { events("ping").collect { it.emitBack("pong", it.data) } } }
             client.state.first { it == ConnectionState.CONNECTED }
 
             val pong = async(start = CoroutineStart.UNDISPATCHED) { client.events("pong").first() }

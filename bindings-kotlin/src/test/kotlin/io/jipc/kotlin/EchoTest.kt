@@ -43,7 +43,7 @@ internal class EchoTest {
         val hello = Ipc { id = "hello"; silent = true }
         val server = world.serveNet(port = 0) {
             launch(start = CoroutineStart.UNDISPATCHED) {
-                events("ping").collect { it.reply("pong", it.data) }
+                events("ping").collect { it.emitBack("pong", it.data) }
             }
         }
         val client = hello.connectToNet("world", "127.0.0.1", server.port)

@@ -46,7 +46,7 @@ internal class TypedEventsTest {
             val hello = Ipc { id = "hello"; socketRoot = root; silent = true }
             world.serve {
                 launch(start = CoroutineStart.UNDISPATCHED) {
-                    events("ping").collect { it.reply("pong", it.data) }
+                    events("ping").collect { it.emitBack("pong", it.data) }
                 }
             }
             val client = hello.connectTo("world")
@@ -77,7 +77,7 @@ internal class TypedEventsTest {
             val hello = Ipc { id = "hello"; socketRoot = root; silent = true }
             world.serve {
                 launch(start = CoroutineStart.UNDISPATCHED) {
-                    events("greeting").collect { it.reply("greeting", it.data) } // relayed as received
+                    events("greeting").collect { it.emitBack("greeting", it.data) } // relayed as received
                 }
             }
             val client = hello.connectTo("world")

@@ -1,7 +1,7 @@
 package io.jipc.kotlin.examples
 
 import io.jipc.kotlin.Ipc
-import io.jipc.kotlin.reply
+import io.jipc.kotlin.emitBack
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.io.path.deleteIfExists
@@ -25,7 +25,7 @@ suspend fun helloWorld(root: String, print: (String) -> Unit = ::println) = coro
         launch(start = CoroutineStart.UNDISPATCHED) {
             events("message").collect { event ->
                 print("world got: ${event.data.asText()}")
-                event.reply("message", event.data.asText() + " world!")
+                event.emitBack("message", event.data.asText() + " world!")
             }
         }
     }

@@ -6,7 +6,7 @@ import io.jipc.IpcConfig
 import io.jipc.IpcServer
 import io.jipc.SignalHandler
 import io.jipc.kotlin.Ipc
-import io.jipc.kotlin.reply
+import io.jipc.kotlin.emitBack
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.Locale
@@ -37,7 +37,7 @@ import kotlinx.coroutines.runBlocking
  *   `runBlocking` (suspend emit, one Flow collection).
  * - `kotlin-noawait`: as `kotlin-client`, but the collector sends with the Java `emit` and does not wait for the
  *   write: what "emit suspends until written" costs.
- * - `kotlin-both`: the server is also Kotlin: `events("ping").collect { it.reply("pong", it.data) }` on its own
+ * - `kotlin-both`: the server is also Kotlin: `events("ping").collect { it.emitBack("pong", it.data) }` on its own
  *   single-thread dispatcher.
  */
 internal fun main(args: Array<String>) {
@@ -149,7 +149,7 @@ private fun kotlinClient(
             val world = if (kotlinServer) Ipc { id = "world"; socketRoot = root; silent = true } else null
             world?.serve {
                 launch(serverThread, start = CoroutineStart.UNDISPATCHED) {
-                    events("ping").collect { it.reply("pong", it.data) }
+                    events("ping").collect { it.emitBack("pong", it.data) }
                 }
             }
             val hello = Ipc { id = "hello"; socketRoot = root; silent = true }
