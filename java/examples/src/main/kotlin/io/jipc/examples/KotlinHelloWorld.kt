@@ -3,7 +3,7 @@
 package io.jipc.examples
 
 import io.jipc.kotlin.Ipc
-import io.jipc.kotlin.reply
+import io.jipc.kotlin.emitBack
 import java.io.PrintStream
 import kotlin.system.exitProcess
 import kotlin.time.toKotlinDuration
@@ -66,7 +66,7 @@ suspend fun helloWorld(root: String, out: PrintStream) = coroutineScope {
         launch(start = CoroutineStart.UNDISPATCHED) { // collecting before the server listens: nothing is missed
             events("message").collect { event ->
                 out.println("world: got a message: ${event.data.asText()}")
-                event.reply("message", event.data.asText() + " world!")
+                event.emitBack("message", event.data.asText() + " world!")
             }
         }
     }
