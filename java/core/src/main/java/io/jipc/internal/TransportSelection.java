@@ -2,21 +2,44 @@ package io.jipc.internal;
 
 import io.jipc.IpcException;
 import io.jipc.Transport;
-import io.jipc.internal.nativeio.NativeTransport;
 import io.jipc.internal.transport.NioTransport;
+import io.jipc.internal.transport.TransportProvider;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 /**
  * Which transport an {@code Ipc} instance starts, and why: the {@code jipc.transport} system property if set, else
  * {@link io.jipc.IpcConfig#transport}; {@code AUTO} takes the native transport when libjipc is available, else NIO.
  * Forcing native where it is unavailable fails with the cause.
+ *
+ * <p>The native transport is not part of jipc-core: it is the {@link TransportProvider} that jipc-native's main jar
+ * registers, looked up once per JVM with {@link ServiceLoader}. Without that jar the cause says which artifacts to add.
  */
 public final class TransportSelection {
     /** The system property that overrides the configured choice: {@code auto}, {@code nio} or {@code native}. */
     public static final String PROPERTY = "jipc.transport";
 
+    /** Why native is unavailable when no provider is on the class or module path. */
+    static final String NATIVE_ARTIFACT_MISSING = "the native transport is not on the class path: add "
+            + "io.jipc:jipc-native (the main jar and the jar classified with your platform, e.g. linux-x86_64)";
+
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
             new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Holds the native provider, looked up on first use. */
+    private static final class Native {
+        static final TransportProvider PROVIDER = find();
+
+        private static TransportProvider find() {
+            for (TransportProvider p : ServiceLoader.load(TransportProvider.class,
+                    TransportSelection.class.getClassLoader())) {
+                if (p.kind() == Transport.NATIVE) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
 
     private final Transport kind;
     private final String reason;
@@ -35,8 +58,19 @@ public final class TransportSelection {
      *     unavailable
      */
     public static TransportSelection choose(Transport configured) {
-        return choose(configured, System.getProperty(PROPERTY), NativeTransport.isAvailable(),
-                NativeTransport.unavailabilityCause());
+        return choose(configured, System.getProperty(PROPERTY), nativeAvailable(), nativeUnavailabilityCause());
+    }
+
+    /** @return true when jipc-native is present and libjipc loaded for this platform */
+    public static boolean nativeAvailable() {
+        TransportProvider p = Native.PROVIDER;
+        return p != null && p.isAvailable();
+    }
+
+    /** @return why the native transport cannot be used (a missing artifact or libjipc's load failure), or null */
+    public static String nativeUnavailabilityCause() {
+        TransportProvider p = Native.PROVIDER;
+        return p == null ? NATIVE_ARTIFACT_MISSING : p.unavailabilityCause();
     }
 
     /**
@@ -97,8 +131,15 @@ public final class TransportSelection {
      * @return the running transport
      */
     io.jipc.internal.transport.Transport start(String name, boolean silent, long busyPollNanos) {
-        return kind == Transport.NATIVE ? NativeTransport.start(name, silent, busyPollNanos)
-                : NioTransport.start(name, silent, busyPollNanos);
+        if (kind == Transport.NATIVE) {
+            TransportProvider p = Native.PROVIDER;
+            if (p == null) {
+                throw new IpcException(IpcException.ENOTSUP, "the native transport is unavailable: "
+                        + NATIVE_ARTIFACT_MISSING);
+            }
+            return p.start(name, silent, busyPollNanos);
+        }
+        return NioTransport.start(name, silent, busyPollNanos);
     }
 
     @Override
