@@ -12,10 +12,10 @@ import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.ProtoFrameDecoder;
 import io.jipc.proto.v1.Envelope;
-import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -36,7 +36,7 @@ final class ClientImpl implements IpcClient, FrameSink, Replier {
     private final String id;
     private final SocketAddress target;
     private final Handlers handlers = new Handlers();
-    private final Transport transport;
+    private final IoLoop transport;
     /** Set for a TCP client when config.tls is set. */
     private final io.jipc.internal.tls.TlsSetup tls;
     private final CompletableFuture<Void> destroyed = new CompletableFuture<>();

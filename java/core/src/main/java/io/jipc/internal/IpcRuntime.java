@@ -23,7 +23,7 @@ import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 import io.jipc.internal.codec.JsonFrameEncoder;
 import io.jipc.internal.codec.RawJson;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
@@ -83,7 +83,7 @@ public final class IpcRuntime {
     final Charset rawCharset;
     final JsonFrameEncoder encoder;
     private final BiConsumer<String, IpcClient> forget;
-    private Transport transport;
+    private IoLoop transport;
     private boolean closed;
     private io.jipc.internal.tls.TlsSetup tls;
 
@@ -125,7 +125,7 @@ public final class IpcRuntime {
     }
 
     /** @return the I/O transport, started on first use */
-    synchronized Transport transport() {
+    synchronized IoLoop transport() {
         if (closed) {
             throw new IpcException(IpcException.ESTATE, "this Ipc is closed");
         }
@@ -197,7 +197,7 @@ public final class IpcRuntime {
 
     /** Ends the I/O thread (after the server and clients were closed). */
     public void close() {
-        Transport t;
+        IoLoop t;
         synchronized (this) {
             closed = true;
             t = transport;

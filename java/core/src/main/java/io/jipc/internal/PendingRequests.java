@@ -2,8 +2,8 @@ package io.jipc.internal;
 
 import io.jipc.IpcException;
 import io.jipc.Message;
-import io.jipc.internal.loop.Cancellable;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.Cancellable;
+import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +48,7 @@ final class PendingRequests {
      * @param who names the peer, e.g. "socket 2 (/tmp/app.world)"
      * @return the stage the reply completes
      */
-    CompletableFuture<Message> add(long id, String type, Duration timeout, Transport loop, Supplier<String> who) {
+    CompletableFuture<Message> add(long id, String type, Duration timeout, IoLoop loop, Supplier<String> who) {
         Entry e = new Entry(type);
         waiting.put(id, e);
         e.timer = loop.schedule(() -> fail(id, new IpcException(IpcException.ETIMEDOUT, "request '" + type + "' to "

@@ -6,7 +6,7 @@ import io.jipc.IpcSocket;
 import io.jipc.ServerHandler;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** node-ipc's {@code ipc.server} for Unix sockets and TCP. */
-final class ServerImpl implements IpcServer, Transport.AcceptHandler {
+final class ServerImpl implements IpcServer, IoLoop.AcceptHandler {
     private static final int BACKLOG = 511; // node's default listen backlog
 
     final IpcRuntime rt;
@@ -35,7 +35,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
     private final AtomicLong socketIds = new AtomicLong();
     /** TLS connections accepted whose handshake has not finished (not yet in {@link #sockets}). */
     private final java.util.Set<SocketImpl> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile Transport.Listener listener;
+    private volatile IoLoop.Listener listener;
     private volatile SocketAddress bound;
     /** Identity of the socket file this server made (Unix socket files only; see SocketFile), for stop. */
     private Object socketKey;
@@ -53,7 +53,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
             throw new IpcException(IpcException.ESTATE,
                     "start " + IpcRuntime.describe(requested) + ": already listening");
         }
-        Transport transport = rt.transport();
+        IoLoop transport = rt.transport();
         SocketAddress address = requested;
         boolean file = address instanceof UnixDomainSocketAddress
                 && !io.jipc.internal.transport.UnixAddresses.isAbstract(address); // "@name": no file
@@ -80,7 +80,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
         started(transport);
     }
 
-    private void started(Transport transport) {
+    private void started(IoLoop transport) {
         transport.execute(() -> rt.fireServer(handlers, "start", JsonMessage.ofJson("start", null, rt.mapper), null));
     }
 
@@ -88,8 +88,8 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
      * A socket file: bound in a private directory, given its mode there and linked into place (see
      * {@link SocketFile}), so it is never reachable with another mode and no other file's mode is ever changed.
      */
-    private void startFile(Transport transport, Path path) {
-        Transport.Listener l;
+    private void startFile(IoLoop transport, Path path) {
+        IoLoop.Listener l;
         Object key;
         try (SocketFile sf = SocketFile.open(path)) {
             prepareSocketPath(sf, path);
@@ -158,7 +158,7 @@ final class ServerImpl implements IpcServer, Transport.AcceptHandler {
 
     @Override
     public void stop() {
-        Transport.Listener l;
+        IoLoop.Listener l;
         Object key;
         synchronized (this) {
             l = listener;

@@ -130,7 +130,7 @@ public final class TransportSelection {
      * @param busyPollNanos how long the I/O thread polls without blocking before it waits (0: never)
      * @return the running transport
      */
-    io.jipc.internal.transport.Transport start(String name, boolean silent, long busyPollNanos) {
+    io.jipc.internal.transport.IoLoop start(String name, boolean silent, long busyPollNanos) {
         if (kind == Transport.NATIVE) {
             TransportProvider p = Native.PROVIDER;
             if (p == null) {

@@ -5,7 +5,7 @@ import io.jipc.IpcServer;
 import io.jipc.IpcSocket;
 import io.jipc.ServerHandler;
 import io.jipc.UdpType;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * its place in {@link #sockets()} and broadcasts (and a partial frame, if it had one); it is remembered again the next
  * time it sends.
  */
-final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
+final class UdpServerImpl implements IpcServer, IoLoop.DatagramHandler {
     final IpcRuntime rt;
     private final String host;
     private final int port;
@@ -48,7 +48,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
     /** The remembered peers, in order heard from, for {@link #sockets()} and broadcast from any thread. */
     private final CopyOnWriteArrayList<UdpPeer> order = new CopyOnWriteArrayList<>();
     private final AtomicLong peerIds = new AtomicLong();
-    private volatile Transport.DatagramEndpoint endpoint;
+    private volatile IoLoop.DatagramEndpoint endpoint;
     private volatile InetSocketAddress bound;
 
     UdpServerImpl(IpcRuntime rt, String host, int port, UdpType type) {
@@ -68,7 +68,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
         if (endpoint != null) {
             throw new IpcException(IpcException.ESTATE, "start " + describeRequested() + ": already listening");
         }
-        Transport transport = rt.transport();
+        IoLoop transport = rt.transport();
         InetSocketAddress local = new InetSocketAddress(bindAddress(), port);
         try {
             endpoint = transport.bindDatagram(local, type == UdpType.UDP4 ? StandardProtocolFamily.INET
@@ -113,7 +113,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
 
     @Override
     public void stop() {
-        Transport.DatagramEndpoint e;
+        IoLoop.DatagramEndpoint e;
         synchronized (this) {
             e = endpoint;
             endpoint = null;
@@ -211,7 +211,7 @@ final class UdpServerImpl implements IpcServer, Transport.DatagramHandler {
 
     /** Sends one datagram from this server's socket. */
     CompletionStage<Void> send(ByteBuffer datagram, InetSocketAddress to, String what) {
-        Transport.DatagramEndpoint e = endpoint;
+        IoLoop.DatagramEndpoint e = endpoint;
         if (e == null) {
             return IpcRuntime.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
                     + IpcRuntime.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)

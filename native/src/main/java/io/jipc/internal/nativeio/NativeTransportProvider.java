@@ -1,6 +1,6 @@
 package io.jipc.internal.nativeio;
 
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import io.jipc.internal.transport.TransportProvider;
 
 /**
@@ -29,7 +29,7 @@ public final class NativeTransportProvider implements TransportProvider {
     }
 
     @Override
-    public Transport start(String name, boolean silent, long busyPollNanos) {
+    public IoLoop start(String name, boolean silent, long busyPollNanos) {
         return NativeTransport.start(name, silent, busyPollNanos);
     }
 }

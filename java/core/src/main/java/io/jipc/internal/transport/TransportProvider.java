@@ -25,5 +25,5 @@ public interface TransportProvider {
      * @return the running transport
      * @throws io.jipc.IpcException when the transport is unavailable or cannot start
      */
-    Transport start(String name, boolean silent, long busyPollNanos);
+    IoLoop start(String name, boolean silent, long busyPollNanos);
 }
