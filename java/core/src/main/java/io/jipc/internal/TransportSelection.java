@@ -20,7 +20,7 @@ public final class TransportSelection {
     public static final String PROPERTY = "jipc.transport";
 
     /** Why native is unavailable when no provider is on the class or module path. */
-    static final String NATIVE_ARTIFACT_MISSING = "the native transport is not on the class path: add "
+    static final String NATIVE_ARTIFACT_MISSING = "the native transport is not on the class or module path: add "
             + "io.jipc:jipc-native (the main jar and the jar classified with your platform, e.g. linux-x86_64)";
 
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =

@@ -1,5 +1,6 @@
 package io.jipc.internal.nativeio;
 
+import io.jipc.internal.nativeio.binding.LibJipc;
 import io.jipc.internal.transport.Platform;
 import java.io.IOException;
 import java.io.InputStream;
