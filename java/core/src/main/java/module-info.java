@@ -4,12 +4,14 @@
  * transport's module, which registers itself as a {@link io.jipc.internal.transport.TransportProvider}.
  */
 // "module": the qualified export names jipc-native, which is built after this module; "requires-automatic":
-// protobuf-java-util has no module-info, only an Automatic-Module-Name
+// protobuf-java and protobuf-java-util have no module-info, only an Automatic-Module-Name
 @SuppressWarnings({"module", "requires-automatic"})
 module io.jipc {
     // JsonNode and ObjectMapper appear in the public API (Message, IpcConfig)
     requires transitive com.fasterxml.jackson.databind;
     requires io.jipc.proto;
+    // the protobuf codec and typed payloads use protobuf-java directly
+    requires com.google.protobuf;
     // JsonFormat: the proto3 JSON form of typed payloads in JSON mode
     requires com.google.protobuf.util;
     // SO_PEERCRED (ExtendedSocketOptions), for peer credentials and allowedUids
