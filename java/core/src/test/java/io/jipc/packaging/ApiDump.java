@@ -166,7 +166,9 @@ public final class ApiDump {
 
     private static void add(Set<String> members, Executable e, String text) {
         int mod = e.getModifiers();
-        if (!e.isSynthetic() && (Modifier.isPublic(mod) || Modifier.isProtected(mod))) {
+        // a method with '$' in its name: a Kotlin internal member, public in bytecode under a mangled name
+        boolean mangled = e instanceof Method && e.getName().contains("$");
+        if (!e.isSynthetic() && !mangled && (Modifier.isPublic(mod) || Modifier.isProtected(mod))) {
             members.add("  " + text);
         }
     }
