@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * adding it switches to native.
  */
 class PackagingTest {
+    @org.junit.jupiter.api.BeforeEach
+    void onlyInJipcCore() {
+        PackagingProbe.assumeModule("jipc-core");
+    }
+
     @TempDir
     Path dir;
 

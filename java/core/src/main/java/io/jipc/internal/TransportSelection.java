@@ -26,18 +26,34 @@ public final class TransportSelection {
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Holds the native provider, looked up on first use. */
+    /**
+     * The native provider and whether it can run, decided once, on first use. A jipc-native jar whose own
+     * dependencies are missing (e.g. jnr-ffi) makes native unavailable, with the cause; it never fails the caller.
+     */
     private static final class Native {
-        static final TransportProvider PROVIDER = find();
+        static final TransportProvider PROVIDER;
+        /** Why native cannot run, or null when it can. */
+        static final String CAUSE;
 
-        private static TransportProvider find() {
-            for (TransportProvider p : ServiceLoader.load(TransportProvider.class,
-                    TransportSelection.class.getClassLoader())) {
-                if (p.kind() == Transport.NATIVE) {
-                    return p;
+        static {
+            TransportProvider found = null;
+            String cause;
+            try {
+                for (TransportProvider p : ServiceLoader.load(TransportProvider.class,
+                        TransportSelection.class.getClassLoader())) {
+                    if (p.kind() == Transport.NATIVE) {
+                        found = p;
+                        break;
+                    }
                 }
+                cause = found == null ? NATIVE_ARTIFACT_MISSING
+                        : found.isAvailable() ? null : found.unavailabilityCause();
+            } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                found = null;
+                cause = "the native transport cannot be loaded (is jnr-ffi missing?): " + e;
             }
-            return null;
+            PROVIDER = cause == null ? found : null;
+            CAUSE = cause;
         }
     }
 
@@ -63,14 +79,12 @@ public final class TransportSelection {
 
     /** @return true when jipc-native is present and libjipc loaded for this platform */
     public static boolean nativeAvailable() {
-        TransportProvider p = Native.PROVIDER;
-        return p != null && p.isAvailable();
+        return Native.PROVIDER != null;
     }
 
     /** @return why the native transport cannot be used (a missing artifact or libjipc's load failure), or null */
     public static String nativeUnavailabilityCause() {
-        TransportProvider p = Native.PROVIDER;
-        return p == null ? NATIVE_ARTIFACT_MISSING : p.unavailabilityCause();
+        return Native.CAUSE;
     }
 
     /**
@@ -134,8 +148,7 @@ public final class TransportSelection {
         if (kind == Transport.NATIVE) {
             TransportProvider p = Native.PROVIDER;
             if (p == null) {
-                throw new IpcException(IpcException.ENOTSUP, "the native transport is unavailable: "
-                        + NATIVE_ARTIFACT_MISSING);
+                throw new IpcException(IpcException.ENOTSUP, "the native transport is unavailable: " + Native.CAUSE);
             }
             return p.start(name, silent, busyPollNanos);
         }

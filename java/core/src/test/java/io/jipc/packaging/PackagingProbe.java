@@ -62,6 +62,17 @@ public final class PackagingProbe {
     }
 
     /**
+     * Skips a packaging test outside the module it checks: jipc-native runs jipc-core's test jar too, and an explicit
+     * {@code -Dtest} there overrides the excludes that normally leave these tests out.
+     *
+     * @param artifact the module the test is about, as the build names it in {@code jipc.packaging.module}
+     */
+    public static void assumeModule(String artifact) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(artifact.equals(System.getProperty("jipc.packaging.module")),
+                "checks " + artifact + ", not this module");
+    }
+
+    /**
      * @param property a system property the build sets for the packaging tests
      * @return its value
      */
