@@ -57,6 +57,24 @@ public final class Ipc implements AutoCloseable {
         return new Ipc(Objects.requireNonNull(config, "config").copy().validate());
     }
 
+    /**
+     * Says which transport an instance made with this transport setting would run on in this JVM (the
+     * {@code jipc.transport} system property overrides it, as for {@link #create}), why, and whether the native
+     * transport is available. Starts nothing.
+     *
+     * @param configured the {@link IpcConfig#transport} value to decide for
+     * @return the decision and what it was based on
+     * @throws IpcException {@code EINVAL} when {@code jipc.transport} is not auto, nio or native; {@code ENOTSUP} when
+     *     native is asked for but unavailable (the message says why)
+     */
+    public static TransportInfo transportInfo(Transport configured) {
+        io.jipc.internal.TransportSelection choice = io.jipc.internal.TransportSelection.choose(
+                Objects.requireNonNull(configured, "configured"));
+        return new TransportInfo(choice.kind(), choice.reason(), io.jipc.internal.TransportSelection.nativeAvailable(),
+                io.jipc.internal.TransportSelection.nativeUnavailabilityCause(),
+                io.jipc.internal.transport.Platform.current());
+    }
+
     /** @return a new instance with node-ipc's defaults */
     public static Ipc create() {
         return create(IpcConfig.defaults());

@@ -63,7 +63,8 @@ class ErrorCodesTest {
         List<String> problems = new ArrayList<>();
         List<Path> roots = new ArrayList<>();
         roots.add(Path.of("src/main/java"));
-        for (String other : List.of("../cli/src/main/java", "../../bindings-kotlin/src/main/kotlin")) {
+        for (String other : List.of("../cli/src/main/java", "../../native/src/main/java",
+                "../../bindings-kotlin/src/main/kotlin")) {
             if (Files.isDirectory(Path.of(other))) {
                 roots.add(Path.of(other));
             }

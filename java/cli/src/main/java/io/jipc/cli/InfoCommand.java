@@ -1,8 +1,8 @@
 package io.jipc.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jipc.internal.TransportSelection;
-import io.jipc.internal.nativeio.NativeLibrary;
+import io.jipc.Ipc;
+import io.jipc.TransportInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -23,19 +23,18 @@ final class InfoCommand {
         line.put("event", "info");
         line.put("version", version());
         line.put("java", System.getProperty("java.version"));
-        line.put("platform", NativeLibrary.platform(System.getProperty("os.name", ""),
-                System.getProperty("os.arch", "")));
-        TransportSelection choice = TransportSelection.choose(configured);
-        line.put("transport", choice.kind().name().toLowerCase(Locale.ROOT));
-        String property = System.getProperty(TransportSelection.PROPERTY);
+        TransportInfo choice = Ipc.transportInfo(configured);
+        line.put("platform", choice.platform());
+        line.put("transport", choice.chosen().name().toLowerCase(Locale.ROOT));
+        String property = System.getProperty("jipc.transport");
         boolean byFlag = o.has("--transport") && configured != io.jipc.Transport.AUTO
                 && (property == null || property.isBlank());
         // the library says "IpcConfig.transport=nio"; here the choice came from the command line
         line.put("reason", byFlag ? "chosen by --transport " + configured.name().toLowerCase(Locale.ROOT)
                 : choice.reason());
-        line.put("nativeAvailable", NativeLibrary.isAvailable());
-        if (!NativeLibrary.isAvailable()) {
-            line.put("nativeUnavailable", NativeLibrary.unavailabilityCause());
+        line.put("nativeAvailable", choice.nativeAvailable());
+        if (!choice.nativeAvailable()) {
+            line.put("nativeUnavailable", choice.nativeUnavailableCause());
         }
         out.event(line);
         return 0;

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The {@code jipc} command line: {@code demo}, {@code serve}, {@code emit} and {@code listen} over node-ipc's wire
  * format, and {@code info} (version and transport), printing one JSON object per line; {@code bench} runs the
- * end-to-end benchmarks ({@code io.jipc.bench.Bench}). {@code jipc --help} explains the commands.
+ * end-to-end benchmarks ({@code io.jipc.bench.Bench}, found at run time). {@code jipc --help} explains the commands.
  *
  * <p>Exit status: 0 success, 1 the command failed (connection error, timeout), 2 the command line is wrong.
  * {@link #run} runs a command in-process and returns the status; {@link #main} adds a shutdown hook so that SIGINT
@@ -39,7 +39,7 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "bench".equals(args[0])) {
             // the benchmark driver has its own command line and exits by itself
-            io.jipc.bench.Bench.main(Arrays.copyOfRange(args, 1, args.length));
+            BenchLauncher.run(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Thread main = Thread.currentThread();

@@ -10,10 +10,10 @@ import io.jipc.Message;
 import io.jipc.internal.codec.Codec;
 import io.jipc.internal.connection.Connection;
 import io.jipc.internal.connection.PendingRequests;
-import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -36,7 +36,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     private final String id;
     private final SocketAddress target;
     private final Handlers handlers = new Handlers();
-    private final Transport transport;
+    private final IoLoop transport;
     /** Set for a TCP client when config.tls is set. */
     private final io.jipc.internal.tls.TlsSetup tls;
     private final CompletableFuture<Void> destroyed = new CompletableFuture<>();

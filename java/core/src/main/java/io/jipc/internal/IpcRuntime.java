@@ -9,7 +9,7 @@ import io.jipc.IpcException;
 import io.jipc.IpcServer;
 import io.jipc.Message;
 import io.jipc.internal.codec.ProtoCodec;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.net.SocketAddress;
 import java.nio.charset.Charset;
 import java.util.function.BiConsumer;
@@ -36,7 +36,7 @@ public final class IpcRuntime {
     final MessageEncoder encoder;
     private final EventDispatcher dispatcher;
     private final BiConsumer<String, IpcClient> forget;
-    private Transport transport;
+    private IoLoop transport;
     private boolean closed;
     private io.jipc.internal.tls.TlsSetup tls;
 
@@ -78,7 +78,7 @@ public final class IpcRuntime {
     }
 
     /** @return the I/O transport, started on first use */
-    public synchronized Transport transport() {
+    public synchronized IoLoop transport() {
         if (closed) {
             throw new IpcException(IpcException.ESTATE, "this Ipc is closed");
         }
@@ -150,7 +150,7 @@ public final class IpcRuntime {
 
     /** Ends the I/O thread (after the server and clients were closed). */
     public void close() {
-        Transport t;
+        IoLoop t;
         synchronized (this) {
             closed = true;
             t = transport;

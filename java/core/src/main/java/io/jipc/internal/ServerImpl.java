@@ -5,7 +5,7 @@ import io.jipc.IpcSocket;
 import io.jipc.internal.connection.OutboundMessage;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** node-ipc's {@code ipc.server} for Unix sockets and TCP. */
-final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
+final class ServerImpl extends ServerBase implements IoLoop.AcceptHandler {
     private static final int BACKLOG = 511; // node's default listen backlog
 
     private final SocketAddress requested;
@@ -32,7 +32,7 @@ final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
     private final AtomicLong socketIds = new AtomicLong();
     /** TLS connections accepted whose handshake has not finished (not yet in {@link #sockets}). */
     private final java.util.Set<SocketImpl> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile Transport.Listener listener;
+    private volatile IoLoop.Listener listener;
     private volatile SocketAddress bound;
     /** Identity of the socket file this server made (Unix socket files only; see SocketFile), for stop. */
     private Object socketKey;
@@ -50,7 +50,7 @@ final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
             throw new IpcException(IpcException.ESTATE,
                     "start " + Addresses.describe(requested) + ": already listening");
         }
-        Transport transport = rt.transport();
+        IoLoop transport = rt.transport();
         SocketAddress address = requested;
         boolean file = address instanceof UnixDomainSocketAddress
                 && !io.jipc.internal.transport.UnixAddresses.isAbstract(address); // "@name": no file
@@ -77,7 +77,7 @@ final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
         started(transport);
     }
 
-    private void started(Transport transport) {
+    private void started(IoLoop transport) {
         transport.execute(() -> fireSignal("start", null));
     }
 
@@ -85,8 +85,8 @@ final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
      * A socket file: bound in a private directory, given its mode there and linked into place (see
      * {@link SocketFile}), so it is never reachable with another mode and no other file's mode is ever changed.
      */
-    private void startFile(Transport transport, Path path) {
-        Transport.Listener l;
+    private void startFile(IoLoop transport, Path path) {
+        IoLoop.Listener l;
         Object key;
         try (SocketFile sf = SocketFile.open(path)) {
             prepareSocketPath(sf, path);
@@ -155,7 +155,7 @@ final class ServerImpl extends ServerBase implements Transport.AcceptHandler {
 
     @Override
     public void stop() {
-        Transport.Listener l;
+        IoLoop.Listener l;
         Object key;
         synchronized (this) {
             l = listener;

@@ -2,21 +2,60 @@ package io.jipc.internal;
 
 import io.jipc.IpcException;
 import io.jipc.Transport;
-import io.jipc.internal.nativeio.NativeTransport;
 import io.jipc.internal.transport.NioTransport;
+import io.jipc.internal.transport.TransportProvider;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 /**
  * Which transport an {@code Ipc} instance starts, and why: the {@code jipc.transport} system property if set, else
  * {@link io.jipc.IpcConfig#transport}; {@code AUTO} takes the native transport when libjipc is available, else NIO.
  * Forcing native where it is unavailable fails with the cause.
+ *
+ * <p>The native transport is not part of jipc-core: it is the {@link TransportProvider} that jipc-native's main jar
+ * registers, looked up once per JVM with {@link ServiceLoader}. Without that jar the cause says which artifacts to add.
  */
 public final class TransportSelection {
     /** The system property that overrides the configured choice: {@code auto}, {@code nio} or {@code native}. */
     public static final String PROPERTY = "jipc.transport";
 
+    /** Why native is unavailable when no provider is on the class or module path. */
+    static final String NATIVE_ARTIFACT_MISSING = "the native transport is not on the class or module path: add "
+            + "io.jipc:jipc-native (the main jar and the jar classified with your platform, e.g. linux-x86_64)";
+
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
             new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The native provider and whether it can run, decided once, on first use. A jipc-native jar whose own
+     * dependencies are missing (e.g. jnr-ffi) makes native unavailable, with the cause; it never fails the caller.
+     */
+    private static final class Native {
+        static final TransportProvider PROVIDER;
+        /** Why native cannot run, or null when it can. */
+        static final String CAUSE;
+
+        static {
+            TransportProvider found = null;
+            String cause;
+            try {
+                for (TransportProvider p : ServiceLoader.load(TransportProvider.class,
+                        TransportSelection.class.getClassLoader())) {
+                    if (p.kind() == Transport.NATIVE) {
+                        found = p;
+                        break;
+                    }
+                }
+                cause = found == null ? NATIVE_ARTIFACT_MISSING
+                        : found.isAvailable() ? null : found.unavailabilityCause();
+            } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                found = null;
+                cause = "the native transport cannot be loaded (is jnr-ffi missing?): " + e;
+            }
+            PROVIDER = cause == null ? found : null;
+            CAUSE = cause;
+        }
+    }
 
     private final Transport kind;
     private final String reason;
@@ -35,8 +74,17 @@ public final class TransportSelection {
      *     unavailable
      */
     public static TransportSelection choose(Transport configured) {
-        return choose(configured, System.getProperty(PROPERTY), NativeTransport.isAvailable(),
-                NativeTransport.unavailabilityCause());
+        return choose(configured, System.getProperty(PROPERTY), nativeAvailable(), nativeUnavailabilityCause());
+    }
+
+    /** @return true when jipc-native is present and libjipc loaded for this platform */
+    public static boolean nativeAvailable() {
+        return Native.PROVIDER != null;
+    }
+
+    /** @return why the native transport cannot be used (a missing artifact or libjipc's load failure), or null */
+    public static String nativeUnavailabilityCause() {
+        return Native.CAUSE;
     }
 
     /**
@@ -96,9 +144,15 @@ public final class TransportSelection {
      * @param busyPollNanos how long the I/O thread polls without blocking before it waits (0: never)
      * @return the running transport
      */
-    io.jipc.internal.transport.Transport start(String name, boolean silent, long busyPollNanos) {
-        return kind == Transport.NATIVE ? NativeTransport.start(name, silent, busyPollNanos)
-                : NioTransport.start(name, silent, busyPollNanos);
+    io.jipc.internal.transport.IoLoop start(String name, boolean silent, long busyPollNanos) {
+        if (kind == Transport.NATIVE) {
+            TransportProvider p = Native.PROVIDER;
+            if (p == null) {
+                throw new IpcException(IpcException.ENOTSUP, "the native transport is unavailable: " + Native.CAUSE);
+            }
+            return p.start(name, silent, busyPollNanos);
+        }
+        return NioTransport.start(name, silent, busyPollNanos);
     }
 
     @Override

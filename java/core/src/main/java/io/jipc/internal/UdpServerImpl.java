@@ -3,7 +3,7 @@ package io.jipc.internal;
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
 import io.jipc.UdpType;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * its place in {@link #sockets()} and broadcasts (and a partial frame, if it had one); it is remembered again the next
  * time it sends.
  */
-final class UdpServerImpl extends ServerBase implements Transport.DatagramHandler {
+final class UdpServerImpl extends ServerBase implements IoLoop.DatagramHandler {
     private final String host;
     private final int port;
     final UdpType type;
@@ -44,7 +44,7 @@ final class UdpServerImpl extends ServerBase implements Transport.DatagramHandle
     /** The remembered peers, in order heard from, for {@link #sockets()} and broadcast from any thread. */
     private final CopyOnWriteArrayList<UdpPeer> order = new CopyOnWriteArrayList<>();
     private final AtomicLong peerIds = new AtomicLong();
-    private volatile Transport.DatagramEndpoint endpoint;
+    private volatile IoLoop.DatagramEndpoint endpoint;
     private volatile InetSocketAddress bound;
 
     UdpServerImpl(IpcRuntime rt, String host, int port, UdpType type) {
@@ -64,7 +64,7 @@ final class UdpServerImpl extends ServerBase implements Transport.DatagramHandle
         if (endpoint != null) {
             throw new IpcException(IpcException.ESTATE, "start " + describeRequested() + ": already listening");
         }
-        Transport transport = rt.transport();
+        IoLoop transport = rt.transport();
         InetSocketAddress local = new InetSocketAddress(bindAddress(), port);
         try {
             endpoint = transport.bindDatagram(local, type == UdpType.UDP4 ? StandardProtocolFamily.INET
@@ -109,7 +109,7 @@ final class UdpServerImpl extends ServerBase implements Transport.DatagramHandle
 
     @Override
     public void stop() {
-        Transport.DatagramEndpoint e;
+        IoLoop.DatagramEndpoint e;
         synchronized (this) {
             e = endpoint;
             endpoint = null;
@@ -185,7 +185,7 @@ final class UdpServerImpl extends ServerBase implements Transport.DatagramHandle
 
     /** Sends one datagram from this server's socket. */
     CompletionStage<Void> send(ByteBuffer datagram, InetSocketAddress to, String what) {
-        Transport.DatagramEndpoint e = endpoint;
+        IoLoop.DatagramEndpoint e = endpoint;
         if (e == null) {
             return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to "
                     + Addresses.describe(to) + ": the " + type.name().toLowerCase(java.util.Locale.ROOT)

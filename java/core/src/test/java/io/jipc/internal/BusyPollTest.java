@@ -9,7 +9,7 @@ import io.jipc.IpcConfig;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.LoopTransport;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,14 +34,14 @@ class BusyPollTest {
     Path dir;
 
     private static LoopTransport start(String name, Duration busyPoll) {
-        Transport t = TransportSelection.choose(io.jipc.Transport.AUTO).start(name, true, busyPoll.toNanos());
+        IoLoop t = TransportSelection.choose(io.jipc.Transport.AUTO).start(name, true, busyPoll.toNanos());
         return (LoopTransport) t;
     }
 
     /** Runs {@value #ROUND_TRIPS} one-byte round trips from {@code client} to an echo server on {@code server}. */
-    private void pingPong(Transport server, Transport client) throws Exception {
+    private void pingPong(IoLoop server, IoLoop client) throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("echo.sock"));
-        Transport.Listener listener = server.listen(address, 16, new Transport.AcceptHandler() {
+        IoLoop.Listener listener = server.listen(address, 16, new IoLoop.AcceptHandler() {
             @Override
             public ChannelHandler onAccept(Channel channel) {
                 return new ChannelHandler() {

@@ -1,7 +1,7 @@
 package io.jipc.jmh;
 
-import io.jipc.internal.nativeio.LibJipc;
 import io.jipc.internal.nativeio.NativeLibrary;
+import io.jipc.internal.nativeio.binding.LibJipc;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

@@ -17,7 +17,7 @@ import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.JsonFrameDecoder;
 import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.internal.codec.ProtoFrameDecoder;
-import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.proto.v1.Envelope;

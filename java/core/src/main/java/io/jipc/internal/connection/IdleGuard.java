@@ -1,8 +1,8 @@
 package io.jipc.internal.connection;
 
 import io.jipc.IpcException;
-import io.jipc.internal.loop.Cancellable;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.Cancellable;
+import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * what is left of the period counted from the last read. Used from the I/O thread only.
  */
 final class IdleGuard {
-    private final Transport loop;
+    private final IoLoop loop;
     private final long timeoutNanos;
     private final Supplier<String> who;
     private final Consumer<IpcException> onTimeout;
@@ -30,7 +30,7 @@ final class IdleGuard {
      * @param who names the connection in the error, e.g. "socket 2 (/tmp/app.world)"
      * @param onTimeout reports the error and closes the connection
      */
-    IdleGuard(Transport loop, Duration timeout, Supplier<String> who, Consumer<IpcException> onTimeout) {
+    IdleGuard(IoLoop loop, Duration timeout, Supplier<String> who, Consumer<IpcException> onTimeout) {
         this.loop = loop;
         this.timeoutNanos = timeout.toNanos();
         this.who = who;

@@ -2,8 +2,8 @@ package io.jipc.internal.connection;
 
 import io.jipc.IpcException;
 import io.jipc.internal.codec.FrameDecoder;
-import io.jipc.internal.loop.Cancellable;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.Cancellable;
+import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * public {@link FrameDecoder#pendingBytes()}.
  */
 final class PartialFrameGuard {
-    private final Transport loop;
+    private final IoLoop loop;
     private final long timeoutNanos;
     private final Supplier<String> who;
     private final Consumer<IpcException> onTimeout;
@@ -31,7 +31,7 @@ final class PartialFrameGuard {
      * @param who names the connection in the error, e.g. "socket 2 (/tmp/app.world)"
      * @param onTimeout reports the error and closes the connection
      */
-    PartialFrameGuard(Transport loop, Duration timeout, Supplier<String> who, Consumer<IpcException> onTimeout) {
+    PartialFrameGuard(IoLoop loop, Duration timeout, Supplier<String> who, Consumer<IpcException> onTimeout) {
         this.loop = loop;
         this.timeoutNanos = timeout.toNanos();
         this.who = who;

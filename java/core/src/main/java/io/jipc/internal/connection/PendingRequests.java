@@ -2,10 +2,10 @@ package io.jipc.internal.connection;
 
 import io.jipc.IpcException;
 import io.jipc.Message;
-import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Cancellable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.JsonMessage;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +50,7 @@ public final class PendingRequests {
      * @param who names the peer, e.g. "socket 2 (/tmp/app.world)"
      * @return the stage the reply completes
      */
-    public CompletableFuture<Message> add(long id, String type, Duration timeout, Transport loop, Supplier<String> who) {
+    public CompletableFuture<Message> add(long id, String type, Duration timeout, IoLoop loop, Supplier<String> who) {
         Entry e = new Entry(type);
         waiting.put(id, e);
         e.timer = loop.schedule(() -> fail(id, new IpcException(IpcException.ETIMEDOUT, "request '" + type + "' to "

@@ -1,12 +1,12 @@
 package io.jipc.internal.tls;
 
 import io.jipc.IpcException;
-import io.jipc.internal.loop.Cancellable;
+import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.PendingWrite;
 import io.jipc.internal.transport.QueuedChannel;
-import io.jipc.internal.transport.Transport;
+import io.jipc.internal.transport.IoLoop;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -40,7 +40,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
      */
     private static final long WRAP_WINDOW_BYTES = 256 * 1024;
 
-    private final Transport loop;
+    private final IoLoop loop;
     private final SSLEngine engine;
     private final boolean client;
     private final SocketAddress target;
@@ -75,7 +75,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
      *     connected); when it has not finished by then, the connection closes with {@code ETIMEDOUT}
      * @param app the protocol handler, or null to set later with {@link #handler}
      */
-    public TlsChannel(Transport loop, SSLEngine engine, SocketAddress target, java.time.Duration handshakeTimeout,
+    public TlsChannel(IoLoop loop, SSLEngine engine, SocketAddress target, java.time.Duration handshakeTimeout,
             ChannelHandler app) {
         this.loop = loop;
         this.engine = engine;

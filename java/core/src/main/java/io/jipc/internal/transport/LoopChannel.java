@@ -1,7 +1,6 @@
 package io.jipc.internal.transport;
 
 import io.jipc.IpcException;
-import io.jipc.internal.loop.Cancellable;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package io.jipc.internal.transport;
 
-import io.jipc.internal.loop.Cancellable;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ready, a task is queued, a timer is due or the busy-poll time has passed; only then does it block. Other threads'
  * tasks are seen without a wakeup while it spins.
  */
-public abstract class LoopTransport implements Transport, Runnable {
+public abstract class LoopTransport implements IoLoop, Runnable {
     private static final System.Logger LOG = System.getLogger("io.jipc.transport");
     private static final AtomicLong THREAD_IDS = new AtomicLong();
 

@@ -15,9 +15,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The pure-JDK transport: a {@link Selector} over Unix-domain and TCP socket channels, on the loop of
@@ -262,18 +260,6 @@ public final class NioTransport extends LoopTransport {
         }
     }
 
-    private static final class OutDatagram {
-        final ByteBuffer buf;
-        final InetSocketAddress target;
-        final CompletableFuture<Void> promise;
-
-        OutDatagram(ByteBuffer buf, InetSocketAddress target, CompletableFuture<Void> promise) {
-            this.buf = buf;
-            this.target = target;
-            this.promise = promise;
-        }
-    }
-
     /**
      * A UDP socket on the loop: receives up to {@link #MAX_DATAGRAMS_PER_TURN} datagrams per turn into the shared
      * 64 KiB buffer, and sends queued datagrams at the end of the turn (or when writable again after the kernel's
@@ -283,8 +269,7 @@ public final class NioTransport extends LoopTransport {
         private final DatagramChannel dc;
         private final DatagramHandler handler;
         private final InetSocketAddress local;
-        private final ConcurrentLinkedQueue<OutDatagram> outbound = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        private final DatagramQueue outbound = new DatagramQueue(NioTransport.this, this, this);
         private SelectionKey key;
         private volatile boolean open = true;
 
@@ -347,16 +332,7 @@ public final class NioTransport extends LoopTransport {
 
         @Override
         public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
-            if (!open) {
-                failSend(promise, target, null, false);
-                return;
-            }
-            outbound.add(new OutDatagram(datagram, target, promise));
-            if (!open) {
-                failQueued();
-                return;
-            }
-            requestFlush(this, flushScheduled);
+            outbound.send(datagram, target, promise);
         }
 
         @Override
@@ -370,64 +346,33 @@ public final class NioTransport extends LoopTransport {
         /** Sends queued datagrams until the queue is empty or the kernel's send buffer is full. */
         private void doFlush() {
             while (open) {
-                OutDatagram p = outbound.peek();
+                DatagramQueue.Pending p = outbound.peek();
                 if (p == null) {
-                    flushScheduled.set(false);
-                    if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
-                        continue; // a sender raced with the reset
+                    if (outbound.flushDone()) {
+                        return;
                     }
-                    return;
+                    continue; // a sender raced with the reset
                 }
                 int sent;
                 try {
                     sent = dc.send(p.buf, p.target);
                 } catch (IOException | RuntimeException e) {
                     outbound.poll();
-                    failSend(p.promise, p.target, e, p.buf.remaining() > maxPayload(p.target));
+                    // over UDP's limit: the JDK reports EMSGSIZE only as the OS's (localized) text, so the size tells
+                    outbound.fail(p, e, p.buf.remaining() > maxPayload(p.target));
                     continue;
                 }
                 if (sent == 0 && p.buf.hasRemaining()) {
                     key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                     return;
                 }
-                outbound.poll();
-                if (p.promise != null) {
-                    p.promise.complete(null);
-                }
-            }
-        }
-
-        private void failQueued() {
-            OutDatagram p;
-            while ((p = outbound.poll()) != null) {
-                failSend(p.promise, p.target, null, false);
+                DatagramQueue.sent(outbound.poll());
             }
         }
 
         /** @return the largest UDP payload the target's IP version carries (65507 for IPv4, 65527 for IPv6) */
         private int maxPayload(InetSocketAddress target) {
             return target.getAddress() instanceof java.net.Inet6Address ? 65527 : 65507;
-        }
-
-        /**
-         * @param tooBig the datagram is over UDP's limit: the JDK reports EMSGSIZE only as the OS's (localized)
-         *     text, so the size tells it
-         */
-        private void failSend(CompletableFuture<Void> promise, InetSocketAddress target, Throwable cause,
-                boolean tooBig) {
-            if (promise == null) {
-                return;
-            }
-            if (cause == null) {
-                promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "send to " + target
-                        + ": the UDP socket " + local + " closed before the datagram was sent"));
-                return;
-            }
-            String msg = String.valueOf(cause.getMessage());
-            promise.completeExceptionally(new IpcException(tooBig ? IpcException.EMSGSIZE : IpcException.EIO,
-                    "send to " + target
-                    + " from " + local + ": " + (cause instanceof RuntimeException && cause.getMessage() == null
-                    ? cause.getClass().getSimpleName() : msg), cause));
         }
 
         @Override
@@ -450,7 +395,7 @@ public final class NioTransport extends LoopTransport {
             }
             closeQuietly(dc);
             datagrams.remove(this);
-            failQueued();
+            outbound.failAll();
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.jipc.internal.nativeio;
+package io.jipc.internal.nativeio.binding;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.IgnoreError;
@@ -7,7 +7,7 @@ import jnr.ffi.annotations.Out;
 /**
  * libjipc's exported functions (native/src/main/c/jipc.h), bound by jnr-ffi. Every call returns {@code >= 0} or
  * {@code -errno}; {@code @IgnoreError} spares jnr-ffi reading errno after each call, since the value carries it.
- * Pointers are into direct buffers the Java side owns. Only this package calls these. Public only because jnr-ffi
+ * Pointers are into direct buffers the Java side owns. Only io.jipc.internal.nativeio calls these. Public only because jnr-ffi
  * generates the implementation in a class loader of its own, which cannot implement a package-private interface.
  */
 public interface LibJipc {

@@ -142,9 +142,8 @@ class NativeLibraryTest {
             try {
                 IpcServer server = ipc.serve();
                 server.start();
-                io.jipc.internal.TransportSelection choice = io.jipc.internal.TransportSelection.choose(
-                        io.jipc.Transport.AUTO);
-                System.out.println("OK " + choice.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                io.jipc.TransportInfo choice = Ipc.transportInfo(io.jipc.Transport.AUTO);
+                System.out.println("OK " + choice.chosen().name().toLowerCase(java.util.Locale.ROOT) + " "
                         + choice.reason());
             } catch (IpcException e) {
                 System.out.println("ERROR " + e.code() + " " + e.getMessage());

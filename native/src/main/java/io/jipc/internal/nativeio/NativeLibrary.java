@@ -1,12 +1,13 @@
 package io.jipc.internal.nativeio;
 
+import io.jipc.internal.nativeio.binding.LibJipc;
+import io.jipc.internal.transport.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
 
 /**
  * Finds and loads libjipc, once per class loader, at class initialisation. The library comes from the classpath
@@ -82,39 +83,7 @@ public final class NativeLibrary {
      * @return e.g. {@code linux-x86_64}, {@code linux-aarch_64}, {@code osx-aarch_64}
      */
     public static String platform(String osName, String osArch) {
-        String os = osName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "");
-        if (os.startsWith("linux")) {
-            os = "linux";
-        } else if (os.startsWith("macosx") || os.startsWith("osx") || os.startsWith("darwin")) {
-            os = "osx";
-        } else if (os.startsWith("windows")) {
-            os = "windows";
-        } else if (os.startsWith("freebsd")) {
-            os = "freebsd";
-        }
-        String arch = osArch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "");
-        switch (arch) {
-            case "amd64":
-            case "x8664":
-            case "x86_64":
-            case "x64":
-                arch = "x86_64";
-                break;
-            case "aarch64":
-            case "arm64":
-                arch = "aarch_64";
-                break;
-            case "x86":
-            case "i386":
-            case "i486":
-            case "i586":
-            case "i686":
-                arch = "x86_32";
-                break;
-            default:
-                break;
-        }
-        return os + "-" + arch;
+        return Platform.name(osName, osArch);
     }
 
     /** @return the resource path of the library for a platform, e.g. {@code /native/linux-x86_64/libjipc.so} */

@@ -1,6 +1,7 @@
 package io.jipc.internal.nativeio;
 
 import io.jipc.IpcException;
+import io.jipc.internal.nativeio.binding.LibJipc;
 import io.jipc.internal.transport.OsError;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package io.jipc.internal.loop;
+package io.jipc.internal.transport;
 
 /** A scheduled task that can be called off. */
 @FunctionalInterface

@@ -1,6 +1,5 @@
 package io.jipc.internal.transport;
 
-import io.jipc.internal.loop.Cancellable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -12,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One I/O thread and the sockets it serves: the seam between jipc's protocol logic and a socket implementation
- * (pure-JDK NIO today; a native epoll/kqueue one can implement the same interface). Everything protocol-related
- * (framing, events, retry policy) stays above this interface.
+ * ({@link NioTransport} here, the native one in jipc-native, both built on {@link LoopTransport}). Everything
+ * protocol-related (framing, events, retry policy) stays above this interface. Not to be confused with the public
+ * {@link io.jipc.Transport}, which only names the choice between implementations.
  */
-public interface Transport extends Executor, AutoCloseable {
+public interface IoLoop extends Executor, AutoCloseable {
     /** @return a short name for logs, e.g. "nio" */
     String name();
 

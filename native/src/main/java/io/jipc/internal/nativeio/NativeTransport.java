@@ -2,6 +2,7 @@ package io.jipc.internal.nativeio;
 
 import io.jipc.IpcException;
 import io.jipc.internal.transport.ChannelHandler;
+import io.jipc.internal.transport.DatagramQueue;
 import io.jipc.internal.transport.FrameWriter;
 import io.jipc.internal.transport.LoopChannel;
 import io.jipc.internal.transport.LoopTransport;
@@ -14,12 +15,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.ffi.Pointer;
 
 /**
@@ -623,18 +621,6 @@ public final class NativeTransport extends LoopTransport {
         return d;
     }
 
-    private static final class OutDatagram {
-        final ByteBuffer buf;
-        final InetSocketAddress target;
-        final CompletableFuture<Void> promise;
-
-        OutDatagram(ByteBuffer buf, InetSocketAddress target, CompletableFuture<Void> promise) {
-            this.buf = buf;
-            this.target = target;
-            this.promise = promise;
-        }
-    }
-
     /**
      * A UDP socket: receives up to {@link #DATAGRAM_BATCH} datagrams per {@code recvmmsg}, sends queued datagrams at
      * the end of the turn (or when writable again) up to {@link #DATAGRAM_BATCH} per {@code sendmmsg}.
@@ -642,9 +628,8 @@ public final class NativeTransport extends LoopTransport {
     private final class NativeDatagram extends Registered implements DatagramEndpoint, Flushable {
         private final InetSocketAddress local;
         private final DatagramHandler handler;
-        private final ConcurrentLinkedQueue<OutDatagram> outbound = new ConcurrentLinkedQueue<>();
-        private final OutDatagram[] batch = new OutDatagram[DATAGRAM_BATCH];
-        private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        private final DatagramQueue outbound = new DatagramQueue(NativeTransport.this, this, this);
+        private final DatagramQueue.Pending[] batch = new DatagramQueue.Pending[DATAGRAM_BATCH];
         private volatile boolean open = true;
 
         NativeDatagram(int fd, InetSocketAddress local, DatagramHandler handler) {
@@ -718,16 +703,7 @@ public final class NativeTransport extends LoopTransport {
 
         @Override
         public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
-            if (!open) {
-                failSend(promise, target, null);
-                return;
-            }
-            outbound.add(new OutDatagram(datagram, target, promise));
-            if (!open) {
-                failQueued();
-                return;
-            }
-            requestFlush(this, flushScheduled);
+            outbound.send(datagram, target, promise);
         }
 
         @Override
@@ -744,7 +720,7 @@ public final class NativeTransport extends LoopTransport {
             while (open) {
                 int count = 0;
                 int off = 0;
-                OutDatagram p;
+                DatagramQueue.Pending p;
                 while (count < DATAGRAM_BATCH && (p = outbound.peek()) != null) {
                     int len = p.buf.remaining();
                     if (len > DATAGRAM_SLOT_BYTES || p.target.isUnresolved()) {
@@ -752,7 +728,7 @@ public final class NativeTransport extends LoopTransport {
                             break; // send the batch first; this one fails alone next round
                         }
                         outbound.poll();
-                        failSend(p.promise, p.target, p.target.isUnresolved() ? new IOException("unresolved address")
+                        fail(p, p.target.isUnresolved() ? new IOException("unresolved address")
                                 : new NativeIoException("sendmmsg", NativeIo.EMSGSIZE, "sendmmsg: "
                                         + NativeIo.message(NativeIo.EMSGSIZE)));
                         continue;
@@ -764,7 +740,7 @@ public final class NativeTransport extends LoopTransport {
                         NativeAddress.write(p.target, b.one);
                     } catch (IOException e) {
                         outbound.poll();
-                        failSend(p.promise, p.target, e);
+                        fail(p, e);
                         continue;
                     }
                     b.addrs.put(count * NativeAddress.SIZE, b.one, 0, NativeAddress.SIZE);
@@ -774,11 +750,10 @@ public final class NativeTransport extends LoopTransport {
                     batch[count++] = outbound.poll();
                 }
                 if (count == 0) {
-                    flushScheduled.set(false);
-                    if (!outbound.isEmpty() && flushScheduled.compareAndSet(false, true)) {
-                        continue; // a sender raced with the reset
+                    if (outbound.flushDone()) {
+                        return;
                     }
-                    return;
+                    continue; // a sender raced with the reset
                 }
                 int sent = NativeIo.LIB.jipc_sendmmsg(fd, b.dataPtr, b.lensPtr, b.addrsPtr, count);
                 if (sent < 0 && -sent == NativeIo.EAGAIN) {
@@ -792,55 +767,26 @@ public final class NativeTransport extends LoopTransport {
                 }
                 if (sent < 0) {
                     // the first datagram failed: it alone fails, the rest go round again
-                    failSend(batch[0].promise, batch[0].target, NativeIo.error("sendmmsg", -sent,
-                            "to " + describe(batch[0].target)));
+                    fail(batch[0], NativeIo.error("sendmmsg", -sent, "to " + describe(batch[0].target)));
                     sent = 1;
                 } else {
                     for (int i = 0; i < sent; i++) {
-                        if (batch[i].promise != null) {
-                            batch[i].promise.complete(null);
-                        }
+                        DatagramQueue.sent(batch[i]);
                     }
                 }
                 requeue(sent, count);
             }
         }
 
+        /** Fails one datagram: {@code EMSGSIZE} when the errno says it is too big, else {@code EIO}. */
+        private void fail(DatagramQueue.Pending p, Throwable cause) {
+            outbound.fail(p, cause, cause instanceof OsError && IpcException.EMSGSIZE.equals(((OsError) cause).code()));
+        }
+
         /** Puts batch[from..count) back at the head of the queue, in order. */
         private void requeue(int from, int count) {
-            if (from < count) {
-                ArrayList<OutDatagram> rest = new ArrayList<>(count - from + outbound.size());
-                rest.addAll(Arrays.asList(batch).subList(from, count));
-                OutDatagram p;
-                while ((p = outbound.poll()) != null) {
-                    rest.add(p);
-                }
-                outbound.addAll(rest);
-            }
+            outbound.requeue(Arrays.asList(batch).subList(from, count));
             Arrays.fill(batch, 0, count, null);
-        }
-
-        private void failQueued() {
-            OutDatagram p;
-            while ((p = outbound.poll()) != null) {
-                failSend(p.promise, p.target, null);
-            }
-        }
-
-        private void failSend(CompletableFuture<Void> promise, InetSocketAddress target, Throwable cause) {
-            if (promise == null) {
-                return;
-            }
-            if (cause == null) {
-                promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "send to " + target
-                        + ": the UDP socket " + local + " closed before the datagram was sent"));
-                return;
-            }
-            String msg = String.valueOf(cause.getMessage());
-            boolean tooBig = cause instanceof OsError && IpcException.EMSGSIZE.equals(((OsError) cause).code());
-            promise.completeExceptionally(new IpcException(tooBig ? IpcException.EMSGSIZE : IpcException.EIO,
-                    "send to " + target
-                    + " from " + local + ": " + msg, cause));
         }
 
         @Override
@@ -863,7 +809,7 @@ public final class NativeTransport extends LoopTransport {
             open = false;
             unregister(this);
             datagrams.remove(this);
-            failQueued();
+            outbound.failAll();
         }
 
         @Override
