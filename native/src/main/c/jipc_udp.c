@@ -1,12 +1,60 @@
-/* Datagrams in batches: recvmmsg/sendmmsg move up to JIPC_MMSG_MAX datagrams per syscall (and per Java call). */
+/*
+ * Datagrams in batches: up to JIPC_MMSG_MAX datagrams per Java call, in one recvmmsg/sendmmsg system call where the
+ * OS has them (HAVE_RECVMMSG, HAVE_SENDMMSG in jipc_config.h), else in a loop of recvmsg/sendmsg with the same
+ * results: the count moved, or the first datagram's -errno.
+ */
 #define _GNU_SOURCE
 #include "jipc.h"
+#include "jipc_config.h"
 #include "jipc_sockaddr.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+
+#ifdef HAVE_MSG_NOSIGNAL
+#define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL)
+#else
+#define SEND_FLAGS MSG_DONTWAIT /* the socket has SO_NOSIGPIPE (jipc_socket.c) */
+#endif
+
+#if !defined(HAVE_RECVMMSG) && !defined(HAVE_SENDMMSG)
+/* one msghdr per datagram, as recvmmsg/sendmmsg use them: the header and the byte count moved */
+struct mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+#endif
+
+#ifndef HAVE_RECVMMSG
+#define recvmmsg recvmmsg_loop
+static int recvmmsg_loop(int fd, struct mmsghdr *msgs, unsigned n, int flags, void *timeout) {
+    (void)timeout;
+    for (unsigned i = 0; i < n; i++) {
+        ssize_t got = recvmsg(fd, &msgs[i].msg_hdr, flags);
+        if (got < 0) {
+            return i > 0 ? (int)i : -1; /* a later EAGAIN ends the batch; errno stays for the first */
+        }
+        msgs[i].msg_len = (unsigned)got;
+    }
+    return (int)n;
+}
+#endif
+
+#ifndef HAVE_SENDMMSG
+#define sendmmsg sendmmsg_loop
+static int sendmmsg_loop(int fd, struct mmsghdr *msgs, unsigned n, int flags) {
+    for (unsigned i = 0; i < n; i++) {
+        ssize_t sent = sendmsg(fd, &msgs[i].msg_hdr, flags);
+        if (sent < 0) {
+            return i > 0 ? (int)i : -1;
+        }
+        msgs[i].msg_len = (unsigned)sent;
+    }
+    return (int)n;
+}
+#endif
 
 /*
  * Receives up to max datagrams into consecutive slots of slot_bytes each (datagram i at data + i * slot_bytes),
@@ -77,6 +125,6 @@ int jipc_sendmmsg(int fd, const void *data, const int32_t *lens, const struct ji
         msgs[i].msg_hdr.msg_name = &addrs[i];
         msgs[i].msg_hdr.msg_namelen = len;
     }
-    int sent = sendmmsg(fd, msgs, (unsigned)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    int sent = sendmmsg(fd, msgs, (unsigned)n, SEND_FLAGS);
     return sent < 0 ? -errno : sent;
 }
