@@ -3,11 +3,14 @@
  * EVFILT_USER for the wakeup.
  *
  * An fd is one knote per wanted direction, EVFILT_READ and EVFILT_WRITE, with the token as udata. CTL_ADD adds the
- * wanted ones; CTL_MOD adds the wanted and deletes the unwanted ones (a delete of a knote that is not there is not
- * an error, so no memory of the previous interest is needed); CTL_DEL deletes both. Each is one kevent call with
- * EV_RECEIPT, which reports every change's own result. Level-triggered (no EV_CLEAR), like the epoll backend and
- * for the same reason (the Java loop leaves unread bytes for the next wait). jipc_poll_wait folds the two knotes of
- * one fd back into one jipc_event, so the caller sees the epoll backend's layout: one entry per token.
+ * wanted ones in one kevent call; CTL_DEL deletes both, one call each (a knote that is not there is no error, so
+ * no memory of the interest is kept); CTL_MOD is a CTL_DEL then a CTL_ADD. Three calls where one would do on BSD
+ * (EV_ADD of an existing knote modifies it), but libkqueue fails that modification while the fd's other knote
+ * exists, and misreports EV_RECEIPT results; Java changes interest only when a write blocks or unblocks, and
+ * level-triggered knotes re-added report the readiness that is still there. Level-triggered (no EV_CLEAR), like
+ * the epoll backend and for the same reason (the Java loop leaves unread bytes for the next wait). jipc_poll_wait
+ * folds the two knotes of one fd back into one jipc_event, so the caller sees the epoll backend's layout: one entry
+ * per token.
  *
  * The wakeup. The ABI hands Java one wakeup handle that it registers with jipc_poll_ctl(pfd, ADD,
  * jipc_wakeup_fd(w), IN, token) and later closes with jipc_close(w). EVFILT_USER lives in the kqueue that waits, so
@@ -58,30 +61,12 @@ static int apply(int kq, const struct kevent *changes, int n) {
     return kevent(kq, changes, n, NULL, 0, NULL) < 0 ? -errno : 0;
 }
 
-/*
- * Applies n (at most 2) changes, each with EV_RECEIPT, so each reports its own result. An ENOENT from a delete is
- * counted, not failed: a knote that is not there needs no removal. Returns how many deletes found nothing, or the
- * first failure's -errno.
- */
-static int apply_each(int kq, struct kevent *changes, int n) {
-    struct kevent receipts[2];
-    int absent = 0;
-    for (int i = 0; i < n; i++) {
-        changes[i].flags |= EV_RECEIPT;
-    }
-    int got = kevent(kq, changes, n, receipts, n, NULL);
-    if (got < 0) {
-        return -errno;
-    }
-    for (int i = 0; i < got; i++) {
-        int err = (receipts[i].flags & EV_ERROR) ? (int)receipts[i].data : 0;
-        if (err == ENOENT && i < n && (changes[i].flags & EV_DELETE)) {
-            absent++;
-        } else if (err != 0) {
-            return -err;
-        }
-    }
-    return absent;
+/* Removes one knote; 1 when it was not there (not an error: no memory of the interest is kept), 0, or -errno. */
+static int remove_knote(int kq, int fd, short filter) {
+    struct kevent ev;
+    EV_SET(&ev, (uintptr_t)fd, filter, EV_DELETE, 0, 0, NULL);
+    int rc = apply(kq, &ev, 1);
+    return rc == -ENOENT ? 1 : rc;
 }
 
 static int new_kqueue(void) {
@@ -140,24 +125,23 @@ int jipc_poll_ctl(int pfd, int op, int fd, int events, int64_t token) {
     if (fd >= 0 && (fd & WAKEUP_TAG) != 0) {
         return ctl_wakeup(pfd, op, fd & ~WAKEUP_TAG, token);
     }
-    if (op == JIPC_CTL_DEL) {
-        /* either knote may be absent, not both: then the fd was not registered (epoll's ENOENT too) */
-        EV_SET(&ev[0], (uintptr_t)fd, EVFILT_READ, EV_DELETE, 0, 0, NULL);
-        EV_SET(&ev[1], (uintptr_t)fd, EVFILT_WRITE, EV_DELETE, 0, 0, NULL);
-        int rc = apply_each(pfd, ev, 2);
-        return rc == 2 ? -ENOENT : rc < 0 ? rc : 0;
-    }
-    static const short filters[2] = {EVFILT_READ, EVFILT_WRITE};
-    static const int bits[2] = {JIPC_POLL_IN, JIPC_POLL_OUT};
-    for (int i = 0; i < 2; i++) {
-        if (events & bits[i]) {
-            EV_SET(&ev[n++], (uintptr_t)fd, filters[i], EV_ADD | EV_ENABLE, 0, 0, udata_of(token));
-        } else if (op == JIPC_CTL_MOD) {
-            EV_SET(&ev[n++], (uintptr_t)fd, filters[i], EV_DELETE, 0, 0, NULL);
+    if (op != JIPC_CTL_ADD) {
+        /* either knote may be absent; for CTL_DEL not both: the fd was not registered (epoll's ENOENT too). A
+           CTL_MOD to no interest leaves no knote, so for CTL_MOD both may be. */
+        int r = remove_knote(pfd, fd, EVFILT_READ);
+        int w = r < 0 ? 0 : remove_knote(pfd, fd, EVFILT_WRITE);
+        int rc = r < 0 ? r : w < 0 ? w : r + w == 2 && op == JIPC_CTL_DEL ? -ENOENT : 0;
+        if (op == JIPC_CTL_DEL || rc < 0) {
+            return rc;
         }
     }
-    int rc = n == 0 ? 0 : apply_each(pfd, ev, n);
-    return rc < 0 ? rc : 0;
+    if (events & JIPC_POLL_IN) {
+        EV_SET(&ev[n++], (uintptr_t)fd, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, udata_of(token));
+    }
+    if (events & JIPC_POLL_OUT) {
+        EV_SET(&ev[n++], (uintptr_t)fd, EVFILT_WRITE, EV_ADD | EV_ENABLE, 0, 0, udata_of(token));
+    }
+    return n == 0 ? 0 : apply(pfd, ev, n);
 }
 
 /*
