@@ -78,7 +78,7 @@ JIPC_EXPORT int jipc_poll_wait(int pfd, struct jipc_event *events, int max, int 
 JIPC_EXPORT int jipc_wakeup_create(void);
 JIPC_EXPORT int jipc_wakeup_signal(int wfd);
 JIPC_EXPORT int jipc_wakeup_drain(int wfd);
-/* The fd to register with the poller for a wakeup handle. */
+/* What to register with jipc_poll_ctl for a wakeup handle (a descriptor, or a value only this backend's ctl knows). */
 JIPC_EXPORT int jipc_wakeup_fd(int wfd);
 
 /* --- jipc_socket.c --- */

@@ -1,6 +1,11 @@
-/* Datagrams in batches: recvmmsg/sendmmsg move up to JIPC_MMSG_MAX datagrams per syscall (and per Java call). */
+/*
+ * Datagrams in batches: up to JIPC_MMSG_MAX datagrams per Java call, in one recvmmsg/sendmmsg system call where the
+ * OS has them (HAVE_RECVMMSG, HAVE_SENDMMSG in jipc_config.h), else in a loop of recvmsg/sendmsg with the same
+ * results: the count moved, or the first datagram's -errno.
+ */
 #define _GNU_SOURCE
 #include "jipc.h"
+#include "jipc_config.h"
 #include "jipc_sockaddr.h"
 
 #include <errno.h>
@@ -8,13 +13,55 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#ifdef HAVE_MSG_NOSIGNAL
+#define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL)
+#else
+#define SEND_FLAGS MSG_DONTWAIT /* the socket has SO_NOSIGPIPE (jipc_socket.c) */
+#endif
+
+#if defined(HAVE_RECVMMSG) && defined(HAVE_SENDMMSG)
+typedef struct mmsghdr batch_msg;
+#define recv_batch(fd, msgs, n, flags) recvmmsg(fd, msgs, n, flags, NULL)
+#define send_batch sendmmsg
+#else
+/* one msghdr per datagram and the byte count it moved, as struct mmsghdr (which some C libraries lack) */
+typedef struct {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+} batch_msg;
+
+/* recvmmsg as a loop: the count received, or -1 with errno when the first datagram fails (a later EAGAIN ends it) */
+static int recv_batch(int fd, batch_msg *msgs, unsigned n, int flags) {
+    for (unsigned i = 0; i < n; i++) {
+        ssize_t got = recvmsg(fd, &msgs[i].msg_hdr, flags);
+        if (got < 0) {
+            return i > 0 ? (int)i : -1;
+        }
+        msgs[i].msg_len = (unsigned)got;
+    }
+    return (int)n;
+}
+
+/* sendmmsg as a loop: the count sent, or -1 with errno when the first datagram fails */
+static int send_batch(int fd, batch_msg *msgs, unsigned n, int flags) {
+    for (unsigned i = 0; i < n; i++) {
+        ssize_t sent = sendmsg(fd, &msgs[i].msg_hdr, flags);
+        if (sent < 0) {
+            return i > 0 ? (int)i : -1;
+        }
+        msgs[i].msg_len = (unsigned)sent;
+    }
+    return (int)n;
+}
+#endif
+
 /*
  * Receives up to max datagrams into consecutive slots of slot_bytes each (datagram i at data + i * slot_bytes),
  * its sender in from[i] and its length in lens[i]. A datagram longer than its slot is cut and its length is
  * reported as -EMSGSIZE. The headers live on the stack: nothing is allocated.
  */
 int jipc_recvmmsg(int fd, void *data, int slot_bytes, struct jipc_addr *from, int32_t *lens, int max) {
-    struct mmsghdr msgs[JIPC_MMSG_MAX];
+    batch_msg msgs[JIPC_MMSG_MAX];
     struct iovec iov[JIPC_MMSG_MAX];
     struct sockaddr_storage addrs[JIPC_MMSG_MAX];
     if (data == NULL || from == NULL || lens == NULL || slot_bytes <= 0 || max <= 0) {
@@ -23,7 +70,7 @@ int jipc_recvmmsg(int fd, void *data, int slot_bytes, struct jipc_addr *from, in
     if (max > JIPC_MMSG_MAX) {
         max = JIPC_MMSG_MAX;
     }
-    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)max);
+    memset(msgs, 0, sizeof(batch_msg) * (size_t)max);
     for (int i = 0; i < max; i++) {
         iov[i].iov_base = (char *)data + (size_t)i * (size_t)slot_bytes;
         iov[i].iov_len = (size_t)slot_bytes;
@@ -32,7 +79,7 @@ int jipc_recvmmsg(int fd, void *data, int slot_bytes, struct jipc_addr *from, in
         msgs[i].msg_hdr.msg_name = &addrs[i];
         msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
     }
-    int n = recvmmsg(fd, msgs, (unsigned)max, MSG_DONTWAIT, NULL);
+    int n = recv_batch(fd, msgs, (unsigned)max, MSG_DONTWAIT);
     if (n < 0) {
         return -errno;
     }
@@ -48,7 +95,7 @@ int jipc_recvmmsg(int fd, void *data, int slot_bytes, struct jipc_addr *from, in
  * the first one fails, its -errno (the caller drops or retries that one and calls again for the rest).
  */
 int jipc_sendmmsg(int fd, const void *data, const int32_t *lens, const struct jipc_addr *to, int n) {
-    struct mmsghdr msgs[JIPC_MMSG_MAX];
+    batch_msg msgs[JIPC_MMSG_MAX];
     struct iovec iov[JIPC_MMSG_MAX];
     struct sockaddr_storage addrs[JIPC_MMSG_MAX];
     if (data == NULL || lens == NULL || to == NULL || n <= 0) {
@@ -57,7 +104,7 @@ int jipc_sendmmsg(int fd, const void *data, const int32_t *lens, const struct ji
     if (n > JIPC_MMSG_MAX) {
         n = JIPC_MMSG_MAX;
     }
-    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)n);
+    memset(msgs, 0, sizeof(batch_msg) * (size_t)n);
     size_t off = 0;
     for (int i = 0; i < n; i++) {
         socklen_t len;
@@ -77,6 +124,6 @@ int jipc_sendmmsg(int fd, const void *data, const int32_t *lens, const struct ji
         msgs[i].msg_hdr.msg_name = &addrs[i];
         msgs[i].msg_hdr.msg_namelen = len;
     }
-    int sent = sendmmsg(fd, msgs, (unsigned)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    int sent = send_batch(fd, msgs, (unsigned)n, SEND_FLAGS);
     return sent < 0 ? -errno : sent;
 }

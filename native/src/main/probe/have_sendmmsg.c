@@ -1,0 +1,7 @@
+/* sendmmsg(2): several datagrams per system call */
+#define _GNU_SOURCE
+#include <sys/socket.h>
+int probe(int fd) {
+    struct mmsghdr m[2] = {0};
+    return sendmmsg(fd, m, 2, MSG_DONTWAIT);
+}
