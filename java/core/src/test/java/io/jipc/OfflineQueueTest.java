@@ -121,6 +121,7 @@ class OfflineQueueTest {
     @ParameterizedTest
     @EnumSource(Net.class)
     void shouldFailWhatIsLeftWithEclosedWhenRetriesRunOut(Net net) throws Exception {
+        Net.assumeRefusedTcpConnectVisible(net);
         String root = Net.tempSocketRoot();
         IpcServer server = serving(net.serve(ipc(Net.config("world", root))), new Recorder());
         Recorder rec = new Recorder();

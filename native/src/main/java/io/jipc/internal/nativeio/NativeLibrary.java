@@ -11,7 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Finds and loads libjipc, once per class loader, at class initialisation. The library comes from the classpath
- * (the {@code io.jipc:jipc-native:<version>:<platform>} jar holds {@code /native/<platform>/libjipc.so}): it is copied
+ * (the {@code io.jipc:jipc-native:<version>:<platform>} jar holds {@code /native/<platform>/libjipc.so}, {@code
+ * libjipc.dylib} on macOS): it is copied
  * to a private temporary file (owner-only), loaded, and the file deleted again. System properties:
  * {@code jipc.native.path} loads that file instead (nothing copied), {@code jipc.native.workdir} is where the
  * temporary copy goes (default {@code java.io.tmpdir}).
@@ -120,7 +121,7 @@ public final class NativeLibrary {
                         : System.getProperty("java.io.tmpdir"));
                 Path copy;
                 try {
-                    copy = Files.createTempFile(dir, "libjipc-", ".so",
+                    copy = Files.createTempFile(dir, "libjipc-", resource.substring(resource.lastIndexOf('.')),
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 } catch (IOException | UnsupportedOperationException e) {
                     return Loaded.failed("cannot extract " + resource + " into " + dir + " (set jipc.native.workdir "
