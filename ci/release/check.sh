@@ -11,7 +11,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 build=(-B -q -Prelease -Dgpg.skip=true -DskipTests)
 
-mvn "${build[@]}" deploy -DaltDeploymentRepository="local::file://$work/repo" < /dev/null
+mvn "${build[@]}" clean deploy -DaltDeploymentRepository="local::file://$work/repo" < /dev/null
 python3 ci/release/check-layout.py "$work/repo" pom.xml
 
 git clone -q "$here" "$work/second-checkout"

@@ -25,7 +25,7 @@ enum ConfigFlag {
             (c, v) -> c.delimiter(Escapes.unescape("--delimiter", v))),
     RAW("rawBuffer", "--raw", null, Scope.CONNECTING, "node-ipc rawBuffer mode: no framing, bytes as they come",
             null, (c, v) -> c.rawBuffer(true)),
-    ENCODING("encoding", "--encoding", "ENC", Scope.CONNECTING,
+    ENCODING("encoding", "--encoding", "NAME", Scope.CONNECTING,
             "node encoding of text written with --raw: utf8 (default), ascii, latin1, ...", "latin1",
             (c, v) -> c.encoding(v)),
     MAX_FRAME_BYTES("maxFrameBytes", "--max-frame-bytes", "N", Scope.CONNECTING,
