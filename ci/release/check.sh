@@ -18,5 +18,9 @@ git clone -q "$here" "$work/second-checkout"
 # the commit under test, even when the working tree here has uncommitted changes (they would differ anyway)
 git -C "$work/second-checkout" checkout -q "$(git rev-parse HEAD)"
 ln -s "$(cd .. && pwd)/shared" "$work/shared" 2>/dev/null || true
+# the Zig that built the macOS jars here (ci/zig/install.sh), so that the second build makes them too
+if [ -d ci/zig/node_modules ]; then
+  ln -s "$here/ci/zig/node_modules" "$work/second-checkout/ci/zig/node_modules"
+fi
 (cd "$work/second-checkout" && mvn "${build[@]}" package < /dev/null)
 python3 ci/release/compare-builds.py "$work/repo" "$work/second-checkout" "$here" "$work/second-checkout"
