@@ -30,7 +30,7 @@ enum ConfigFlag {
             (c, v) -> c.encoding(v)),
     MAX_FRAME_BYTES("maxFrameBytes", "--max-frame-bytes", "N", Scope.CONNECTING,
             "largest frame accepted from a peer (default " + IpcConfig.MAX_FRAME_BYTES_DEFAULT + ")", "4096",
-            (c, v) -> c.maxFrameBytes((int) number("--max-frame-bytes", v, 1, Integer.MAX_VALUE))),
+            (c, v) -> c.maxFrameBytes((int) Options.number("--max-frame-bytes", v, 1, Integer.MAX_VALUE))),
     WIRE("wire", "--wire", "json|proto|auto", Scope.CONNECTING,
             "codec (proto/README.md): serve defaults to auto (node-ipc JSON and protobuf\n"
                     + "clients on one socket), emit and listen to json", "proto",
@@ -42,7 +42,7 @@ enum ConfigFlag {
     BUSY_POLL("busyPoll", "--busy-poll", "US", Scope.CONNECTING,
             "the I/O thread polls without blocking for US microseconds (0-10000) before\n"
                     + "it waits: lower latency, a busy core while traffic flows (default 0: off)", "250",
-            (c, v) -> c.busyPoll(Duration.ofNanos(1000 * number("--busy-poll", v, 0,
+            (c, v) -> c.busyPoll(Duration.ofNanos(1000 * Options.number("--busy-poll", v, 0,
                     IpcConfig.BUSY_POLL_MAX.toNanos() / 1000)))),
     SKIP_MALFORMED("skipMalformedFrames", "--skip-malformed-frames", null, Scope.CONNECTING,
             "skip a malformed frame and go on (node-ipc 9) instead of closing the\nconnection", null,
@@ -57,7 +57,7 @@ enum ConfigFlag {
     HIGH_WATER_MARK("highWaterMarkBytes", "--high-water-mark", "BYTES", Scope.CONNECTING,
             "most bytes queued per connection before --backpressure applies\n(default "
                     + IpcConfig.HIGH_WATER_MARK_BYTES_DEFAULT + ")", "65536",
-            (c, v) -> c.highWaterMarkBytes(number("--high-water-mark", v, 1, Long.MAX_VALUE))),
+            (c, v) -> c.highWaterMarkBytes(Options.number("--high-water-mark", v, 1, Long.MAX_VALUE))),
     BACKPRESSURE("backpressure", "--backpressure", "P", Scope.CONNECTING,
             "at the mark: fail (default), block or drop_oldest", "drop_oldest",
             (c, v) -> c.backpressure(choice("--backpressure", v, Backpressure.class))),
@@ -75,7 +75,7 @@ enum ConfigFlag {
     MAX_CONNECTIONS("maxConnections", "--max-connections", "N", Scope.SERVE,
             "connections (UDP: peers remembered) served at once; more are closed at\n"
                     + "once (default 100, node-ipc's maxConnections)", "7",
-            (c, v) -> c.maxConnections((int) number("--max-connections", v, 1, Integer.MAX_VALUE))),
+            (c, v) -> c.maxConnections((int) Options.number("--max-connections", v, 1, Integer.MAX_VALUE))),
     READABLE_ALL("readableAll", "--readable-all", null, Scope.SERVE,
             "Unix socket file readable by all users (default: owner only, 0600)", null,
             (c, v) -> c.readableAll(true)),
@@ -225,21 +225,8 @@ enum ConfigFlag {
         return b.toString();
     }
 
-    private static long number(String flag, String v, long min, long max) {
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("option " + flag + " needs a whole number from " + min + " to " + max + ", not '" + v
-                + "'");
-    }
-
     private static Duration millis(String flag, String v, long min) {
-        return Duration.ofMillis(number(flag, v, min, Long.MAX_VALUE / 1_000_000));
+        return Duration.ofMillis(Options.number(flag, v, min, Long.MAX_VALUE / 1_000_000));
     }
 
     private static <E extends Enum<E>> E choice(String flag, String v, Class<E> type) {
@@ -260,7 +247,7 @@ enum ConfigFlag {
         String[] parts = v.split(",");
         int[] uids = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            uids[i] = (int) number("--allowed-uids", parts[i], 0, Integer.MAX_VALUE);
+            uids[i] = (int) Options.number("--allowed-uids", parts[i], 0, Integer.MAX_VALUE);
         }
         return uids;
     }

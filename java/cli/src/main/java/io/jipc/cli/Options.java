@@ -120,9 +120,18 @@ final class Options {
      */
     long number(String name, long min, long max, long fallback) {
         String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
+        return v == null ? fallback : number(name, v, min, max);
+    }
+
+    /**
+     * @param name the option the value was given for
+     * @param v the value as typed
+     * @param min the smallest allowed value
+     * @param max the largest allowed value
+     * @return the value as a long
+     * @throws UsageException naming the option when it is not a whole number in {@code min..max}
+     */
+    static long number(String name, String v, long min, long max) {
         try {
             long n = Long.parseLong(v.trim());
             if (n >= min && n <= max) {
