@@ -65,6 +65,12 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     private Cancellable handshakeTimer;
     /** The TLS failure being reported while its alert is flushed. */
     private IpcException failure;
+    /**
+     * Set once close_notify (or an alert) was wrapped: the engine takes no more application data. A write that raced
+     * with the close and was queued after it fails as closed instead of being wrapped (the engine would consume none
+     * of it, and the flush would retry it forever).
+     */
+    private boolean outboundClosed;
 
 
     /**
@@ -267,7 +273,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     }
 
     /** Wraps sources into one or more records and hands them to the ciphertext channel. */
-    private void wrap(ByteBuffer[] src, CompletableFuture<Void> promise) throws SSLException {
+    private SSLEngineResult.Status wrap(ByteBuffer[] src, CompletableFuture<Void> promise) throws SSLException {
         while (true) {
             netOut.clear();
             SSLEngineResult r = engine.wrap(src, netOut);
@@ -287,11 +293,16 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && !handshakeDone) {
                 finishHandshake();
             }
-            return;
+            return r.getStatus();
         }
     }
 
     private void writeQueued() throws SSLException {
+        if (outboundClosed || engine.isOutboundDone()) {
+            flushScheduled.set(false);
+            failQueued(null);
+            return;
+        }
         while (open) {
             if (raw.pendingBytes() >= WRAP_WINDOW_BYTES) {
                 waitingForRaw = true; // flushScheduled stays set: the next record written resumes (onRecordDone)
@@ -320,7 +331,12 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
                 src[i++] = q.buf;
             }
             CompletableFuture<Void> record = new CompletableFuture<>();
-            wrap(src, record);
+            if (wrap(src, record) == SSLEngineResult.Status.CLOSED) {
+                outboundClosed = true; // the engine closed its side (close_notify sent): nothing more goes out
+                flushScheduled.set(false);
+                failQueued(null);
+                return;
+            }
             List<PendingWrite> done = new ArrayList<>();
             while (!wrapping.isEmpty() && !wrapping.peekFirst().buf.hasRemaining()) {
                 done.add(wrapping.pollFirst());
@@ -378,6 +394,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
 
     /** Wraps what the engine still has to say (close_notify, or the alert after a failed handshake). */
     private void sendCloseNotify() {
+        outboundClosed = true;
         engine.closeOutbound();
         try {
             for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
