@@ -23,9 +23,10 @@ import java.util.Arrays;
 import jnr.ffi.Pointer;
 
 /**
- * The native transport: libjipc's epoll loop on the loop of {@link LoopTransport}, for Unix-domain and TCP streams
- * and UDP. All protocol logic stays in Java; the write path, drain-then-close and backpressure are
- * {@link LoopChannel}'s, shared with the NIO transport.
+ * The native transport: libjipc's poller (epoll on Linux, kqueue on macOS) on the loop of {@link LoopTransport}, for
+ * Unix-domain and TCP streams and UDP. All protocol logic stays in Java; the write path, drain-then-close and
+ * backpressure are {@link LoopChannel}'s, the listening and UDP sockets' registration, close and send queue
+ * {@link LoopListener}'s and {@link LoopDatagram}'s, shared with the NIO transport.
  *
  * <p>Calls into C are few and coarse: one {@code jipc_poll_wait} per turn returns every ready event into a direct
  * buffer this class owns; reads go into one reused direct buffer; a channel's queued frames go out in one
@@ -37,9 +38,6 @@ import jnr.ffi.Pointer;
 public final class NativeTransport extends LoopTransport {
     private static final int POLL_IN = 1;
     private static final int POLL_OUT = 2;
-    private static final int CTL_ADD = 0;
-    private static final int CTL_MOD = 1;
-    private static final int CTL_DEL = 2;
     private static final int STREAM = 1;
     private static final int DGRAM = 2;
     private static final int EVENT_BYTES = 16;
@@ -95,7 +93,7 @@ public final class NativeTransport extends LoopTransport {
         try {
             w = NativeIo.wakeupCreate();
             // the descriptor to poll for a wakeup handle is the backend's business (an eventfd is its own)
-            NativeIo.pollCtl(pfd, CTL_ADD, NativeIo.LIB.jipc_wakeup_fd(w), POLL_IN, WAKEUP_TOKEN);
+            NativeIo.pollCtl(pfd, NativeIo.CTL_ADD, NativeIo.LIB.jipc_wakeup_fd(w), POLL_IN, WAKEUP_TOKEN);
         } catch (IOException e) {
             NativeIo.close(pfd);
             throw e;
@@ -140,14 +138,7 @@ public final class NativeTransport extends LoopTransport {
 
     @Override
     protected boolean poll(long timeoutMs) throws IOException {
-        int n = NativeIo.LIB.jipc_poll_wait(pfd, eventsPtr, MAX_EVENTS,
-                (int) Math.min(timeoutMs, Integer.MAX_VALUE));
-        if (n < 0) {
-            if (-n == NativeIo.EINTR) {
-                return false;
-            }
-            throw NativeIo.error("epoll_wait", -n, null);
-        }
+        int n = NativeIo.pollWait(pfd, eventsPtr, MAX_EVENTS, (int) Math.min(timeoutMs, Integer.MAX_VALUE));
         for (int i = 0; i < n; i++) {
             long token = events.getLong(i * EVENT_BYTES);
             int ready = events.getInt(i * EVENT_BYTES + 8);
@@ -265,7 +256,7 @@ public final class NativeTransport extends LoopTransport {
         generation = (generation + 1) & 0x7fffffff;
         long token = ((long) generation << 32) | index;
         try {
-            NativeIo.pollCtl(pfd, CTL_ADD, r.fd, interest, token);
+            NativeIo.pollCtl(pfd, NativeIo.CTL_ADD, r.fd, interest, token);
         } catch (IOException e) {
             freeSlots[freeCount++] = index;
             throw e;
@@ -277,7 +268,7 @@ public final class NativeTransport extends LoopTransport {
 
     private void interest(Registered r, int interest) throws IOException {
         if (r.interest != interest) {
-            NativeIo.pollCtl(pfd, CTL_MOD, r.fd, interest, r.token);
+            NativeIo.pollCtl(pfd, NativeIo.CTL_MOD, r.fd, interest, r.token);
             r.interest = interest;
         }
     }
@@ -298,7 +289,7 @@ public final class NativeTransport extends LoopTransport {
         }
         Registered cur = lookup(r.token);
         if (cur == r) {
-            NativeIo.LIB.jipc_poll_ctl(pfd, CTL_DEL, r.fd, 0, 0);
+            NativeIo.LIB.jipc_poll_ctl(pfd, NativeIo.CTL_DEL, r.fd, 0, 0);
             int index = (int) r.token;
             slots[index] = null;
             freeSlots[freeCount++] = index;
