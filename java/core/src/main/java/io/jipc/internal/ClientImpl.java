@@ -10,6 +10,7 @@ import io.jipc.Message;
 import io.jipc.internal.codec.Codec;
 import io.jipc.internal.connection.Connection;
 import io.jipc.internal.connection.PendingRequests;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;

@@ -2,6 +2,7 @@ package io.jipc.internal;
 
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.OsError;
 import java.io.IOException;
 import java.net.BindException;

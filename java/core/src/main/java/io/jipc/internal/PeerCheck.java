@@ -3,6 +3,7 @@ package io.jipc.internal;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.PeerCredentials;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.Channel;
 import java.net.UnixDomainSocketAddress;
 

@@ -3,6 +3,7 @@ package io.jipc.internal;
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
 import io.jipc.internal.connection.OutboundMessage;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.IoLoop;

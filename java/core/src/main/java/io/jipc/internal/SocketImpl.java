@@ -6,6 +6,7 @@ import io.jipc.PeerCredentials;
 import io.jipc.internal.codec.Codec;
 import io.jipc.internal.connection.Connection;
 import io.jipc.internal.connection.OutboundMessage;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.Channel;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

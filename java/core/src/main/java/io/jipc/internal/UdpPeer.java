@@ -5,6 +5,7 @@ import io.jipc.IpcSocket;
 import io.jipc.Message;
 import io.jipc.internal.codec.Codec;
 import io.jipc.internal.connection.Connection;
+import io.jipc.internal.transport.Addresses;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

@@ -3,6 +3,7 @@ package io.jipc.internal;
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
 import io.jipc.UdpType;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.IoLoop;
 import java.io.IOException;
 import java.net.Inet4Address;

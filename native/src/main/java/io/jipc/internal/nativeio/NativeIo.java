@@ -19,6 +19,22 @@ import jnr.ffi.Pointer;
  * report as values. Used only with the library loaded.
  */
 final class NativeIo {
+    /** {@code jipc_poll_ctl}'s operations. */
+    static final int CTL_ADD = 0;
+    static final int CTL_MOD = 1;
+    static final int CTL_DEL = 2;
+
+    /*
+     * How errors name the poller's calls. The backend (epoll and an eventfd on Linux, kqueue and EVFILT_USER on
+     * macOS and in the libkqueue tests) is chosen when libjipc is built and the library does not report it, so these
+     * names fit both rather than naming one backend's system call.
+     */
+    static final String POLL_CREATE = "poll create";
+    /** By {@code jipc_poll_ctl} operation. */
+    private static final String[] POLL_CTL = {"poll register", "poll modify", "poll unregister"};
+    static final String POLL_WAIT = "poll wait";
+    static final String WAKEUP_CREATE = "wakeup create";
+
     /** How many entries {@code jipc_errnos} fills, in this order. */
     static final int ERRNO_COUNT = 19;
 
@@ -184,16 +200,47 @@ final class NativeIo {
         return rc;
     }
 
+    /** @return a new poller */
     static int pollCreate() throws IOException {
-        return check("epoll_create1", LIB.jipc_poll_create(), null);
+        return check(POLL_CREATE, LIB.jipc_poll_create(), null);
     }
 
+    /**
+     * @param pfd the poller
+     * @param op {@link #CTL_ADD}, {@link #CTL_MOD} or {@link #CTL_DEL}
+     * @param fd the socket (or a wakeup handle's {@code jipc_wakeup_fd})
+     * @param events the interest ({@code POLL_IN}, {@code POLL_OUT})
+     * @param token what its events are reported with
+     * @throws IOException named "poll register", "poll modify" or "poll unregister" by the operation
+     */
     static void pollCtl(int pfd, int op, int fd, int events, long token) throws IOException {
-        check("epoll_ctl", LIB.jipc_poll_ctl(pfd, op, fd, events, token), null);
+        check(POLL_CTL[op], LIB.jipc_poll_ctl(pfd, op, fd, events, token), null);
     }
 
+    /**
+     * Waits for ready sockets.
+     *
+     * @param pfd the poller
+     * @param events where {@code jipc_poll_wait} writes them (16 bytes each)
+     * @param max how many fit
+     * @param timeoutMs 0: do not block; -1: until something is ready; else at most this long
+     * @return how many were written; 0 when the wait was interrupted (EINTR: the caller simply waits again)
+     * @throws IOException when waiting fails otherwise ("poll wait")
+     */
+    static int pollWait(int pfd, Pointer events, int max, int timeoutMs) throws IOException {
+        int n = LIB.jipc_poll_wait(pfd, events, max, timeoutMs);
+        if (n < 0) {
+            if (-n == EINTR) {
+                return 0;
+            }
+            throw error(POLL_WAIT, -n, null);
+        }
+        return n;
+    }
+
+    /** @return a new wakeup handle */
     static int wakeupCreate() throws IOException {
-        return check("eventfd", LIB.jipc_wakeup_create(), null);
+        return check(WAKEUP_CREATE, LIB.jipc_wakeup_create(), null);
     }
 
     static int socket(int family, int type) throws IOException {

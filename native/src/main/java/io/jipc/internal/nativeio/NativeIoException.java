@@ -10,7 +10,7 @@ import java.io.IOException;
 public final class NativeIoException extends IOException implements OsError {
     private static final long serialVersionUID = 1L;
 
-    /** The failed system call, e.g. {@code "epoll_ctl"}. */
+    /** The failed call: a system call's name, e.g. {@code "bind"}, or the poller's, e.g. {@code "poll wait"}. */
     private final String syscall;
     /** The platform's errno value. */
     private final int errno;
@@ -26,7 +26,7 @@ public final class NativeIoException extends IOException implements OsError {
         this.errno = errno;
     }
 
-    /** @return the failed system call */
+    /** @return the failed call: a system call's name, or the poller's ({@code "poll register"}, ...) */
     public String syscall() {
         return syscall;
     }

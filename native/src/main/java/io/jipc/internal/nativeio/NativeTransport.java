@@ -1,10 +1,14 @@
 package io.jipc.internal.nativeio;
 
 import io.jipc.IpcException;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.ChannelHandler;
 import io.jipc.internal.transport.DatagramQueue;
 import io.jipc.internal.transport.FrameWriter;
 import io.jipc.internal.transport.LoopChannel;
+import io.jipc.internal.transport.LoopDatagram;
+import io.jipc.internal.transport.LoopListener;
+import io.jipc.internal.transport.LoopSocket;
 import io.jipc.internal.transport.LoopTransport;
 import io.jipc.internal.transport.OsError;
 import java.io.IOException;
@@ -16,14 +20,13 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import jnr.ffi.Pointer;
 
 /**
- * The native transport: libjipc's epoll loop on the loop of {@link LoopTransport}, for Unix-domain and TCP streams
- * and UDP. All protocol logic stays in Java; the write path, drain-then-close and backpressure are
- * {@link LoopChannel}'s, shared with the NIO transport.
+ * The native transport: libjipc's poller (epoll on Linux, kqueue on macOS) on the loop of {@link LoopTransport}, for
+ * Unix-domain and TCP streams and UDP. All protocol logic stays in Java; the write path, drain-then-close and
+ * backpressure are {@link LoopChannel}'s, the listening and UDP sockets' registration, close and send queue
+ * {@link LoopListener}'s and {@link LoopDatagram}'s, shared with the NIO transport.
  *
  * <p>Calls into C are few and coarse: one {@code jipc_poll_wait} per turn returns every ready event into a direct
  * buffer this class owns; reads go into one reused direct buffer; a channel's queued frames go out in one
@@ -35,9 +38,6 @@ import jnr.ffi.Pointer;
 public final class NativeTransport extends LoopTransport {
     private static final int POLL_IN = 1;
     private static final int POLL_OUT = 2;
-    private static final int CTL_ADD = 0;
-    private static final int CTL_MOD = 1;
-    private static final int CTL_DEL = 2;
     private static final int STREAM = 1;
     private static final int DGRAM = 2;
     private static final int EVENT_BYTES = 16;
@@ -45,8 +45,6 @@ public final class NativeTransport extends LoopTransport {
     private static final int READ_BUFFER_BYTES = 256 * 1024;
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_READS_PER_TURN = 16;
-    private static final int MAX_ACCEPTS_PER_TURN = 64;
-    private static final long ACCEPT_PAUSE_MS = 100;
     /** Largest UDP payload over IPv6 (65535 - 8); IPv4's is smaller, so one slot fits both. */
     private static final int DATAGRAM_SLOT_BYTES = 64 * 1024;
     /** Datagrams per recvmmsg and per sendmmsg. */
@@ -95,7 +93,7 @@ public final class NativeTransport extends LoopTransport {
         try {
             w = NativeIo.wakeupCreate();
             // the descriptor to poll for a wakeup handle is the backend's business (an eventfd is its own)
-            NativeIo.pollCtl(pfd, CTL_ADD, NativeIo.LIB.jipc_wakeup_fd(w), POLL_IN, WAKEUP_TOKEN);
+            NativeIo.pollCtl(pfd, NativeIo.CTL_ADD, NativeIo.LIB.jipc_wakeup_fd(w), POLL_IN, WAKEUP_TOKEN);
         } catch (IOException e) {
             NativeIo.close(pfd);
             throw e;
@@ -140,14 +138,7 @@ public final class NativeTransport extends LoopTransport {
 
     @Override
     protected boolean poll(long timeoutMs) throws IOException {
-        int n = NativeIo.LIB.jipc_poll_wait(pfd, eventsPtr, MAX_EVENTS,
-                (int) Math.min(timeoutMs, Integer.MAX_VALUE));
-        if (n < 0) {
-            if (-n == NativeIo.EINTR) {
-                return false;
-            }
-            throw NativeIo.error("epoll_wait", -n, null);
-        }
+        int n = NativeIo.pollWait(pfd, eventsPtr, MAX_EVENTS, (int) Math.min(timeoutMs, Integer.MAX_VALUE));
         for (int i = 0; i < n; i++) {
             long token = events.getLong(i * EVENT_BYTES);
             int ready = events.getInt(i * EVENT_BYTES + 8);
@@ -160,10 +151,10 @@ public final class NativeTransport extends LoopTransport {
                 continue; // closed earlier in this batch
             }
             try {
-                r.onReady(ready);
+                r.owner.onReady(ready);
             } catch (Throwable t) {
                 log(System.Logger.Level.ERROR, "unexpected failure handling " + r + ": " + t);
-                r.onFailure(t);
+                r.owner.onFailure(t);
             }
         }
         return n > 0;
@@ -189,17 +180,65 @@ public final class NativeTransport extends LoopTransport {
 
     // ---- registration (I/O thread) ----
 
-    /** A socket known to the poller. */
-    private abstract static class Registered {
+    /** What a registered socket's events go to. */
+    private interface Polled {
+        /** @param ready the ready events ({@code POLL_IN}, {@code POLL_OUT} and error bits) */
+        void onReady(int ready);
+
+        /** @param t what a handler threw while this socket's events were handled */
+        default void onFailure(Throwable t) {
+            // listeners and datagram sockets stay open; channels close
+        }
+    }
+
+    /** A socket known to the poller: its descriptor, token and interest; its events go to its owner. */
+    private final class Registered implements LoopSocket.Handle {
+        final Polled owner;
         int fd = -1;
         long token;
         int interest;
 
-        abstract void onReady(int ready);
+        Registered(Polled owner) {
+            this.owner = owner;
+        }
 
-        /** @param t what a handler threw while this socket's events were handled */
-        void onFailure(Throwable t) {
-            // listeners and datagram sockets stay open; channels close
+        Registered(Polled owner, int fd) {
+            this.owner = owner;
+            this.fd = fd;
+        }
+
+        @Override
+        public void register() throws IOException {
+            NativeTransport.this.register(this, POLL_IN);
+        }
+
+        @Override
+        public void release() {
+            unregister(this);
+        }
+
+        @Override
+        public void close() {
+            NativeIo.close(fd);
+            fd = -1;
+        }
+
+        /** @return true while waiting for the socket to become writable */
+        boolean writeBlocked() {
+            return (interest & POLL_OUT) != 0;
+        }
+
+        /**
+         * @param on true to wait for writability too (reads stay on)
+         * @throws IOException when the poller refuses the change
+         */
+        void setWriteBlocked(boolean on) throws IOException {
+            interest(this, on ? POLL_IN | POLL_OUT : POLL_IN);
+        }
+
+        @Override
+        public String toString() {
+            return owner.toString();
         }
     }
 
@@ -217,7 +256,7 @@ public final class NativeTransport extends LoopTransport {
         generation = (generation + 1) & 0x7fffffff;
         long token = ((long) generation << 32) | index;
         try {
-            NativeIo.pollCtl(pfd, CTL_ADD, r.fd, interest, token);
+            NativeIo.pollCtl(pfd, NativeIo.CTL_ADD, r.fd, interest, token);
         } catch (IOException e) {
             freeSlots[freeCount++] = index;
             throw e;
@@ -229,7 +268,7 @@ public final class NativeTransport extends LoopTransport {
 
     private void interest(Registered r, int interest) throws IOException {
         if (r.interest != interest) {
-            NativeIo.pollCtl(pfd, CTL_MOD, r.fd, interest, r.token);
+            NativeIo.pollCtl(pfd, NativeIo.CTL_MOD, r.fd, interest, r.token);
             r.interest = interest;
         }
     }
@@ -250,13 +289,36 @@ public final class NativeTransport extends LoopTransport {
         }
         Registered cur = lookup(r.token);
         if (cur == r) {
-            NativeIo.LIB.jipc_poll_ctl(pfd, CTL_DEL, r.fd, 0, 0);
+            NativeIo.LIB.jipc_poll_ctl(pfd, NativeIo.CTL_DEL, r.fd, 0, 0);
             int index = (int) r.token;
             slots[index] = null;
             freeSlots[freeCount++] = index;
         }
         NativeIo.close(r.fd);
         r.fd = -1;
+    }
+
+    /** Set-up calls on a new socket, before the loop knows it. */
+    @FunctionalInterface
+    private interface SetUp<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs the set-up calls of a new socket (bind and the like); closes the socket when one fails.
+     *
+     * @param fd the socket
+     * @param setUp the calls
+     * @return what they return (the bound address)
+     * @throws IOException what a call threw
+     */
+    private static <T> T setUp(int fd, SetUp<T> setUp) throws IOException {
+        try {
+            return setUp.run();
+        } catch (IOException | RuntimeException e) {
+            NativeIo.close(fd);
+            throw e;
+        }
     }
 
     // ---- listeners ----
@@ -267,73 +329,55 @@ public final class NativeTransport extends LoopTransport {
         ByteBuffer a = NativeAddress.allocate();
         Pointer ap = NativeIo.pointer(a);
         NativeAddress.write(address, a);
-        String where = describe(address);
+        String where = Addresses.describe(address);
         int fd = NativeIo.socket(NativeAddress.family(address), STREAM);
-        SocketAddress local;
-        try {
+        SocketAddress local = setUp(fd, () -> {
             if (!(address instanceof UnixDomainSocketAddress)) {
                 NativeIo.check("setsockopt(SO_REUSEADDR)", NativeIo.LIB.jipc_set_reuseaddr(fd, 1), where);
             }
             NativeIo.check("bind", NativeIo.LIB.jipc_bind(fd, ap), where);
             NativeIo.check("listen", NativeIo.LIB.jipc_listen(fd, backlog), where);
             NativeIo.check("getsockname", NativeIo.LIB.jipc_local_addr(fd, ap), where);
-            local = address instanceof UnixDomainSocketAddress ? address : NativeAddress.read(a, 0);
+            SocketAddress bound = address instanceof UnixDomainSocketAddress ? address : NativeAddress.read(a, 0);
             if (afterBind != null) {
-                afterBind.bound(local);
+                afterBind.bound(bound);
             }
-        } catch (IOException | RuntimeException e) {
-            NativeIo.close(fd);
-            throw e;
-        }
+            return bound;
+        });
         NativeListener listener = new NativeListener(fd, local, handler);
-        try {
-            runAndWait(listener::register);
-        } catch (IOException e) {
-            NativeIo.close(fd);
-            throw e;
-        }
+        listener.start();
         return listener;
     }
 
-    private final class NativeListener extends Registered implements Listener {
-        private final SocketAddress local;
-        private final AcceptHandler handler;
+    private final class NativeListener extends LoopListener implements Polled {
+        private final Registered reg;
         private final boolean unix;
-        private boolean closed;
 
         NativeListener(int fd, SocketAddress local, AcceptHandler handler) {
-            this.fd = fd;
-            this.local = local;
-            this.handler = handler;
+            super(NativeTransport.this, local, handler);
+            this.reg = new Registered(this, fd);
             this.unix = local instanceof UnixDomainSocketAddress;
         }
 
-        void register() {
-            try {
-                NativeTransport.this.register(this, POLL_IN);
-                listeners.add(this);
-            } catch (IOException e) {
-                throw new IpcException(IpcException.EIO,
-                        "cannot register listener " + local + ": " + e.getMessage(), e);
-            }
+        @Override
+        protected LoopSocket.Handle handle() {
+            return reg;
         }
 
         @Override
-        public SocketAddress localAddress() {
-            return local;
+        protected void setAccepting(boolean on) throws IOException {
+            interest(reg, on ? POLL_IN : 0);
         }
 
         @Override
-        void onReady(int ready) {
-            for (int i = 0; i < MAX_ACCEPTS_PER_TURN && !closed; i++) {
-                int c = NativeIo.LIB.jipc_accept(fd, addrPtr);
+        public void onReady(int ready) {
+            for (int i = 0; i < MAX_ACCEPTS_PER_TURN && isOpen(); i++) {
+                int c = NativeIo.LIB.jipc_accept(reg.fd, addrPtr);
                 if (c < 0) {
                     if (-c == NativeIo.EAGAIN) {
                         return;
                     }
-                    // typically EMFILE: stop accepting for a moment instead of spinning on a ready socket
-                    pause();
-                    handler.onAcceptError(NativeIo.error("accept", -c, describe(local)));
+                    acceptFailed(NativeIo.error("accept", -c, Addresses.describe(localAddress())));
                     return;
                 }
                 SocketAddress peer = unix ? UnixDomainSocketAddress.of("") : NativeAddress.read(addr, 0);
@@ -348,55 +392,6 @@ public final class NativeTransport extends LoopTransport {
                 ch.accepted(handler);
             }
         }
-
-        private void pause() {
-            try {
-                interest(this, 0);
-            } catch (IOException e) {
-                return; // cannot pause: the next turn retries the accept
-            }
-            schedule(() -> {
-                if (!closed) {
-                    try {
-                        interest(this, POLL_IN);
-                    } catch (IOException e) {
-                        log(System.Logger.Level.ERROR, "cannot resume accepting on " + local + ": " + e.getMessage());
-                    }
-                }
-            }, ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void close() {
-            if (!inLoop()) {
-                try {
-                    runAndWait(this::close);
-                } catch (IOException e) {
-                    closeDirectly();
-                }
-                return;
-            }
-            if (closed) {
-                return;
-            }
-            closed = true;
-            unregister(this);
-            listeners.remove(this);
-        }
-
-        /** The loop is gone: nothing polls the socket any more. */
-        private void closeDirectly() {
-            if (!closed) {
-                closed = true;
-                NativeIo.close(fd);
-                fd = -1;
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "listener " + local;
-        }
     }
 
     // ---- stream channels ----
@@ -405,28 +400,12 @@ public final class NativeTransport extends LoopTransport {
     public io.jipc.internal.transport.Channel connect(SocketAddress remote, SocketAddress local,
             ChannelHandler handler) {
         NativeChannel c = new NativeChannel(handler, remote, remote instanceof UnixDomainSocketAddress);
-        // always deferred, so the caller holds the channel before any handler callback arrives
-        execute(() -> c.startConnect(local));
+        c.connect(local);
         return c;
     }
 
-    private final class NativeChannel extends LoopChannel {
-        private final Registered reg = new Registered() {
-            @Override
-            void onReady(int ready) {
-                NativeChannel.this.onReady(ready);
-            }
-
-            @Override
-            void onFailure(Throwable t) {
-                close(t);
-            }
-
-            @Override
-            public String toString() {
-                return NativeChannel.this.toString();
-            }
-        };
+    private final class NativeChannel extends LoopChannel implements Polled {
+        private final Registered reg = new Registered(this);
         private final boolean unix;
         private boolean connecting;
 
@@ -451,52 +430,40 @@ public final class NativeTransport extends LoopTransport {
             channels.add(this);
         }
 
-        void startConnect(SocketAddress local) {
-            if (!isOpen()) {
-                return;
+        @Override
+        protected void openAndConnect(SocketAddress target, SocketAddress local) throws IOException {
+            String where = Addresses.describe(target);
+            reg.fd = NativeIo.socket(NativeAddress.family(target), STREAM);
+            channels.add(this);
+            if (!unix) {
+                NativeIo.check("setsockopt(TCP_NODELAY)", NativeIo.LIB.jipc_set_tcp_nodelay(reg.fd, 1), where);
             }
-            if (shuttingDown) {
-                close(new IOException("the jipc I/O thread is shutting down"));
-                return;
+            if (local != null) {
+                NativeAddress.write(local, addr);
+                NativeIo.check("bind", NativeIo.LIB.jipc_bind(reg.fd, addrPtr), Addresses.describe(local));
             }
-            try {
-                SocketAddress target = remote;
-                if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
-                    InetSocketAddress u = (InetSocketAddress) target;
-                    target = new InetSocketAddress(u.getHostString(), u.getPort());
-                    if (((InetSocketAddress) target).isUnresolved()) {
-                        throw new java.net.UnknownHostException(u.getHostString());
-                    }
-                }
-                String where = describe(target);
-                reg.fd = NativeIo.socket(NativeAddress.family(target), STREAM);
-                channels.add(this);
-                if (!unix) {
-                    NativeIo.check("setsockopt(TCP_NODELAY)", NativeIo.LIB.jipc_set_tcp_nodelay(reg.fd, 1), where);
-                }
-                if (local != null) {
-                    NativeAddress.write(local, addr);
-                    NativeIo.check("bind", NativeIo.LIB.jipc_bind(reg.fd, addrPtr), describe(local));
-                }
-                NativeAddress.write(target, addr);
-                int rc = NativeIo.check("connect", NativeIo.LIB.jipc_connect(reg.fd, addrPtr), where);
-                if (rc == 0) {
-                    register(reg, POLL_IN);
-                    finishOpen();
-                } else {
-                    connecting = true;
-                    register(reg, POLL_OUT);
-                }
-            } catch (IOException e) {
-                close(e);
+            NativeAddress.write(target, addr);
+            int rc = NativeIo.check("connect", NativeIo.LIB.jipc_connect(reg.fd, addrPtr), where);
+            if (rc == 0) {
+                register(reg, POLL_IN);
+                finishOpen();
+            } else {
+                connecting = true;
+                register(reg, POLL_OUT);
             }
         }
 
-        void onReady(int ready) {
+        @Override
+        public void onFailure(Throwable t) {
+            close(t);
+        }
+
+        @Override
+        public void onReady(int ready) {
             if (connecting) {
                 int rc = NativeIo.LIB.jipc_connect_result(reg.fd);
                 if (rc < 0) {
-                    close(NativeIo.error("connect", -rc, describe(remote)));
+                    close(NativeIo.error("connect", -rc, Addresses.describe(remote)));
                     return;
                 }
                 connecting = false;
@@ -554,13 +521,13 @@ public final class NativeTransport extends LoopTransport {
 
         @Override
         protected boolean writeBlocked() {
-            return (reg.interest & POLL_OUT) != 0;
+            return reg.writeBlocked();
         }
 
         @Override
         protected void setWriteBlocked(boolean on) {
             try {
-                interest(reg, on ? POLL_IN | POLL_OUT : POLL_IN);
+                reg.setWriteBlocked(on);
             } catch (IOException e) {
                 close(e);
             }
@@ -575,7 +542,7 @@ public final class NativeTransport extends LoopTransport {
 
     // ---- datagrams ----
 
-    /** Direct memory for batched datagrams, made when the first UDP socket is bound. */
+    /** Direct memory for batched datagrams, made on the I/O thread when a UDP socket first receives or sends. */
     private static final class DatagramBuffers {
         final ByteBuffer data = ByteBuffer.allocateDirect(DATAGRAM_BATCH * DATAGRAM_SLOT_BYTES);
         final Pointer dataPtr = NativeIo.pointer(data);
@@ -602,22 +569,13 @@ public final class NativeTransport extends LoopTransport {
         NativeAddress.write(bindTo, a);
         int fd = NativeIo.socket(family == StandardProtocolFamily.INET6 ? NativeAddress.AF_INET6
                 : NativeAddress.AF_INET, DGRAM);
-        InetSocketAddress bound;
-        try {
-            NativeIo.check("bind", NativeIo.LIB.jipc_bind(fd, ap), describe(local));
-            NativeIo.check("getsockname", NativeIo.LIB.jipc_local_addr(fd, ap), describe(local));
-            bound = NativeAddress.readInet(a, 0);
-        } catch (IOException | RuntimeException e) {
-            NativeIo.close(fd);
-            throw e;
-        }
+        InetSocketAddress bound = setUp(fd, () -> {
+            NativeIo.check("bind", NativeIo.LIB.jipc_bind(fd, ap), Addresses.describe(local));
+            NativeIo.check("getsockname", NativeIo.LIB.jipc_local_addr(fd, ap), Addresses.describe(local));
+            return NativeAddress.readInet(a, 0);
+        });
         NativeDatagram d = new NativeDatagram(fd, bound, handler);
-        try {
-            runAndWait(d::register);
-        } catch (IOException e) {
-            NativeIo.close(fd);
-            throw e;
-        }
+        d.start();
         return d;
     }
 
@@ -625,72 +583,49 @@ public final class NativeTransport extends LoopTransport {
      * A UDP socket: receives up to {@link #DATAGRAM_BATCH} datagrams per {@code recvmmsg}, sends queued datagrams at
      * the end of the turn (or when writable again) up to {@link #DATAGRAM_BATCH} per {@code sendmmsg}.
      */
-    private final class NativeDatagram extends Registered implements DatagramEndpoint, Flushable {
-        private final InetSocketAddress local;
-        private final DatagramHandler handler;
-        private final DatagramQueue outbound = new DatagramQueue(NativeTransport.this, this, this);
+    private final class NativeDatagram extends LoopDatagram implements Polled {
+        private final Registered reg;
         private final DatagramQueue.Pending[] batch = new DatagramQueue.Pending[DATAGRAM_BATCH];
-        private volatile boolean open = true;
 
         NativeDatagram(int fd, InetSocketAddress local, DatagramHandler handler) {
-            this.fd = fd;
-            this.local = local;
-            this.handler = handler;
-        }
-
-        void register() {
-            try {
-                if (datagramBuffers == null) {
-                    datagramBuffers = new DatagramBuffers();
-                }
-                NativeTransport.this.register(this, POLL_IN);
-                datagrams.add(this);
-            } catch (IOException e) {
-                throw new IpcException(IpcException.EIO,
-                        "cannot register datagram socket " + local + ": " + e.getMessage(), e);
-            }
+            super(NativeTransport.this, local, handler);
+            this.reg = new Registered(this, fd);
         }
 
         @Override
-        public InetSocketAddress localAddress() {
-            return local;
+        protected LoopSocket.Handle handle() {
+            return reg;
         }
 
         @Override
-        public boolean isOpen() {
-            return open;
+        public void onReady(int ready) {
+            onReady((ready & POLL_OUT) != 0, (ready & ~POLL_OUT) != 0);
+        }
+
+        /** @return the loop's datagram buffers, made on the I/O thread when a UDP socket first needs them */
+        private DatagramBuffers buffers() {
+            if (datagramBuffers == null) {
+                datagramBuffers = new DatagramBuffers();
+            }
+            return datagramBuffers;
         }
 
         @Override
-        void onReady(int ready) {
-            if ((ready & POLL_OUT) != 0) {
-                try {
-                    interest(this, POLL_IN);
-                } catch (IOException e) {
-                    handler.onReceiveError(e);
-                }
-                doFlush();
-            }
-            if (open && (ready & ~POLL_OUT) != 0) {
-                doReceive();
-            }
-        }
-
-        private void doReceive() {
-            DatagramBuffers b = datagramBuffers;
-            int n = NativeIo.LIB.jipc_recvmmsg(fd, b.dataPtr, DATAGRAM_SLOT_BYTES, b.addrsPtr, b.lensPtr,
+        protected void receive() {
+            DatagramBuffers b = buffers();
+            int n = NativeIo.LIB.jipc_recvmmsg(reg.fd, b.dataPtr, DATAGRAM_SLOT_BYTES, b.addrsPtr, b.lensPtr,
                     DATAGRAM_BATCH);
             if (n < 0) {
                 if (-n != NativeIo.EAGAIN) {
-                    handler.onReceiveError(NativeIo.error("recvmmsg", -n, describe(local)));
+                    handler.onReceiveError(NativeIo.error("recvmmsg", -n, Addresses.describe(localAddress())));
                 }
                 return;
             }
-            for (int i = 0; i < n && open; i++) {
+            for (int i = 0; i < n && isOpen(); i++) {
                 int len = b.lens.getInt(i * 4);
                 InetSocketAddress from = NativeAddress.readInet(b.addrs, i * NativeAddress.SIZE);
                 if (len < 0) {
-                    handler.onReceiveError(NativeIo.error("recvmmsg", -len, "from " + describe(from)));
+                    handler.onReceiveError(NativeIo.error("recvmmsg", -len, "from " + Addresses.describe(from)));
                     continue;
                 }
                 ByteBuffer heap = b.heap;
@@ -701,81 +636,60 @@ public final class NativeTransport extends LoopTransport {
             }
         }
 
+        /** Sends one batch of up to {@link #DATAGRAM_BATCH} queued datagrams in one {@code sendmmsg}. */
         @Override
-        public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
-            outbound.send(datagram, target, promise);
-        }
-
-        @Override
-        public void flush() {
-            if (!open || (interest & POLL_OUT) != 0) {
-                return; // waiting for writability: that path sends
+        protected Sent sendSome() {
+            DatagramBuffers b = buffers();
+            int count = 0;
+            int off = 0;
+            DatagramQueue.Pending p;
+            while (count < DATAGRAM_BATCH && (p = outbound.peek()) != null) {
+                int len = p.buf.remaining();
+                if (len > DATAGRAM_SLOT_BYTES || p.target.isUnresolved()) {
+                    if (count > 0) {
+                        break; // send the batch first; this one fails alone next round
+                    }
+                    outbound.poll();
+                    fail(p, p.target.isUnresolved() ? new IOException("unresolved address")
+                            : new NativeIoException("sendmmsg", NativeIo.EMSGSIZE, "sendmmsg: "
+                                    + NativeIo.message(NativeIo.EMSGSIZE)));
+                    continue;
+                }
+                if (off + len > b.data.capacity()) {
+                    break;
+                }
+                try {
+                    NativeAddress.write(p.target, b.one);
+                } catch (IOException e) {
+                    outbound.poll();
+                    fail(p, e);
+                    continue;
+                }
+                b.addrs.put(count * NativeAddress.SIZE, b.one, 0, NativeAddress.SIZE);
+                b.data.put(off, p.buf, p.buf.position(), len);
+                b.lens.putInt(count * 4, len);
+                off += len;
+                batch[count++] = outbound.poll();
             }
-            doFlush();
-        }
-
-        /** Sends queued datagrams in batches until the queue is empty or the kernel's send buffer is full. */
-        private void doFlush() {
-            DatagramBuffers b = datagramBuffers;
-            while (open) {
-                int count = 0;
-                int off = 0;
-                DatagramQueue.Pending p;
-                while (count < DATAGRAM_BATCH && (p = outbound.peek()) != null) {
-                    int len = p.buf.remaining();
-                    if (len > DATAGRAM_SLOT_BYTES || p.target.isUnresolved()) {
-                        if (count > 0) {
-                            break; // send the batch first; this one fails alone next round
-                        }
-                        outbound.poll();
-                        fail(p, p.target.isUnresolved() ? new IOException("unresolved address")
-                                : new NativeIoException("sendmmsg", NativeIo.EMSGSIZE, "sendmmsg: "
-                                        + NativeIo.message(NativeIo.EMSGSIZE)));
-                        continue;
-                    }
-                    if (off + len > b.data.capacity()) {
-                        break;
-                    }
-                    try {
-                        NativeAddress.write(p.target, b.one);
-                    } catch (IOException e) {
-                        outbound.poll();
-                        fail(p, e);
-                        continue;
-                    }
-                    b.addrs.put(count * NativeAddress.SIZE, b.one, 0, NativeAddress.SIZE);
-                    b.data.put(off, p.buf, p.buf.position(), len);
-                    b.lens.putInt(count * 4, len);
-                    off += len;
-                    batch[count++] = outbound.poll();
-                }
-                if (count == 0) {
-                    if (outbound.flushDone()) {
-                        return;
-                    }
-                    continue; // a sender raced with the reset
-                }
-                int sent = NativeIo.LIB.jipc_sendmmsg(fd, b.dataPtr, b.lensPtr, b.addrsPtr, count);
-                if (sent < 0 && -sent == NativeIo.EAGAIN) {
-                    requeue(0, count);
-                    try {
-                        interest(this, POLL_IN | POLL_OUT);
-                    } catch (IOException e) {
-                        handler.onReceiveError(e);
-                    }
-                    return;
-                }
-                if (sent < 0) {
-                    // the first datagram failed: it alone fails, the rest go round again
-                    fail(batch[0], NativeIo.error("sendmmsg", -sent, "to " + describe(batch[0].target)));
-                    sent = 1;
-                } else {
-                    for (int i = 0; i < sent; i++) {
-                        DatagramQueue.sent(batch[i]);
-                    }
-                }
-                requeue(sent, count);
+            if (count == 0) {
+                return Sent.NONE;
             }
+            int sent = NativeIo.LIB.jipc_sendmmsg(reg.fd, b.dataPtr, b.lensPtr, b.addrsPtr, count);
+            if (sent < 0 && -sent == NativeIo.EAGAIN) {
+                requeue(0, count);
+                return Sent.BLOCKED;
+            }
+            if (sent < 0) {
+                // the first datagram failed: it alone fails, the rest go round again
+                fail(batch[0], NativeIo.error("sendmmsg", -sent, "to " + Addresses.describe(batch[0].target)));
+                sent = 1;
+            } else {
+                for (int i = 0; i < sent; i++) {
+                    DatagramQueue.sent(batch[i]);
+                }
+            }
+            requeue(sent, count);
+            return Sent.SOME;
         }
 
         /** Fails one datagram: {@code EMSGSIZE} when the errno says it is too big, else {@code EIO}. */
@@ -790,43 +704,13 @@ public final class NativeTransport extends LoopTransport {
         }
 
         @Override
-        public void close() {
-            if (!inLoop()) {
-                try {
-                    runAndWait(this::close);
-                } catch (IOException e) {
-                    if (open) {
-                        open = false;
-                        NativeIo.close(fd);
-                        fd = -1;
-                    }
-                }
-                return;
-            }
-            if (!open) {
-                return;
-            }
-            open = false;
-            unregister(this);
-            datagrams.remove(this);
-            outbound.failAll();
+        protected boolean writeBlocked() {
+            return reg.writeBlocked();
         }
 
         @Override
-        public String toString() {
-            return "datagram socket " + local;
+        protected void setWriteBlocked(boolean on) throws IOException {
+            reg.setWriteBlocked(on);
         }
-    }
-
-    private static String describe(SocketAddress a) {
-        if (a instanceof UnixDomainSocketAddress) {
-            return ((UnixDomainSocketAddress) a).getPath().toString();
-        }
-        if (a instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) a;
-            String host = inet.getHostString();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(a);
     }
 }

@@ -2,6 +2,7 @@ package io.jipc.internal.transport;
 
 import io.jipc.IpcException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -67,6 +68,59 @@ public abstract class LoopChannel extends QueuedChannel implements LoopTransport
 
     /** Stops polling the socket and closes it (once, from {@link #close}). */
     protected abstract void release();
+
+    /**
+     * Opens the socket and starts a non-blocking connect (I/O thread, from {@link #connect}).
+     *
+     * @param target the peer, resolved
+     * @param local the local address to bind first, or null
+     * @throws IOException when a step fails (the channel is then closed with it)
+     */
+    protected abstract void openAndConnect(SocketAddress target, SocketAddress local) throws IOException;
+
+    /**
+     * Starts connecting to {@link #remote}, always as a task on the I/O thread, so the caller holds the channel before
+     * any handler callback arrives. There: nothing once closed; closes the channel when the loop is shutting down;
+     * else resolves a host name left unresolved and hands over to {@link #openAndConnect}. A failure closes the
+     * channel with it.
+     *
+     * @param local the local address to bind first, or null
+     */
+    public final void connect(SocketAddress local) {
+        loop.execute(() -> startConnect(local));
+    }
+
+    private void startConnect(SocketAddress local) {
+        if (!open) {
+            return;
+        }
+        if (loop.shuttingDown) {
+            close(new IOException("the jipc I/O thread is shutting down"));
+            return;
+        }
+        try {
+            openAndConnect(resolved(remote), local);
+        } catch (IOException e) {
+            close(e);
+        }
+    }
+
+    /**
+     * @param address a connect target
+     * @return the address, its host name resolved now when it was left unresolved
+     * @throws java.net.UnknownHostException when the name does not resolve
+     */
+    private static SocketAddress resolved(SocketAddress address) throws java.net.UnknownHostException {
+        if (!(address instanceof InetSocketAddress) || !((InetSocketAddress) address).isUnresolved()) {
+            return address;
+        }
+        InetSocketAddress u = (InetSocketAddress) address;
+        InetSocketAddress target = new InetSocketAddress(u.getHostString(), u.getPort());
+        if (target.isUnresolved()) {
+            throw new java.net.UnknownHostException(u.getHostString());
+        }
+        return target;
+    }
 
     /** Marks the channel connected, tells the handler, then writes what was queued meanwhile. */
     protected final void finishOpen() {

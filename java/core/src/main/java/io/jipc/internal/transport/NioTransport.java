@@ -10,12 +10,11 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pure-JDK transport: a {@link Selector} over Unix-domain and TCP socket channels, on the loop of
@@ -26,11 +25,9 @@ public final class NioTransport extends LoopTransport {
     private static final int READ_BUFFER_BYTES = 256 * 1024;
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_READS_PER_TURN = 16;
-    private static final int MAX_ACCEPTS_PER_TURN = 64;
     private static final int MAX_DATAGRAMS_PER_TURN = 64;
     /** Largest UDP payload over IPv6 (65535 - 8); IPv4's is smaller, so one buffer fits both. */
     private static final int DATAGRAM_BUFFER_BYTES = 64 * 1024;
-    private static final long ACCEPT_PAUSE_MS = 100;
 
     private final Selector selector;
     /** Heap, so the decoder can scan whole datagrams in place (the JDK copies from its own direct buffer). */
@@ -97,7 +94,7 @@ public final class NioTransport extends LoopTransport {
             throw e;
         }
         NioListener listener = new NioListener(ssc, handler);
-        runAndWait(listener::register);
+        listener.start();
         return listener;
     }
 
@@ -113,15 +110,14 @@ public final class NioTransport extends LoopTransport {
             throw e;
         }
         NioDatagram d = new NioDatagram(dc, handler);
-        runAndWait(d::register);
+        d.start();
         return d;
     }
 
     @Override
     public Channel connect(SocketAddress remote, SocketAddress local, ChannelHandler handler) {
         NioChannel c = new NioChannel(handler, remote);
-        // always deferred, so the caller holds the channel before any handler callback arrives
-        execute(() -> c.startConnect(local));
+        c.connect(local);
         return c;
     }
 
@@ -172,49 +168,67 @@ public final class NioTransport extends LoopTransport {
         }
     }
 
-    private final class NioListener implements Listener {
-        private final ServerSocketChannel ssc;
-        private final AcceptHandler handler;
-        private final SocketAddress local;
+    /** A listening or datagram channel's registration with the selector; the key's attachment is its socket. */
+    private final class NioHandle implements LoopSocket.Handle {
+        private final SelectableChannel ch;
+        private final int ops;
+        private final LoopSocket owner;
         private SelectionKey key;
-        private boolean closed;
 
-        NioListener(ServerSocketChannel ssc, AcceptHandler handler) throws IOException {
-            this.ssc = ssc;
-            this.handler = handler;
-            this.local = ssc.getLocalAddress();
-        }
-
-        void register() {
-            try {
-                key = ssc.register(selector, SelectionKey.OP_ACCEPT, this);
-                listeners.add(this);
-            } catch (IOException e) {
-                closeQuietly(ssc);
-                throw new IpcException(IpcException.EIO,
-                        "cannot register listener " + local + ": " + e.getMessage(), e);
-            }
+        NioHandle(SelectableChannel ch, int ops, LoopSocket owner) {
+            this.ch = ch;
+            this.ops = ops;
+            this.owner = owner;
         }
 
         @Override
-        public SocketAddress localAddress() {
-            return local;
+        public void register() throws IOException {
+            key = ch.register(selector, ops, owner);
+        }
+
+        @Override
+        public void release() {
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(ch);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(ch);
+        }
+    }
+
+    private final class NioListener extends LoopListener {
+        private final ServerSocketChannel ssc;
+        private final NioHandle handle;
+
+        NioListener(ServerSocketChannel ssc, AcceptHandler handler) throws IOException {
+            super(NioTransport.this, ssc.getLocalAddress(), handler);
+            this.ssc = ssc;
+            this.handle = new NioHandle(ssc, SelectionKey.OP_ACCEPT, this);
+        }
+
+        @Override
+        protected LoopSocket.Handle handle() {
+            return handle;
+        }
+
+        @Override
+        protected void setAccepting(boolean on) {
+            if (handle.key.isValid()) {
+                handle.key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
+            }
         }
 
         void onAcceptable() {
-            for (int i = 0; i < MAX_ACCEPTS_PER_TURN && !closed; i++) {
+            for (int i = 0; i < MAX_ACCEPTS_PER_TURN && isOpen(); i++) {
                 SocketChannel sc;
                 try {
                     sc = ssc.accept();
                 } catch (IOException e) {
-                    // typically EMFILE: stop accepting for a moment instead of spinning on a ready key
-                    key.interestOps(0);
-                    schedule(() -> {
-                        if (!closed && key.isValid()) {
-                            key.interestOps(SelectionKey.OP_ACCEPT);
-                        }
-                    }, ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
-                    handler.onAcceptError(e);
+                    acceptFailed(e);
                     return;
                 }
                 if (sc == null) {
@@ -232,88 +246,36 @@ public final class NioTransport extends LoopTransport {
                 c.finishOpen();
             }
         }
-
-        @Override
-        public void close() {
-            if (!inLoop()) {
-                try {
-                    runAndWait(this::close);
-                } catch (IOException e) {
-                    closeQuietly(ssc);
-                }
-                return;
-            }
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (key != null) {
-                key.cancel();
-            }
-            closeQuietly(ssc);
-            listeners.remove(this);
-        }
-
-        @Override
-        public String toString() {
-            return "listener " + local;
-        }
     }
 
     /**
      * A UDP socket on the loop: receives up to {@link #MAX_DATAGRAMS_PER_TURN} datagrams per turn into the shared
-     * 64 KiB buffer, and sends queued datagrams at the end of the turn (or when writable again after the kernel's
-     * send buffer was full), one {@code send} per datagram.
+     * 64 KiB buffer, and sends queued datagrams one {@code send} per datagram.
      */
-    private final class NioDatagram implements DatagramEndpoint, Flushable {
+    private final class NioDatagram extends LoopDatagram {
         private final DatagramChannel dc;
-        private final DatagramHandler handler;
-        private final InetSocketAddress local;
-        private final DatagramQueue outbound = new DatagramQueue(NioTransport.this, this, this);
-        private SelectionKey key;
-        private volatile boolean open = true;
+        private final NioHandle handle;
 
         NioDatagram(DatagramChannel dc, DatagramHandler handler) throws IOException {
+            super(NioTransport.this, (InetSocketAddress) dc.getLocalAddress(), handler);
             this.dc = dc;
-            this.handler = handler;
-            this.local = (InetSocketAddress) dc.getLocalAddress();
-        }
-
-        void register() {
-            try {
-                key = dc.register(selector, SelectionKey.OP_READ, this);
-                datagrams.add(this);
-            } catch (IOException e) {
-                closeQuietly(dc);
-                throw new IpcException(IpcException.EIO,
-                        "cannot register datagram socket " + local + ": " + e.getMessage(), e);
-            }
+            this.handle = new NioHandle(dc, SelectionKey.OP_READ, this);
         }
 
         @Override
-        public InetSocketAddress localAddress() {
-            return local;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
+        protected LoopSocket.Handle handle() {
+            return handle;
         }
 
         void onReady(SelectionKey k) {
             int ready = k.readyOps();
-            if ((ready & SelectionKey.OP_WRITE) != 0) {
-                k.interestOps(SelectionKey.OP_READ);
-                doFlush();
-            }
-            if (open && (ready & SelectionKey.OP_READ) != 0) {
-                doReceive();
-            }
+            onReady((ready & SelectionKey.OP_WRITE) != 0, (ready & SelectionKey.OP_READ) != 0);
         }
 
-        private void doReceive() {
+        @Override
+        protected void receive() {
             ByteBuffer buf = datagramBuffer;
-            for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && open; i++) {
+            for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && isOpen(); i++) {
                 buf.clear();
                 SocketAddress from;
                 try {
@@ -331,43 +293,25 @@ public final class NioTransport extends LoopTransport {
         }
 
         @Override
-        public void send(ByteBuffer datagram, InetSocketAddress target, CompletableFuture<Void> promise) {
-            outbound.send(datagram, target, promise);
-        }
-
-        @Override
-        public void flush() {
-            if (!open || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
-                return; // waiting for OP_WRITE: that path sends
+        protected Sent sendSome() {
+            DatagramQueue.Pending p = outbound.peek();
+            if (p == null) {
+                return Sent.NONE;
             }
-            doFlush();
-        }
-
-        /** Sends queued datagrams until the queue is empty or the kernel's send buffer is full. */
-        private void doFlush() {
-            while (open) {
-                DatagramQueue.Pending p = outbound.peek();
-                if (p == null) {
-                    if (outbound.flushDone()) {
-                        return;
-                    }
-                    continue; // a sender raced with the reset
-                }
-                int sent;
-                try {
-                    sent = dc.send(p.buf, p.target);
-                } catch (IOException | RuntimeException e) {
-                    outbound.poll();
-                    // over UDP's limit: the JDK reports EMSGSIZE only as the OS's (localized) text, so the size tells
-                    outbound.fail(p, e, p.buf.remaining() > maxPayload(p.target));
-                    continue;
-                }
-                if (sent == 0 && p.buf.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    return;
-                }
-                DatagramQueue.sent(outbound.poll());
+            int sent;
+            try {
+                sent = dc.send(p.buf, p.target);
+            } catch (IOException | RuntimeException e) {
+                outbound.poll();
+                // over UDP's limit: the JDK reports EMSGSIZE only as the OS's (localized) text, so the size tells
+                outbound.fail(p, e, p.buf.remaining() > maxPayload(p.target));
+                return Sent.SOME;
             }
+            if (sent == 0 && p.buf.hasRemaining()) {
+                return Sent.BLOCKED;
+            }
+            DatagramQueue.sent(outbound.poll());
+            return Sent.SOME;
         }
 
         /** @return the largest UDP payload the target's IP version carries (65507 for IPv4, 65527 for IPv6) */
@@ -376,31 +320,13 @@ public final class NioTransport extends LoopTransport {
         }
 
         @Override
-        public void close() {
-            if (!inLoop()) {
-                try {
-                    runAndWait(this::close);
-                } catch (IOException e) {
-                    open = false;
-                    closeQuietly(dc);
-                }
-                return;
-            }
-            if (!open) {
-                return;
-            }
-            open = false;
-            if (key != null) {
-                key.cancel();
-            }
-            closeQuietly(dc);
-            datagrams.remove(this);
-            outbound.failAll();
+        protected boolean writeBlocked() {
+            return (handle.key.interestOps() & SelectionKey.OP_WRITE) != 0;
         }
 
         @Override
-        public String toString() {
-            return "datagram socket " + local;
+        protected void setWriteBlocked(boolean on) {
+            handle.key.interestOps(on ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
         }
     }
 
@@ -428,53 +354,35 @@ public final class NioTransport extends LoopTransport {
             channels.add(this);
         }
 
-        void startConnect(SocketAddress local) {
-            if (!isOpen()) {
+        @Override
+        protected void openAndConnect(SocketAddress target, SocketAddress local) throws IOException {
+            if (UnixAddresses.isAbstract(target)) {
+                close(UnixAddresses.unsupported("connect", target));
                 return;
             }
-            if (shuttingDown) {
-                close(new IOException("the jipc I/O thread is shutting down"));
-                return;
+            ch = SocketChannel.open(familyOf(target));
+            channels.add(this);
+            ch.configureBlocking(false);
+            if (!(target instanceof UnixDomainSocketAddress)) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
-            if (UnixAddresses.isAbstract(remote)) {
-                close(UnixAddresses.unsupported("connect", remote));
-                return;
+            if (local != null) {
+                ch.bind(local);
             }
+            key = ch.register(selector, 0, this);
+            boolean existedBefore = !(target instanceof UnixDomainSocketAddress) || java.nio.file.Files.exists(
+                    ((UnixDomainSocketAddress) target).getPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            boolean done;
             try {
-                SocketAddress target = remote;
-                if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
-                    InetSocketAddress u = (InetSocketAddress) target;
-                    target = new InetSocketAddress(u.getHostString(), u.getPort());
-                    if (((InetSocketAddress) target).isUnresolved()) {
-                        throw new java.net.UnknownHostException(u.getHostString());
-                    }
-                }
-                ch = SocketChannel.open(familyOf(target));
-                channels.add(this);
-                ch.configureBlocking(false);
-                if (!(target instanceof UnixDomainSocketAddress)) {
-                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
-                if (local != null) {
-                    ch.bind(local);
-                }
-                key = ch.register(selector, 0, this);
-                boolean existedBefore = !(target instanceof UnixDomainSocketAddress) || java.nio.file.Files.exists(
-                        ((UnixDomainSocketAddress) target).getPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                boolean done;
-                try {
-                    done = ch.connect(target);
-                } catch (IOException e) {
-                    throw target instanceof UnixDomainSocketAddress
-                            ? unixConnectFailure(e, ((UnixDomainSocketAddress) target).getPath(), existedBefore) : e;
-                }
-                if (done) {
-                    connected();
-                } else {
-                    key.interestOps(SelectionKey.OP_CONNECT);
-                }
+                done = ch.connect(target);
             } catch (IOException e) {
-                close(e);
+                throw target instanceof UnixDomainSocketAddress
+                        ? unixConnectFailure(e, ((UnixDomainSocketAddress) target).getPath(), existedBefore) : e;
+            }
+            if (done) {
+                connected();
+            } else {
+                key.interestOps(SelectionKey.OP_CONNECT);
             }
         }
 

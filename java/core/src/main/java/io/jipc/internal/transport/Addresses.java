@@ -1,4 +1,4 @@
-package io.jipc.internal;
+package io.jipc.internal.transport;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
