@@ -1,6 +1,7 @@
 package io.jipc.internal.tls;
 
 import io.jipc.IpcException;
+import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
@@ -149,7 +150,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
     public void onClose(Throwable cause) {
         Throwable why = failure != null ? failure : cause;
         if (why == null && started && !handshakeDone) {
-            why = new IpcException(IpcException.ETLS, "TLS handshake with " + TlsErrors.describe(remoteAddress())
+            why = new IpcException(IpcException.ETLS, "TLS handshake with " + Addresses.describe(remoteAddress())
                     + ": the peer closed the connection before the handshake finished");
         }
         open = false;
@@ -213,7 +214,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
             return;
         }
         failure = new IpcException(IpcException.ETIMEDOUT, "TLS handshake with " + (client ? "server " : "client ")
-                + TlsErrors.describe(remoteAddress()) + ": not finished within handshakeTimeout "
+                + Addresses.describe(remoteAddress()) + ": not finished within handshakeTimeout "
                 + java.time.Duration.ofNanos(handshakeTimeoutNanos) + " (a stalled or silent peer); closing the "
                 + "connection");
         raw.close(null);
@@ -460,7 +461,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
                 }
                 closeWhenDrained = true;
                 drainTimer = loop.schedule(() -> raw.close(new IpcException(IpcException.ETIMEDOUT, "closing "
-                        + TlsErrors.describe(remoteAddress()) + ": the TLS handshake and queued data did not "
+                        + Addresses.describe(remoteAddress()) + ": the TLS handshake and queued data did not "
                         + "finish within the flush timeout")), timeoutNanos, TimeUnit.NANOSECONDS);
                 return;
             }
@@ -507,7 +508,7 @@ public final class TlsChannel extends QueuedChannel implements ChannelHandler {
         if (promise != null) {
             String why = cause == null ? "" : ": " + cause.getMessage();
             promise.completeExceptionally(new IpcException(IpcException.ECLOSED, "TLS connection "
-                    + TlsErrors.describe(remoteAddress()) + " closed before the data was written" + why, cause));
+                    + Addresses.describe(remoteAddress()) + " closed before the data was written" + why, cause));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jipc.internal.tls;
 
 import io.jipc.IpcException;
+import io.jipc.internal.transport.Addresses;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.CertPathBuilderException;
@@ -24,7 +25,7 @@ final class TlsErrors {
             return (IpcException) e;
         }
         String peerRole = client ? "server" : "client";
-        String where = "TLS handshake with " + peerRole + " " + describe(peer) + ": ";
+        String where = "TLS handshake with " + peerRole + " " + Addresses.describe(peer) + ": ";
         String msg = messages(e);
         String lower = msg.toLowerCase(Locale.ROOT);
         if (has(e, CertificateExpiredException.class) || has(e, CertificateNotYetValidException.class)) {
@@ -64,15 +65,6 @@ final class TlsErrors {
                     + " (not signed by a certificate in trustedConnections); refused (" + root(e) + ")", e);
         }
         return new IpcException(IpcException.ETLS, where + msg, e);
-    }
-
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) address;
-            String host = inet.getHostString();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
     }
 
     private static String hostOf(SocketAddress peer) {
