@@ -28,7 +28,9 @@ import kotlinx.coroutines.withContext
  * ```
  *
  * Thread-safe. The suspend functions never block their caller's thread: jipc calls that wait (stop, close) run on
- * [Dispatchers.IO].
+ * [Dispatchers.IO], and an emit (`emit`, `emitBack`) under `Backpressure.BLOCK` suspends until its frame fits under
+ * highWaterMarkBytes, holding no thread; cancelling it withdraws a frame that was still waiting (see
+ * [CoroutineClient.emit]).
  *
  * @property java the underlying Java instance, for what these bindings do not wrap
  */
