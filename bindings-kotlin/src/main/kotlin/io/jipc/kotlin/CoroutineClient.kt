@@ -132,11 +132,11 @@ public class CoroutineClient internal constructor(
      * Sends an event and returns once the frame reached the kernel: node-ipc's `ipc.of[id].emit(type, data)`.
      *
      * Never blocks the caller's thread. Under `Backpressure.BLOCK`, when the connection is at its highWaterMarkBytes
-     * (the peer reads slower than this side writes), it suspends until the frame fits ([IpcClient.emitWhenWritable]); frames waiting on one
-     * connection are accepted first come, first served, so none waits forever while others are sent. Cancelling the
-     * caller while its frame waits withdraws the frame: it is never sent. A frame already accepted (queued for the
-     * socket) goes out even when the caller is cancelled before it reached the kernel. Either way a cancelled emit
-     * throws `CancellationException`.
+     * (the peer reads slower than this side writes), it suspends until the frame fits ([IpcClient.emitWhenWritable]);
+     * frames waiting on one connection are accepted first come, first served, so none waits forever while others
+     * are sent. Cancelling the caller while its frame waits withdraws the frame: it is never sent. A frame already
+     * accepted (queued for the socket) goes out even when the caller is cancelled before it reached the kernel.
+     * Either way a cancelled emit throws `CancellationException`.
      *
      * @param type event type
      * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)

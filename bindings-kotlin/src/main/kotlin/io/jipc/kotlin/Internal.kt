@@ -58,7 +58,8 @@ internal suspend fun CompletableFuture<CompletionStage<Void>>.awaitSent() {
                 if (error == null) {
                     cont.resume(stage)
                 } else {
-                    cont.resumeWithException(if (error is CompletionException && error.cause != null) error.cause!! else error)
+                    val cause = if (error is CompletionException && error.cause != null) error.cause!! else error
+                    cont.resumeWithException(cause)
                 }
             }
         }

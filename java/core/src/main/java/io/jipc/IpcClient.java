@@ -64,7 +64,8 @@ public interface IpcClient {
      * {@code cancel} on the returned future returns true when the frame was withdrawn, and it is then never sent;
      * false once it was accepted. When the returned future fails, the frame was not sent: {@code ECLOSED} when the
      * connection closed while it waited, or what {@code emit} fails with at once ({@code EDATA}, {@code ECLOSED},
-     * {@code EBACKPRESSURE} under {@link Backpressure#FAIL}, {@code ENOTCONNECTED}, {@code EOVERFLOW} of the offline queue).
+     * {@code EBACKPRESSURE} under {@link Backpressure#FAIL}, {@code ENOTCONNECTED}, {@code EOVERFLOW} of the offline
+     * queue).
      *
      * <p>Order: waiting frames are accepted first come, first served, and while any frame waits, every later emit on
      * the connection (this or the blocking form) lines up behind it, so a waiting frame is never overtaken and never

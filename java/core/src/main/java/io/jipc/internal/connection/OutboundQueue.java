@@ -84,7 +84,7 @@ public final class OutboundQueue {
         final CompletableFuture<Void> written = new CompletableFuture<>();
         /** Set once the frame was accepted: it goes out, it can no longer be withdrawn (guarded by the line). */
         boolean claimed;
-        /** Set when it left the line without being written: withdrawn by its sender, or failed (guarded by the line). */
+        /** Set when it left the line unwritten: withdrawn by its sender, or failed (guarded by the line). */
         boolean withdrawn;
         /** Why it could not be sent (its encoding failed); set by the serving thread. */
         IpcException failure;
@@ -362,7 +362,7 @@ public final class OutboundQueue {
             }
             if (room && channel.offer(head.frame, head.written, mark)) {
                 if (head.written.isCompletedExceptionally()) {
-                    head.withdrawn = true; // refused at once: the channel is closing; its sender is told it was not sent
+                    head.withdrawn = true; // refused at once, the channel closing: its sender is told it was not sent
                 }
                 synchronized (line) {
                     line.poll();
