@@ -131,13 +131,22 @@ public class CoroutineClient internal constructor(
     /**
      * Sends an event and returns once the frame reached the kernel: node-ipc's `ipc.of[id].emit(type, data)`.
      *
+     * Never blocks the caller's thread. Under `Backpressure.BLOCK`, when the connection is at its highWaterMarkBytes
+     * (the peer reads slower than this side writes), it suspends until the frame fits ([IpcClient.emitWhenWritable]);
+     * frames waiting on one connection are accepted first come, first served, so none waits forever while others
+     * are sent. Cancelling the caller while its frame waits withdraws the frame: it is never sent. A frame already
+     * accepted (queued for the socket) goes out even when the caller is cancelled before it reached the kernel.
+     * Either way a cancelled emit throws `CancellationException`.
+     *
      * @param type event type
      * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
      * @throws IpcException `ENOTCONNECTED` while waiting to reconnect or after destroy, `ECLOSED` when the connection
-     *     closed before the frame was written, `EDATA` when data cannot be written as JSON
+     *     closed before the frame was written (or while it waited for room: then it was not sent), `EDATA` when data
+     *     cannot be written as JSON, `EBACKPRESSURE` under `Backpressure.FAIL` (a full connection) or
+     *     `DROP_OLDEST` (the frame was dropped for a newer one)
      */
     public suspend fun emit(type: String, data: Any? = null) {
-        java.emit(type, data).awaitDone()
+        java.emitWhenWritable(type, data).awaitSent()
     }
 
     /**

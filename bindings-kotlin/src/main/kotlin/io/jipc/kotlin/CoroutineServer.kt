@@ -30,16 +30,16 @@ public data class ServerEvent<out T>(val data: T, val socket: IpcSocket?, val me
 /**
  * Emits an event back to the connection this event came from and returns once the frame reached the kernel:
  * node-ipc's `ipc.server.emit(socket, type, data)`. This sends a new event; it does not answer a request (that is
- * [respond]).
+ * [respond]). Waits for room and cancels as [CoroutineServer.emit] does.
  *
  * @param type event type
  * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
- * @throws IpcException `ESTATE` for a server-wide event (no socket); `ECLOSED` when the connection closed first
+ * @throws IpcException `ESTATE` for a server-wide event (no socket); otherwise as [CoroutineServer.emit]
  */
 public suspend fun ServerEvent<*>.emitBack(type: String, data: Any? = null) {
     val to = socket ?: throw IpcException(IpcException.ESTATE,
             "emitBack '$type': this event has no socket (a server-wide event)")
-    to.emit(type, data).awaitDone()
+    to.emitWhenWritable(type, data).awaitSent()
 }
 
 /**
@@ -146,18 +146,32 @@ public class CoroutineServer internal constructor(public val java: IpcServer, pr
      * Sends an event to one socket and returns once the frame reached the kernel: node-ipc's
      * `ipc.server.emit(socket, type, data)`.
      *
+     * Never blocks the caller's thread. Under `Backpressure.BLOCK`, when the connection is at its highWaterMarkBytes
+     * (the peer reads slower than this side writes), it suspends until the frame fits ([IpcSocket.emitWhenWritable]);
+     * frames waiting on one connection are accepted first come, first served, so none waits forever while others
+     * are sent. Cancelling the caller while its frame waits withdraws the frame: it is never sent. A frame already
+     * accepted (queued for the socket) goes out even when the caller is cancelled before it reached the kernel.
+     * Either way a cancelled emit throws `CancellationException`.
+     *
      * @param socket the target
      * @param type event type
      * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)
-     * @throws IpcException `ECLOSED` when the connection closed first, `EDATA` when data cannot be written as JSON
+     * @throws IpcException `ECLOSED` when the connection closed first (or while the frame waited for room: then it
+     *     was not sent), `EDATA` when data cannot be written as JSON, `EBACKPRESSURE` under `Backpressure.FAIL` (a
+     *     full connection) or `DROP_OLDEST` (the frame was dropped for a newer one)
      */
     public suspend fun emit(socket: IpcSocket, type: String, data: Any? = null) {
-        java.emit(socket, type, data).awaitDone()
+        socket.emitWhenWritable(type, data).awaitSent()
     }
 
     /**
      * Sends an event to every connected socket and returns once it reached the kernel for each: node-ipc's
      * `ipc.server.broadcast(type, data)`.
+     *
+     * Never blocks the caller's thread and never waits for room: under `Backpressure.BLOCK`, as in Java, a socket at
+     * its highWaterMarkBytes (or with frames waiting for room) fails its part with `EBACKPRESSURE` while the others
+     * get the event, so one stuck socket cannot hold up the rest. To wait for room on each socket instead, [emit] to
+     * each of [sockets].
      *
      * @param type event type
      * @param data as for [emit]

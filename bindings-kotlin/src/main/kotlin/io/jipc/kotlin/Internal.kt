@@ -1,6 +1,7 @@
 package io.jipc.kotlin
 
 import io.jipc.IpcException
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.atomic.AtomicBoolean
@@ -38,6 +39,32 @@ internal suspend fun CompletionStage<Void>.awaitDone() {
             }
         }
     }
+}
+
+/**
+ * Suspends until a frame handed to `emitWhenWritable` ([io.jipc.IpcClient.emitWhenWritable],
+ * [io.jipc.IpcSocket.emitWhenWritable]) was accepted, then until it reached the kernel; never blocks the thread.
+ * Cancelling the caller while the frame waits for room withdraws it (it is never sent); once accepted it goes out
+ * whatever happens to the caller, who is then no longer waited for. Either way a cancelled caller gets its
+ * cancellation.
+ */
+internal suspend fun CompletableFuture<CompletionStage<Void>>.awaitSent() {
+    val written: CompletionStage<Void> = if (isDone && !isCompletedExceptionally) {
+        getNow(null) // accepted at once: the common case, no suspension here
+    } else {
+        suspendCancellableCoroutine { cont ->
+            cont.invokeOnCancellation { cancel(false) } // withdraws the frame unless it was accepted meanwhile
+            whenComplete { stage, error ->
+                if (error == null) {
+                    cont.resume(stage)
+                } else {
+                    val cause = if (error is CompletionException && error.cause != null) error.cause!! else error
+                    cont.resumeWithException(cause)
+                }
+            }
+        }
+    }
+    written.awaitDone()
 }
 
 /**

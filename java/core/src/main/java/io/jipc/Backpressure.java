@@ -16,11 +16,16 @@ public enum Backpressure {
      */
     FAIL,
     /**
-     * The emitting thread waits until the queue is below the mark (or the connection closes: {@code ECLOSED}). On
+     * The emitting thread waits until the frame fits under the mark (or the connection closes: {@code ECLOSED}). On
      * the I/O thread (handlers without an {@link IpcConfig#executor executor}) waiting would stall every connection,
      * so there the emit fails with {@code EBACKPRESSURE} instead, as does an interrupted wait (the interrupt flag is
-     * kept). {@code broadcast} never waits: a socket at its mark fails its part with {@code EBACKPRESSURE}, so one
-     * stuck socket cannot hold up the others.
+     * kept; the frame is not sent). {@code broadcast} never waits: a socket at its mark fails its part with
+     * {@code EBACKPRESSURE}, so one stuck socket cannot hold up the others.
+     *
+     * <p>To wait without a thread, use {@link IpcClient#emitWhenWritable} / {@link IpcSocket#emitWhenWritable}: the
+     * frame waits in the connection's line and its stage completes once it is accepted; it can be withdrawn until
+     * then. Waiting frames, blocked threads' included, are accepted first come, first served, and while any waits,
+     * later emits line up behind it (and broadcasts and I/O-thread emits to that connection fail), so none starves.
      */
     BLOCK,
     /**

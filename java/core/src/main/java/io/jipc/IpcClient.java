@@ -49,6 +49,40 @@ public interface IpcClient {
     }
 
     /**
+     * Sends an event without ever blocking the calling thread: the form of {@link #emit(String, Object)} for callers
+     * that must not be parked, such as coroutines, event loops and handlers on the I/O thread (beyond node-ipc, which
+     * buffers without bound). It differs from {@code emit} only under {@link Backpressure#BLOCK} when the connection
+     * is at its {@link IpcConfig#highWaterMarkBytes high-water mark}: where {@code emit} parks its thread until the
+     * frame fits, this returns at once and the frame waits for room holding no thread. Under the other policies, in
+     * sync mode (which fails when full), before the first connection and while reconnecting with an
+     * {@link IpcConfig#offlineQueue offline queue}, the frame is queued or refused at once, as {@code emit} does.
+     *
+     * <p>Two stages tell what happened. The returned one completes when the frame is <em>accepted</em>, with the
+     * frame's write stage (the stage {@code emit} returns: it completes when the frame reached the kernel). An accepted
+     * frame goes out unless the connection closes first (its write stage then fails with {@code ECLOSED}); no other
+     * event drops it ({@link Backpressure#DROP_OLDEST} aside). Until it is accepted it can be withdrawn:
+     * {@code cancel} on the returned future returns true when the frame was withdrawn, and it is then never sent;
+     * false once it was accepted. When the returned future fails, the frame was not sent: {@code ECLOSED} when the
+     * connection closed while it waited, or what {@code emit} fails with at once ({@code EDATA}, {@code ECLOSED},
+     * {@code EBACKPRESSURE} under {@link Backpressure#FAIL}, {@code ENOTCONNECTED}, {@code EOVERFLOW} of the offline
+     * queue).
+     *
+     * <p>Order: waiting frames are accepted first come, first served, and while any frame waits, every later emit on
+     * the connection (this or the blocking form) lines up behind it, so a waiting frame is never overtaken and never
+     * starves: it is accepted as soon as the frames ahead of it were and it fits. Emits that never wait, a
+     * {@code broadcast} or {@code emit} on the I/O thread, fail with {@code EBACKPRESSURE} while frames wait rather
+     * than go ahead of them. Frames accepted at once keep the order of their calls, as for {@code emit}.
+     *
+     * @param type event type
+     * @param data as for {@link #emit(String, Object)}
+     * @return completes with the frame's write stage once the frame is accepted, or fails when it was not sent; may
+     *     complete on the I/O thread. Implementations outside jipc: completed at once with {@code emit}'s stage
+     */
+    default CompletableFuture<CompletionStage<Void>> emitWhenWritable(String type, Object data) {
+        return CompletableFuture.completedFuture(emit(type, data));
+    }
+
+    /**
      * Bytes emitted on this connection that have not yet reached the kernel: what {@link IpcConfig#highWaterMarkBytes}
      * bounds. Read-only and approximate while other threads emit.
      *

@@ -9,6 +9,7 @@ import io.jipc.SignalHandler;
 import io.jipc.Message;
 import io.jipc.internal.codec.Codec;
 import io.jipc.internal.connection.Connection;
+import io.jipc.internal.connection.OutboundQueue;
 import io.jipc.internal.connection.PendingRequests;
 import io.jipc.internal.transport.Addresses;
 import io.jipc.internal.transport.Cancellable;
@@ -235,6 +236,20 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     }
 
     @Override
+    public CompletableFuture<CompletionStage<Void>> emitWhenWritable(String type, Object data) {
+        if (cfg.backpressure() != io.jipc.Backpressure.BLOCK) {
+            return OutboundQueue.accepted(emit(type, data)); // never waits
+        }
+        ByteBuffer frame;
+        try {
+            frame = rt.encoder.event(codec, false, type, data);
+        } catch (IpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendWhenWritable(frame, type);
+    }
+
+    @Override
     public CompletionStage<Message> request(String type, Object data, Duration timeout) {
         if (cfg.rawBuffer()) {
             return Stages.failed(new IpcException(IpcException.ESTATE,
@@ -280,18 +295,38 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     }
 
     private CompletionStage<Void> send(ByteBuffer frame, String what) {
+        return route(frame, what, stage -> stage, (conn, f) -> conn.send(f, true));
+    }
+
+    /**
+     * {@link #send} that never blocks the calling thread: a frame for the connection waits for room in its line
+     * ({@link io.jipc.internal.connection.OutboundQueue#sendWhenWritable}).
+     */
+    private CompletableFuture<CompletionStage<Void>> sendWhenWritable(ByteBuffer frame, String what) {
+        return route(frame, what, OutboundQueue::accepted, (conn, f) -> conn.outbound().sendWhenWritable(f));
+    }
+
+    /**
+     * Where a frame goes: the offline queue, the early queue, a refusal, the sync queue, or the connection.
+     *
+     * @param <R> what the caller returns
+     * @param held gives the result for a frame the client holds itself, or refuses (never waits)
+     * @param toConnection sends the frame on the connection
+     */
+    private <R> R route(ByteBuffer frame, String what, java.util.function.Function<CompletionStage<Void>, R> held,
+            java.util.function.BiFunction<Connection, ByteBuffer, R> toConnection) {
         if (cfg.offlineQueue() > 0) {
             synchronized (offline) {
                 if (reconnecting && !explicitlyDisconnected && state != ConnectionState.DESTROYED) {
                     if (offline.size() >= cfg.offlineQueue()) {
-                        return Stages.failed(new IpcException(IpcException.EOVERFLOW,
+                        return held.apply(Stages.failed(new IpcException(IpcException.EOVERFLOW,
                                 "emit '" + what + "' to " + id + " ("
                                 + Addresses.describe(target) + "): reconnecting, and the offline queue already holds "
-                                + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")"));
+                                + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")")));
                     }
                     CompletableFuture<Void> promise = new CompletableFuture<>();
                     offline.add(new Queued(frame, promise));
-                    return promise;
+                    return held.apply(promise);
                 }
             }
         }
@@ -302,28 +337,28 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
                 if (connection == null) {
                     CompletableFuture<Void> promise = new CompletableFuture<>();
                     early.add(new Queued(frame, promise));
-                    return promise;
+                    return held.apply(promise);
                 }
                 conn = connection;
             }
         }
         if (s == ConnectionState.DESTROYED || s == ConnectionState.DISCONNECTED || explicitlyDisconnected) {
-            return Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to " + id + " ("
-                    + Addresses.describe(target) + "): not connected (state " + s + ")"));
+            return held.apply(Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to " + id
+                    + " (" + Addresses.describe(target) + "): not connected (state " + s + ")")));
         }
         if (!cfg.sync()) {
             // a channel that closed meanwhile fails the promise with ECLOSED
-            return conn.send(frame, true);
+            return toConnection.apply(conn, frame);
         }
         // sync mode: frames wait here for the previous answer; the mark bounds them together with the channel's
         int size = frame.remaining();
         long queued = syncQueuedBytes.get() + (conn == null ? 0 : conn.outbound().pendingBytes());
         if (queued > 0 && queued + size > cfg.highWaterMarkBytes()) {
-            return Stages.failed(new IpcException(IpcException.EBACKPRESSURE,
+            return held.apply(Stages.failed(new IpcException(IpcException.EBACKPRESSURE,
                     "emit '" + what + "' to client " + id + " ("
                     + Addresses.describe(target) + "): " + queued + " bytes wait in the sync queue, a " + size
                     + "-byte frame does not fit under highWaterMarkBytes " + cfg.highWaterMarkBytes()
-                    + " (sync mode always fails when full)"));
+                    + " (sync mode always fails when full)")));
         }
         CompletableFuture<Void> promise = new CompletableFuture<>();
         syncQueuedBytes.addAndGet(size);
@@ -331,7 +366,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
             syncQueue.add(new Queued(frame, promise));
             pumpSync();
         });
-        return promise;
+        return held.apply(promise);
     }
 
     @Override

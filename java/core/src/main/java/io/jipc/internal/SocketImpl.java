@@ -60,6 +60,11 @@ final class SocketImpl extends SocketBase implements Replier {
         return connection.emit(type, data);
     }
 
+    @Override
+    public CompletableFuture<CompletionStage<Void>> emitWhenWritable(String type, Object data) {
+        return connection.emitWhenWritable(type, data);
+    }
+
     /**
      * @param out a broadcast's message, encoded once per codec
      * @param mayBlock false for broadcast

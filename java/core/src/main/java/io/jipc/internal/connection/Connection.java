@@ -1,6 +1,7 @@
 package io.jipc.internal.connection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jipc.Backpressure;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.Message;
@@ -364,48 +365,8 @@ public final class Connection implements ChannelHandler, FrameSink {
     public CompletionStage<Void> send(OutboundMessage out, boolean mayBlock) {
         Codec c = codec;
         if (c == null) {
-            long size;
-            try {
-                size = out.get(Codec.JSON, false).remaining(); // the likely codec; cached for it
-            } catch (IpcException e) {
-                size = 0;
-            }
-            long mark = config.highWaterMarkBytes();
-            List<Deferred> dropped = null;
-            boolean wait = false;
-            synchronized (this) {
-                if (deferred != null) {
-                    // what waits for the codec counts against the high-water mark like queued frames do
-                    if (deferredBytes > 0 && deferredBytes + size > mark) {
-                        OutboundQueue.WhenFull verdict = outbound.whenFull(mayBlock);
-                        if (verdict == OutboundQueue.WhenFull.DROP_OLDEST) {
-                            dropped = new ArrayList<>();
-                            while (!deferred.isEmpty() && deferredBytes + size > mark) {
-                                Deferred old = deferred.remove(0);
-                                deferredBytes -= old.bytes;
-                                dropped.add(old);
-                            }
-                        } else if (verdict == OutboundQueue.WhenFull.WAIT) {
-                            wait = true; // for the codec, then the frame meets the channel's queue
-                        } else {
-                            return Stages.failed(new IpcException(IpcException.EBACKPRESSURE,
-                                    "emit '" + out.type + "' to "
-                                    + who.get() + ": " + deferredBytes + " bytes wait for the client's codec to be "
-                                    + "known, a " + size + "-byte frame does not fit under highWaterMarkBytes " + mark
-                                    + " (backpressure " + config.backpressure() + ")"));
-                        }
-                    }
-                    if (!wait) {
-                        Deferred d = new Deferred(out, size);
-                        deferred.add(d);
-                        deferredBytes += size;
-                        failDropped(dropped, mark);
-                        return d.promise;
-                    }
-                }
-                c = codec;
-            }
-            if (wait) {
+            CompletionStage<Void> held = defer(out, mayBlock, false);
+            if (held == WAIT_FOR_CODEC) {
                 try {
                     decided.get(config.wireDetectTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
@@ -416,8 +377,12 @@ public final class Connection implements ChannelHandler, FrameSink {
                     return Stages.failed(new IpcException(IpcException.EBACKPRESSURE, "emit '" + out.type + "' to "
                             + who.get() + ": the client's codec was not known in time"));
                 }
-                return send(out, mayBlock);
+                return send(out, mayBlock); // for the channel's queue
             }
+            if (held != null) {
+                return held;
+            }
+            c = codec;
         }
         ByteBuffer frame;
         try {
@@ -426,6 +391,92 @@ public final class Connection implements ChannelHandler, FrameSink {
             return Stages.failed(e);
         }
         return outbound.send(frame, mayBlock);
+    }
+
+    /** What {@link #defer} returns for a frame that must wait until the codec is known (compared by identity). */
+    private static final CompletionStage<Void> WAIT_FOR_CODEC = new CompletableFuture<>();
+
+    /**
+     * Holds a frame while the codec is unknown, or applies the backpressure policy when the frames held are at the
+     * mark.
+     *
+     * @param out the message
+     * @param mayBlock false for broadcast
+     * @param withoutThread true when the caller waits without a thread (it may then wait on the I/O thread too)
+     * @return the held frame's stage, a failed stage, {@link #WAIT_FOR_CODEC} when it must wait for the codec
+     *     (BLOCK), or null when the codec became known meanwhile
+     */
+    private CompletionStage<Void> defer(OutboundMessage out, boolean mayBlock, boolean withoutThread) {
+        long size;
+        try {
+            size = out.get(Codec.JSON, false).remaining(); // the likely codec; cached for it
+        } catch (IpcException e) {
+            size = 0;
+        }
+        long mark = config.highWaterMarkBytes();
+        List<Deferred> dropped = null;
+        synchronized (this) {
+            if (deferred == null) {
+                return null; // decided meanwhile (codec is set with deferred cleared, under this lock)
+            }
+            // what waits for the codec counts against the high-water mark like queued frames do
+            if (deferredBytes > 0 && deferredBytes + size > mark) {
+                OutboundQueue.WhenFull verdict = withoutThread && config.backpressure() == Backpressure.BLOCK
+                        ? OutboundQueue.WhenFull.WAIT : outbound.whenFull(mayBlock);
+                if (verdict == OutboundQueue.WhenFull.DROP_OLDEST) {
+                    dropped = new ArrayList<>();
+                    while (!deferred.isEmpty() && deferredBytes + size > mark) {
+                        Deferred old = deferred.remove(0);
+                        deferredBytes -= old.bytes;
+                        dropped.add(old);
+                    }
+                } else if (verdict == OutboundQueue.WhenFull.WAIT) {
+                    return WAIT_FOR_CODEC; // then the frame meets the channel's queue
+                } else {
+                    return Stages.failed(new IpcException(IpcException.EBACKPRESSURE, "emit '" + out.type + "' to "
+                            + who.get() + ": " + deferredBytes + " bytes wait for the client's codec to be known, a "
+                            + size + "-byte frame does not fit under highWaterMarkBytes " + mark + " (backpressure "
+                            + config.backpressure() + ")"));
+                }
+            }
+            Deferred d = new Deferred(out, size);
+            deferred.add(d);
+            deferredBytes += size;
+            failDropped(dropped, mark);
+            return d.promise;
+        }
+    }
+
+    /**
+     * {@link #emit} that never blocks the calling thread: under {@code Backpressure.BLOCK} a frame that does not fit
+     * waits in the outbound queue's line (or for the client's codec) holding no thread
+     * ({@link OutboundQueue#sendWhenWritable}).
+     *
+     * @param type the event type
+     * @param data the data
+     * @return completes with the frame's write stage once accepted; fails when it was not sent
+     */
+    public CompletableFuture<CompletionStage<Void>> emitWhenWritable(String type, Object data) {
+        if (config.backpressure() != Backpressure.BLOCK) {
+            return OutboundQueue.accepted(emit(type, data)); // never waits
+        }
+        OutboundMessage out = new OutboundMessage(encoder, type, data, 0);
+        if (codec == null) {
+            CompletionStage<Void> held = defer(out, true, true);
+            if (held == WAIT_FOR_CODEC) {
+                return outbound.sendWhenWritable(decided, () -> out.get(codec, false));
+            }
+            if (held != null) {
+                return OutboundQueue.accepted(held);
+            }
+        }
+        ByteBuffer frame;
+        try {
+            frame = out.get(codec, false);
+        } catch (IpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return outbound.sendWhenWritable(frame);
     }
 
     private void failDropped(List<Deferred> dropped, long mark) {
