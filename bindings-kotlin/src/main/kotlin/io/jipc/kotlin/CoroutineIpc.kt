@@ -28,11 +28,10 @@ import kotlinx.coroutines.withContext
  * ```
  *
  * Thread-safe. The suspend functions never block their caller's thread: jipc calls that wait (stop, close) run on
- * [Dispatchers.IO], and an emit (`emit`, `emitBack`) under `Backpressure.BLOCK` suspends until its frame fits under
- * highWaterMarkBytes, holding no thread; cancelling it withdraws a frame that was still waiting (see
- * [CoroutineClient.emit]). One exception remains: a request or an answer to one (`request`, `respond`,
- * `respondError`) sent under `Backpressure.BLOCK` to a connection at its mark waits for room on the caller's thread,
- * as a Java emit does.
+ * [Dispatchers.IO], and an emit (`emit`, `emitBack`), a request or an answer to one (`request`, `respond`,
+ * `respondError`) under `Backpressure.BLOCK` suspends until its frame fits under highWaterMarkBytes, holding no
+ * thread; cancelling it withdraws a frame that was still waiting (see [CoroutineClient.emit]): a cancelled request
+ * whose frame was still waiting is never sent.
  *
  * @property java the underlying Java instance, for what these bindings do not wrap
  */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
 /**
- * Emits under `Backpressure.BLOCK` to a peer that reads nothing suspend instead of blocking: on a single-thread
+ * Emits and requests under `Backpressure.BLOCK` to a peer that reads nothing suspend instead of blocking: on a single-thread
  * dispatcher, other coroutines keep running while 64 emitters wait for room, cancelled emitters finish while the peer
  * still reads nothing and their frames are never sent, and the frames of the others arrive in order once it reads.
  */
@@ -154,6 +154,32 @@ internal class BlockingEmitTest {
             assertDelivered(got, kept, cancelled)
             client.emit("seq", mapOf("n" to EMITTERS, "pad" to pad)) // nothing withdrawn arrives later
             assertEquals(EMITTERS, got.poll(30, TimeUnit.SECONDS))
+        }
+    }
+
+    @Test
+    fun shouldSuspendRequestsAndWithdrawCancelledOnes() = withRoot { root ->
+        // the peer: a Java server that answers every "seq" request, once its I/O thread leaves "stall"
+        val server = JavaIpc.create(IpcConfig.defaults().id("world").socketRoot(root).silent(true))
+        closers.add { server.close() }
+        val got = LinkedBlockingQueue<Int>()
+        server.serve().apply {
+            on("stall", ServerHandler { _, _ -> release.await(60, TimeUnit.SECONDS) })
+            on("seq", ServerHandler { d, _ ->
+                got.add(d.json().get("n").asInt())
+                d.reply(null)
+            })
+            start()
+        }
+        runBlocking {
+            val hello = Ipc(blockConfig(root, "hello"))
+            closers.add { runBlocking { hello.close() } }
+            val client = hello.connectTo("world")
+            client.emit("stall")
+            // a request waits for its answer too, so a request not cancelled finishes only once the peer reads
+            val (kept, cancelled) = emitStuck { i -> client.request("seq", mapOf("n" to i, "pad" to pad)) }
+            release.countDown()
+            assertDelivered(got, kept, cancelled)
         }
     }
 

@@ -26,6 +26,7 @@ public enum Backpressure {
      * frame waits in the connection's line and its stage completes once it is accepted; it can be withdrawn until
      * then. Waiting frames, blocked threads' included, are accepted first come, first served, and while any waits,
      * later emits line up behind it (and broadcasts and I/O-thread emits to that connection fail), so none starves.
+     * Requests and replies ({@code request}, {@code Message.reply}) always wait that way: they never block a thread.
      */
     BLOCK,
     /**

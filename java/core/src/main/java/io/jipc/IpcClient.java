@@ -159,6 +159,11 @@ public interface IpcClient {
      * Sends a request and waits for the peer's reply (beyond node-ipc; {@code proto/README.md} section 6). The peer
      * answers with {@link Message#reply(Object)}; a node-ipc peer sees an ordinary event and never answers.
      *
+     * <p>Never blocks the calling thread, whatever the {@link IpcConfig#backpressure backpressure}: under
+     * {@link Backpressure#BLOCK} a request frame that does not fit waits for room in the connection's line, as with
+     * {@code emitWhenWritable}. A request that ends before its frame was queued (its timeout, or the caller cancelling
+     * the returned future) withdraws the frame: it is never sent.
+     *
      * @param type event type
      * @param data as for {@code emit}
      * @param timeout how long to wait for the reply; null: {@link IpcConfig#requestTimeout}

@@ -79,7 +79,9 @@ public interface Message {
     }
 
     /**
-     * Answers this request (once). The reply goes back on the connection the request came on, in its codec.
+     * Answers this request (once). The reply goes back on the connection the request came on, in its codec. It never
+     * blocks the calling thread: under {@link Backpressure#BLOCK} a reply that does not fit waits for room in the
+     * connection's line, holding no thread.
      *
      * @param data the reply's data, as for {@code emit} (null: none)
      * @return completes when the reply reached the kernel; fails with {@code ESTATE} when this is not a request or

@@ -215,4 +215,45 @@ class EmitWhenWritableTest {
         }
         return numbers;
     }
+
+    @ParameterizedTest
+    @EnumSource(Net.class)
+    void shouldNeverParkARequestAndNeverSendOneWhoseCallerStoppedWaiting(Net net) throws Exception {
+        BlockingQueue<Integer> got = new LinkedBlockingQueue<>();
+        IpcClient client = clientOfStalledServer(net, got);
+        CompletableFuture<CompletionStage<Void>> last = null;
+        int n = 0;
+        int firstWaiting = -1;
+        // 512 frames (8 MiB) past the first that had to wait: more than TCP's loopback buffers take meanwhile
+        for (; n < MAX_FRAMES && (firstWaiting < 0 || n < firstWaiting + 512); n++) {
+            last = client.emitWhenWritable("seq", seq(n));
+            if (firstWaiting < 0 && !last.isDone()) {
+                firstWaiting = n;
+            }
+        }
+        assertFalse(last.isDone(), "every frame was accepted although the server read nothing");
+
+        // a request now: under BLOCK it must not park this thread (it did: request sent with the blocking emit)
+        CompletableFuture<CompletableFuture<Message>> issued = new CompletableFuture<>();
+        Thread caller = new Thread(() -> issued.complete(client.request("seq", seq(-1),
+                java.time.Duration.ofMillis(100)).toCompletableFuture()), "requester");
+        caller.start();
+        CompletableFuture<Message> reply = issued.get(30, TimeUnit.SECONDS);
+        caller.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(caller.isAlive(), "request() parked its thread");
+        Throwable timedOut = failure(reply);
+        assertNotNull(timedOut, "a request to a server that reads nothing got a reply");
+        assertEquals(IpcException.ETIMEDOUT, ((IpcException) timedOut).code());
+
+        // the server reads again: every emitted frame arrives, in order, and the request that timed out while its
+        // frame waited for room was withdrawn (its "seq" handler would have recorded -1)
+        release.countDown();
+        assertNull(failure(last), "the last waiting emit was not accepted");
+        CompletableFuture<Void> after = client.emit("seq", seq(n)).toCompletableFuture();
+        after.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i <= n; i++) {
+            Integer next = got.poll(30, TimeUnit.SECONDS);
+            assertEquals(i, next, "frames out of order, or the withdrawn request was sent");
+        }
+    }
 }

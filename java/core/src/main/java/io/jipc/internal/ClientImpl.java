@@ -265,11 +265,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
         }
         java.util.concurrent.CompletableFuture<Message> reply = pending.add(rid, type, timeout == null
                 ? cfg.requestTimeout() : timeout, transport, who);
-        send(frame, type).whenComplete((v, e) -> {
-            if (e != null) {
-                pending.fail(rid, e);
-            }
-        });
+        pending.sendFor(rid, reply, sendWhenWritable(frame, type)); // never parks the caller (Backpressure.BLOCK)
         return reply;
     }
 
@@ -286,7 +282,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
         } catch (IpcException e) {
             return Stages.failed(e);
         }
-        return send(frame, type);
+        return sendWhenWritable(frame, type).thenCompose(written -> written); // a reply never parks its thread
     }
 
     @Override

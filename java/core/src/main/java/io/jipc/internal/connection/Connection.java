@@ -460,7 +460,11 @@ public final class Connection implements ChannelHandler, FrameSink {
         if (config.backpressure() != Backpressure.BLOCK) {
             return OutboundQueue.accepted(emit(type, data)); // never waits
         }
-        OutboundMessage out = new OutboundMessage(encoder, type, data, 0);
+        return whenWritable(new OutboundMessage(encoder, type, data, 0));
+    }
+
+    /** {@link #emitWhenWritable} for any message (a request's too), under {@code Backpressure.BLOCK}. */
+    private CompletableFuture<CompletionStage<Void>> whenWritable(OutboundMessage out) {
         if (codec == null) {
             CompletionStage<Void> held = defer(out, true, true);
             if (held == WAIT_FOR_CODEC) {
@@ -510,11 +514,9 @@ public final class Connection implements ChannelHandler, FrameSink {
             pending.fail(rid, closedBeforeReply(type));
             return reply;
         }
-        send(new OutboundMessage(encoder, type, data, rid), true).whenComplete((v, e) -> {
-            if (e != null) {
-                pending.fail(rid, e);
-            }
-        });
+        OutboundMessage out = new OutboundMessage(encoder, type, data, rid);
+        pending.sendFor(rid, reply, config.backpressure() == Backpressure.BLOCK ? whenWritable(out)
+                : OutboundQueue.accepted(send(out, true)));
         return reply;
     }
 
@@ -537,7 +539,7 @@ public final class Connection implements ChannelHandler, FrameSink {
         } catch (IpcException e) {
             return Stages.failed(e);
         }
-        return outbound.send(frame, true);
+        return outbound.sendWhenWritable(frame).thenCompose(written -> written); // a reply never parks its thread
     }
 
     private IpcException closedBeforeReply(String type) {

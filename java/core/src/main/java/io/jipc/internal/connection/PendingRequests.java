@@ -9,6 +9,7 @@ import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,6 +100,31 @@ public final class PendingRequests {
         } else {
             complete(env.getRe(), JsonMessage.ofEnvelope(env, mapper, null, false));
         }
+    }
+
+    /**
+     * Ties a request's frame to its reply: the request fails when its frame was not sent, and a frame still waiting
+     * for room (under {@code Backpressure.BLOCK}) is withdrawn once the request ended without it (timed out or
+     * cancelled by the caller), so a request never goes out after its caller stopped waiting.
+     *
+     * @param id the request's id
+     * @param reply the future {@link #add} returned for it
+     * @param accepted the frame's send: completes with its write stage once the frame is queued
+     */
+    public void sendFor(long id, CompletableFuture<Message> reply, CompletableFuture<CompletionStage<Void>> accepted) {
+        accepted.whenComplete((written, e) -> {
+            if (e != null) {
+                fail(id, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e);
+                return;
+            }
+            written.whenComplete((v, e2) -> {
+                if (e2 != null) {
+                    fail(id, e2);
+                }
+            });
+        });
+        reply.whenComplete((m, e) -> accepted.cancel(false));
     }
 
     /**
