@@ -577,7 +577,7 @@ class ProtoWireTest {
             }
 
             @Override
-            public boolean onMalformed(String reason) {
+            public boolean onMalformed(String code, String reason) {
                 got.add(reason);
                 return false;
             }

@@ -56,7 +56,7 @@ public class JsonStreamBench {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             throw new IllegalStateException("malformed frame in the benchmark stream: " + reason);
         }
     }

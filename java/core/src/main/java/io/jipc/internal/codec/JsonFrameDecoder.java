@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
+import io.jipc.IpcException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -98,7 +99,7 @@ public final class JsonFrameDecoder extends StreamDecoder {
     private boolean sawEscape;
     /** Set once the first byte of the stream was seen (see {@link #refusePreamble}). */
     private boolean started;
-    /** What {@link #refusePreamble} reports; see {@link #lateChoice}. */
+    /** What {@link #refusePreamble} reports; see {@link #decidedBeforeFirstByte}. */
     private String preambleReason = FrameSink.WIRE_PROTO_REASON;
 
     // result of parse()
@@ -182,7 +183,7 @@ public final class JsonFrameDecoder extends StreamDecoder {
         if (src.get(src.position()) != ProtoFrameDecoder.MAGIC0 || d0 == ProtoFrameDecoder.MAGIC0) {
             return false; // (a delimiter starting with that byte: the stream may well begin with it)
         }
-        sink.onMalformed(preambleReason);
+        sink.onMalformed(IpcException.EWIRE, preambleReason);
         finished = true;
         return true;
     }
@@ -192,12 +193,10 @@ public final class JsonFrameDecoder extends StreamDecoder {
      * {@code wireDetectTimeout}: a protobuf preamble arriving first after that is refused with
      * {@link FrameSink#LATE_PREAMBLE_REASON} (the server may already have written JSON to it) rather than as a
      * JSON-only endpoint's.
-     *
-     * @return this decoder
      */
-    JsonFrameDecoder lateChoice() {
+    @Override
+    public void decidedBeforeFirstByte() {
         preambleReason = FrameSink.LATE_PREAMBLE_REASON;
-        return this;
     }
 
     /** One heap buffer's complete frames in place, else one chunk through the buffer (heap or direct input). */
@@ -286,7 +285,7 @@ public final class JsonFrameDecoder extends StreamDecoder {
             src.position(end - base);
             keepTail(a, end);
             discarding = true;
-            malformed(sink, oversizeReason());
+            malformed(sink, IpcException.EFRAMETOOLARGE, oversizeReason());
         }
     }
 
@@ -333,7 +332,7 @@ public final class JsonFrameDecoder extends StreamDecoder {
         } else if (rem > bufferLimit - 1) {
             keepTail(buf, end);
             discarding = true;
-            malformed(sink, oversizeReason());
+            malformed(sink, IpcException.EFRAMETOOLARGE, oversizeReason());
         } else {
             if (start > 0) {
                 System.arraycopy(buf, start, buf, 0, rem);
@@ -493,8 +492,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
         return "frame exceeds maxFrameBytes (" + maxFrameBytes + " bytes)";
     }
 
-    private void malformed(FrameSink sink, String reason) {
-        if (!sink.onMalformed(reason)) {
+    private void malformed(FrameSink sink, String code, String reason) {
+        if (!sink.onMalformed(code, reason)) {
             finished = true;
         }
     }
@@ -504,13 +503,13 @@ public final class JsonFrameDecoder extends StreamDecoder {
             return; // node-ipc drops empty pieces between delimiters
         }
         if (flen > maxFrameBytes) {
-            malformed(sink, oversizeReason());
+            malformed(sink, IpcException.EFRAMETOOLARGE, oversizeReason());
             return;
         }
         String reason = parsedAhead ? null : parse(a, off, flen);
         parsedAhead = false;
         if (reason != null) {
-            malformed(sink, reason);
+            malformed(sink, IpcException.EMALFORMED, reason);
             return;
         }
         byte[] data = dataFrom < 0 ? null : Arrays.copyOfRange(a, off + dataFrom, off + dataTo);

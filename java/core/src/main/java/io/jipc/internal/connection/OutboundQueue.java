@@ -5,7 +5,7 @@ import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.internal.MessageEncoder;
 import io.jipc.internal.Stages;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.Channel;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -94,7 +94,7 @@ public final class OutboundQueue {
      *     data, longer than the scratch, a backpressure that does not coalesce): nothing was sent, encode it and call
      *     {@link #send}
      */
-    public CompletionStage<Void> sendSmall(Codec codec, String type, Object data, boolean mayBlock) {
+    public CompletionStage<Void> sendSmall(WireCodec codec, String type, Object data, boolean mayBlock) {
         if (!coalesces || !encoder.encodesSmall(codec)) {
             return null;
         }

@@ -92,7 +92,7 @@ class JsonFrameDecoderFuzzTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             assertNotNull(reason, "reason");
             list.add("!" + reason);
             return skip;

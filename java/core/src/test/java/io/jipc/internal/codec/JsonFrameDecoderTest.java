@@ -34,6 +34,8 @@ class JsonFrameDecoderTest {
         final List<String> events = new ArrayList<>();
         final List<String> types = new ArrayList<>();
         final List<byte[]> data = new ArrayList<>();
+        /** The error code of each malformed frame, in order. */
+        final List<String> codes = new ArrayList<>();
         final boolean skip;
 
         Recorder(boolean skip) {
@@ -52,7 +54,8 @@ class JsonFrameDecoderTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
+            codes.add(code);
             events.add("!" + reason);
             return skip;
         }
@@ -611,7 +614,7 @@ class JsonFrameDecoderTest {
             }
 
             @Override
-            public boolean onMalformed(String reason) {
+            public boolean onMalformed(String code, String reason) {
                 return true;
             }
         };
@@ -636,7 +639,7 @@ class JsonFrameDecoderTest {
             }
 
             @Override
-            public boolean onMalformed(String reason) {
+            public boolean onMalformed(String code, String reason) {
                 return true;
             }
         };
@@ -732,7 +735,7 @@ class JsonFrameDecoderTest {
                 assertEquals(List.of("!" + FrameSink.WIRE_PROTO_REASON), r.events, "first read of " + cut + " bytes");
                 assertTrue(dec.isFinished());
                 assertEquals(0, dec.pendingBytes());
-                assertEquals("EWIRE", FrameSink.codeOf(r.events.get(0).substring(1)));
+                assertEquals(List.of("EWIRE"), r.codes);
             }
         }
         // the preamble's lead byte anywhere but at the start is JSON's business (invalid UTF-8 in a frame)

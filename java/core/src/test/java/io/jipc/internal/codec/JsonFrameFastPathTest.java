@@ -50,7 +50,7 @@ class JsonFrameFastPathTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             list.add("!" + reason);
             return true;
         }

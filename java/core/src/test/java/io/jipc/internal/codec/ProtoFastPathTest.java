@@ -42,7 +42,7 @@ class ProtoFastPathTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             list.add("!" + reason);
             return true;
         }

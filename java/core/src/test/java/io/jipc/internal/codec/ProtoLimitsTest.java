@@ -74,7 +74,7 @@ class ProtoLimitsTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             list.add("!" + reason);
             return true;
         }
