@@ -431,7 +431,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
     /** Whether {@code a[i, end)} is valid UTF-8 as proto3 requires of strings (no surrogates, no overlongs). */
     static boolean validUtf8(byte[] a, int i, int end) {
         while (i < end) {
-            if (end - i >= 8 && ((long) JsonFrameDecoder.LONGS.get(a, i) & 0x8080808080808080L) == 0) {
+            if (end - i >= 8 && ((long) ByteScan.LONGS.get(a, i) & 0x8080808080808080L) == 0) {
                 i += 8;
                 continue;
             }
@@ -439,7 +439,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             if (b >= 0) {
                 i++;
             } else {
-                i = JsonFrameDecoder.scanUtf8(a, i, end, b & 0xff);
+                i = ByteScan.scanUtf8(a, i, end, b & 0xff);
                 if (i < 0) {
                     return false;
                 }
@@ -451,7 +451,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
     /** @return the type, reusing the last String when the bytes repeat; null when not valid UTF-8 */
     private String type(byte[] a, int ts, int tl) {
         byte[] last = lastTypeRaw;
-        if (last != null && JsonFrameDecoder.sameBytes(last, a, ts, tl)) {
+        if (last != null && ByteScan.sameBytes(last, a, ts, tl)) {
             return lastType;
         }
         if (!validUtf8(a, ts, ts + tl)) {
