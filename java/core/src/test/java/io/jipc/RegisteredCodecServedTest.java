@@ -65,7 +65,8 @@ class RegisteredCodecServedTest {
             seen.add(data);
             socket.emit("message", data);
         });
-        server.on("sum", (data, socket) -> data.reply(data.json().get("a").intValue() + data.json().get("b").intValue()));
+        server.on("sum", (data, socket) -> data.reply(data.json().get("a").intValue()
+                + data.json().get("b").intValue()));
         server.on("fail", (data, socket) -> data.replyError("EDEMO", "refused on purpose"));
         server.start();
 

@@ -10,7 +10,7 @@ import io.jipc.IpcServer;
 import io.jipc.Message;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.Codecs;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.IoLoop;
 import java.net.SocketAddress;

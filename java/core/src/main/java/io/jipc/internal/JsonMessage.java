@@ -8,7 +8,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Value;
 import io.jipc.IpcException;
 import io.jipc.Message;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 import java.io.IOException;
 import java.nio.charset.Charset;

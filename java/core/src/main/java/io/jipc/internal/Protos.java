@@ -5,7 +5,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.jipc.IpcException;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;

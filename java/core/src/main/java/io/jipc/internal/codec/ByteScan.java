@@ -8,15 +8,23 @@ import java.nio.ByteOrder;
  * Byte-array helpers the decoders of several codecs share: eight bytes at a time, byte-range comparison and strict
  * UTF-8 validation of one multi-byte sequence. Stateless.
  */
-final class ByteScan {
+public final class ByteScan {
     /** Eight bytes of an array at a time, little-endian. */
-    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private ByteScan() {
     }
 
-    /** Whether {@code raw} equals {@code a[from, from + n)}; a plain loop, for short ranges such as event types. */
-    static boolean sameBytes(byte[] raw, byte[] a, int from, int n) {
+    /**
+     * Whether {@code raw} equals {@code a[from, from + n)}; a plain loop, for short ranges such as event types.
+     *
+     * @param raw the bytes to compare with
+     * @param a the array
+     * @param from where the range starts in {@code a}
+     * @param n the range's length
+     * @return true when they are equal
+     */
+    public static boolean sameBytes(byte[] raw, byte[] a, int from, int n) {
         if (raw.length != n) {
             return false;
         }
@@ -28,8 +36,17 @@ final class ByteScan {
         return true;
     }
 
-    /** Validates the multi-byte UTF-8 sequence led by {@code b0} at {@code i}; returns the index after it, or -1. */
-    static int scanUtf8(byte[] a, int i, int end, int b0) {
+    /**
+     * Validates the multi-byte UTF-8 sequence led by {@code b0} at {@code i} (strict: no overlong forms, surrogates
+     * or code points past U+10FFFF).
+     *
+     * @param a the array
+     * @param i the index of the lead byte
+     * @param end the end of the valid range
+     * @param b0 the lead byte, as an unsigned value
+     * @return the index after the sequence, or -1 when it is not valid
+     */
+    public static int scanUtf8(byte[] a, int i, int end, int b0) {
         int n;
         int lo = 0x80;
         int hi = 0xBF;

@@ -1,6 +1,7 @@
 package io.jipc.internal.codec;
 
 import io.jipc.IpcException;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 
 /** Callback for decoded frames, called by a {@link FrameDecoder} on the decoding thread. */

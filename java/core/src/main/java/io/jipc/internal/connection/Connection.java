@@ -13,7 +13,7 @@ import io.jipc.internal.codec.AutoFrameDecoder;
 import io.jipc.internal.codec.Codecs;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
@@ -249,8 +249,8 @@ public final class Connection implements ChannelHandler, FrameSink {
 
     /**
      * Gives a client's attempt its channel and queues what goes first on every connection: the codec's
-     * {@linkplain WireCodec#clientHello hello} (the protobuf preamble, {@code proto/README.md} 3.1). The caller queues the frames emitted before there was a channel next, and only
-     * then lets emits see the channel.
+     * {@linkplain WireCodec#clientHello hello} (the protobuf preamble, {@code proto/README.md} 3.1). The caller
+     * queues the frames emitted before there was a channel next, and only then lets emits see the channel.
      *
      * @param ch the channel
      */
@@ -465,7 +465,8 @@ public final class Connection implements ChannelHandler, FrameSink {
         WireCodec c = codec;
         ByteBuffer frame;
         try {
-            frame = encoder.encode(c == null ? codecs.fallback() : c, false, type, data, 0, re, errorCode, errorMessage);
+            frame = encoder.encode(c == null ? codecs.fallback() : c, false, type, data, 0, re, errorCode,
+                    errorMessage);
         } catch (IpcException e) {
             return Stages.failed(e);
         }

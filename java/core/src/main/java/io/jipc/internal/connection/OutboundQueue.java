@@ -82,7 +82,7 @@ public final class OutboundQueue {
 
     /**
      * {@link #send} for an event not encoded yet: one of the common small JSON frames (see
-     * {@link io.jipc.internal.codec.JsonFrameEncoder#encodeSmall}) is encoded into a per-thread scratch array and
+     * {@link io.jipc.internal.codec.json.JsonFrameEncoder#encodeSmall}) is encoded into a per-thread scratch array and
      * copied straight into the channel's open batch, so emitting allocates no frame; one over the mark is copied out
      * and meets the backpressure policy as in {@link #send}.
      *

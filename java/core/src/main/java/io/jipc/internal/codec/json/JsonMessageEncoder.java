@@ -9,9 +9,8 @@ import io.jipc.internal.JsonMessage;
 import io.jipc.internal.Protos;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameEncoder;
-import io.jipc.internal.codec.JsonFrameEncoder;
-import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.internal.codec.RawJson;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

@@ -3,7 +3,6 @@ package io.jipc.internal.codec.json;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameEncoder;
-import io.jipc.internal.codec.JsonFrameDecoder;
 import io.jipc.internal.codec.WireCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,6 @@ import io.jipc.internal.JsonMessage;
 import io.jipc.internal.Protos;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameEncoder;
-import io.jipc.internal.codec.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 

@@ -5,7 +5,6 @@ import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameEncoder;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.ProtoFrameDecoder;
 import io.jipc.internal.codec.WireCodec;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -56,7 +55,7 @@ public final class ProtoWireCodec implements WireCodec {
         return "PROTO";
     }
 
-    /** Each call one whole datagram: the preamble and exactly one envelope ({@link ProtoFrameDecoder#decodeDatagram}). */
+    /** Each call one whole datagram: the preamble and one envelope ({@link ProtoFrameDecoder#decodeDatagram}). */
     private static final class Datagrams implements FrameDecoder {
         private final int maxFrameBytes;
 

@@ -1,8 +1,9 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.jipc.internal.codec.ByteScan;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 

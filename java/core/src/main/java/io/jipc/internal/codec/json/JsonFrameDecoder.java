@@ -1,9 +1,13 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import io.jipc.IpcException;
+import io.jipc.internal.codec.ByteScan;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.StreamDecoder;
+import io.jipc.internal.codec.proto.ProtoFrameDecoder;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -311,7 +315,9 @@ public final class JsonFrameDecoder extends StreamDecoder {
         }
     }
 
-    /** Keeps the last {@code dlen - 1} bytes before {@code end}: they may begin the delimiter ending a discarded frame. */
+    /**
+     * Keeps the last {@code dlen - 1} bytes before {@code end}: they may begin the delimiter ending a discarded frame.
+     */
     private void keepTail(byte[] from, int end) {
         int keep = dlen - 1;
         if (keep > 0) {

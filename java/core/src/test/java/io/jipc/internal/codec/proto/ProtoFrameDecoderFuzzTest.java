@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.jipc.internal.codec.AutoFrameDecoder;
+import io.jipc.internal.codec.CodecContext;
+import io.jipc.internal.codec.Codecs;
+import io.jipc.internal.codec.FrameDecoder;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.Golden;
+import io.jipc.internal.codec.WireCodec;
+import io.jipc.internal.codec.json.JsonFrameDecoder;
 import io.jipc.internal.codec.json.JsonWireCodec;
-import io.jipc.internal.codec.proto.ProtoWireCodec;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -20,7 +27,7 @@ import java.util.Random;
  * (Jazzer).
  *
  * <p>Plain {@code mvn test} replays the seeds and saved inputs in
- * {@code src/test/resources/io/jipc/internal/codec/ProtoFrameDecoderFuzzTestInputs/<method>/} (regression mode);
+ * {@code src/test/resources/io/jipc/internal/codec/proto/ProtoFrameDecoderFuzzTestInputs/<method>/} (regression mode);
  * {@code JAZZER_FUZZ=1 mvn -f java/core/pom.xml test -Dtest=ProtoFrameDecoderFuzzTest -Djazzer.max_duration=10m}
  * fuzzes.
  *
@@ -134,7 +141,8 @@ class ProtoFrameDecoderFuzzTest {
             return;
         }
         boolean proto = stream[0] == ProtoFrameDecoder.MAGIC0;
-        assertEquals("codec:" + (proto ? ProtoWireCodec.INSTANCE : JsonWireCodec.INSTANCE), got.list.get(0), "codec first, once");
+        assertEquals("codec:" + (proto ? ProtoWireCodec.INSTANCE : JsonWireCodec.INSTANCE), got.list.get(0),
+                "codec first, once");
         FrameDecoder direct = proto ? new ProtoFrameDecoder(max, true) : new JsonFrameDecoder(DELIM, max, factory);
         Events expected = new Events(skip);
         expected.list.add("codec:" + (proto ? ProtoWireCodec.INSTANCE : JsonWireCodec.INSTANCE));

@@ -1,9 +1,12 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jipc.IpcException;
+import io.jipc.internal.codec.ByteScan;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.StreamDecoder;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -101,12 +104,14 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int i = PREAMBLE.length - preambleLeft;
         if (i == PREAMBLE.length - 1) {
             if (b != PREAMBLE[i]) {
-                stop(sink, IpcException.EVERSION, "unsupported jipc preamble version " + (b & 0xff) + " (this side speaks version "
+                stop(sink, IpcException.EVERSION,
+                        "unsupported jipc preamble version " + (b & 0xff) + " (this side speaks version "
                         + VERSION + ")");
                 return;
             }
         } else if (b != PREAMBLE[i]) {
-            stop(sink, IpcException.EMALFORMED, i == 0 ? String.format("expected the jipc preamble (8f 6a 69 70 63 01), got first byte 0x%02x",
+            stop(sink, IpcException.EMALFORMED,
+                    i == 0 ? String.format("expected the jipc preamble (8f 6a 69 70 63 01), got first byte 0x%02x",
                     b & 0xff) : String.format("bad jipc preamble: byte %d is 0x%02x, expected 0x%02x", i, b & 0xff,
                     PREAMBLE[i] & 0xff));
             return;
@@ -119,7 +124,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         varintBytes++;
         if ((b & 0x80) != 0) {
             if (varintBytes >= MAX_VARINT_BYTES) {
-                stop(sink, IpcException.EMALFORMED, "malformed envelope length: varint longer than " + MAX_VARINT_BYTES + " bytes");
+                stop(sink, IpcException.EMALFORMED,
+                        "malformed envelope length: varint longer than " + MAX_VARINT_BYTES + " bytes");
             }
             return;
         }
@@ -128,7 +134,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         headerBytes = varintBytes;
         varintBytes = 0;
         if (n > maxFrameBytes) {
-            stop(sink, IpcException.EFRAMETOOLARGE, "envelope of " + n + " bytes exceeds maxFrameBytes (" + maxFrameBytes + " bytes)");
+            stop(sink, IpcException.EFRAMETOOLARGE,
+                    "envelope of " + n + " bytes exceeds maxFrameBytes (" + maxFrameBytes + " bytes)");
             return;
         }
         bodyLength = (int) n;
@@ -500,7 +507,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int i = 0;
         for (; i < PREAMBLE.length; i++) {
             if (i >= n) {
-                sink.onMalformed(IpcException.EMALFORMED, "truncated datagram: incomplete jipc preamble (datagram dropped)");
+                sink.onMalformed(IpcException.EMALFORMED,
+                        "truncated datagram: incomplete jipc preamble (datagram dropped)");
                 return;
             }
             if (a[i] != PREAMBLE[i]) {
@@ -516,7 +524,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int shift = 0;
         while (true) {
             if (i >= n) {
-                sink.onMalformed(IpcException.EMALFORMED, "truncated datagram: no complete envelope length after the preamble (datagram "
+                sink.onMalformed(IpcException.EMALFORMED,
+                        "truncated datagram: no complete envelope length after the preamble (datagram "
                         + "dropped)");
                 return;
             }
@@ -527,23 +536,27 @@ public final class ProtoFrameDecoder extends StreamDecoder {
                 break;
             }
             if (shift >= 7 * MAX_VARINT_BYTES) {
-                sink.onMalformed(IpcException.EMALFORMED, "malformed envelope length: varint longer than " + MAX_VARINT_BYTES
+                sink.onMalformed(IpcException.EMALFORMED,
+                        "malformed envelope length: varint longer than " + MAX_VARINT_BYTES
                         + " bytes (datagram dropped)");
                 return;
             }
         }
         if (len > maxFrameBytes) {
-            sink.onMalformed(IpcException.EFRAMETOOLARGE, "envelope of " + len + " bytes exceeds maxFrameBytes (" + maxFrameBytes
+            sink.onMalformed(IpcException.EFRAMETOOLARGE,
+                    "envelope of " + len + " bytes exceeds maxFrameBytes (" + maxFrameBytes
                     + " bytes) (datagram dropped)");
             return;
         }
         if (len > n - i) {
-            sink.onMalformed(IpcException.EMALFORMED, "truncated datagram: the envelope length says " + len + " bytes, " + (n - i)
+            sink.onMalformed(IpcException.EMALFORMED,
+                    "truncated datagram: the envelope length says " + len + " bytes, " + (n - i)
                     + " follow (datagram dropped)");
             return;
         }
         if (len < n - i) {
-            sink.onMalformed(IpcException.EMALFORMED, (n - i - len) + " bytes after the envelope (one envelope per datagram; datagram "
+            sink.onMalformed(IpcException.EMALFORMED,
+                    (n - i - len) + " bytes after the envelope (one envelope per datagram; datagram "
                     + "dropped)");
             return;
         }
