@@ -41,9 +41,20 @@ public final class Ipc implements AutoCloseable {
     private final IpcRuntime runtime;
     private volatile IpcServer server;
 
-    private Ipc(IpcConfig config) {
+    private Ipc(IpcConfig config, io.jipc.internal.codec.Codecs codecs) {
         this.config = config;
-        this.runtime = new IpcRuntime(config, clients::remove);
+        this.runtime = new IpcRuntime(config, clients::remove, codecs);
+    }
+
+    /**
+     * Makes an instance that speaks the given codecs (tests register a codec of their own this way).
+     *
+     * @param config the configuration; a private copy is taken
+     * @param codecs the codecs
+     * @return a new instance
+     */
+    static Ipc create(IpcConfig config, io.jipc.internal.codec.Codecs codecs) {
+        return new Ipc(Objects.requireNonNull(config, "config").copy().validate(), Objects.requireNonNull(codecs));
     }
 
     /**
@@ -54,7 +65,8 @@ public final class Ipc implements AutoCloseable {
      * @throws IllegalArgumentException naming the option when a config value is invalid
      */
     public static Ipc create(IpcConfig config) {
-        return new Ipc(Objects.requireNonNull(config, "config").copy().validate());
+        return new Ipc(Objects.requireNonNull(config, "config").copy().validate(),
+                io.jipc.internal.codec.Codecs.builtIn());
     }
 
     /**

@@ -564,7 +564,8 @@ class ProtoWireTest {
 
     @Test
     void shouldNeverAllocateTheClaimedSize() {
-        io.jipc.internal.codec.ProtoFrameDecoder d = new io.jipc.internal.codec.ProtoFrameDecoder(1 << 24, false);
+        io.jipc.internal.codec.proto.ProtoFrameDecoder d =
+                new io.jipc.internal.codec.proto.ProtoFrameDecoder(1 << 24, false);
         List<String> got = new ArrayList<>();
         io.jipc.internal.codec.FrameSink sink = new io.jipc.internal.codec.FrameSink() {
             @Override
@@ -577,7 +578,7 @@ class ProtoWireTest {
             }
 
             @Override
-            public boolean onMalformed(String reason) {
+            public boolean onMalformed(String code, String reason) {
                 got.add(reason);
                 return false;
             }
@@ -597,7 +598,7 @@ class ProtoWireTest {
         hello.writeDelimitedTo(out);
         assertEquals("120a076d65737361676512071a0568656c6c6f", toHex(out.toByteArray()));
         assertEquals("8f6a69706301120a076d65737361676512071a0568656c6c6f", toHex(
-                io.jipc.internal.codec.ProtoCodec.frame(hello, true)));
+                io.jipc.internal.codec.proto.ProtoCodec.frame(hello, true)));
         String readme = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(System.getProperty(
                 "jipc.proto.dir", "../../proto"), "README.md")), StandardCharsets.UTF_8).replace(" ", "");
         io.jipc.proto.v1.Envelope request = io.jipc.proto.v1.Envelope.newBuilder().setType("add").setId(1)

@@ -7,7 +7,7 @@ import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.SignalHandler;
 import io.jipc.Message;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.connection.Connection;
 import io.jipc.internal.connection.OutboundQueue;
 import io.jipc.internal.connection.PendingRequests;
@@ -61,7 +61,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     static final int BACKLOG_RETRIES = 40;
     private Cancellable retryTimer;
     /** What this client speaks: JSON unless config.wire is PROTO. */
-    private final Codec codec;
+    private final WireCodec codec;
     /**
      * Whether a connected emit may write a small frame straight into the connection's batch: the codec encodes such
      * frames and neither sync mode nor the offline queue has to see each frame.
@@ -107,7 +107,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
         this.transport = rt.transport();
         this.retriesRemaining = cfg.maxRetries();
         this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
-        this.codec = Connection.clientCodec(cfg);
+        this.codec = rt.clientCodec();
         this.smallFramesDirect = rt.encoder.encodesSmall(codec) && !cfg.sync() && cfg.offlineQueue() == 0;
         String named = id + " (" + Addresses.describe(target) + ")";
         this.name = () -> named;

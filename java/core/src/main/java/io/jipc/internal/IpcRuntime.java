@@ -8,7 +8,10 @@ import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.IpcServer;
 import io.jipc.Message;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.CodecContext;
+import io.jipc.internal.codec.Codecs;
+import io.jipc.internal.codec.proto.ProtoCodec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.IoLoop;
 import java.net.SocketAddress;
 import java.nio.charset.Charset;
@@ -34,6 +37,8 @@ public final class IpcRuntime {
     final JsonFactory factory;
     final Charset rawCharset;
     final MessageEncoder encoder;
+    private final Codecs codecs;
+    private final CodecContext codecContext;
     private final EventDispatcher dispatcher;
     private final BiConsumer<String, IpcClient> forget;
     private IoLoop transport;
@@ -45,12 +50,23 @@ public final class IpcRuntime {
      * @param forget called when a client is destroyed, to drop it from {@code ipc.of}
      */
     public IpcRuntime(IpcConfig config, BiConsumer<String, IpcClient> forget) {
+        this(config, forget, Codecs.builtIn());
+    }
+
+    /**
+     * @param config a validated private copy of the config
+     * @param forget called when a client is destroyed, to drop it from {@code ipc.of}
+     * @param codecs the codecs this instance speaks (a test may register one more)
+     */
+    public IpcRuntime(IpcConfig config, BiConsumer<String, IpcClient> forget, Codecs codecs) {
         this.config = config;
+        this.codecs = codecs;
         this.forget = forget;
         this.rawCharset = NodeEncoding.charset(config.encoding());
         this.mapper = new ObjectMapper(JsonFactory.builder().streamReadConstraints(readConstraints(config)).build());
         this.factory = mapper.getFactory();
-        this.encoder = new MessageEncoder(config, mapper, rawCharset);
+        this.codecContext = new CodecContext(config, mapper);
+        this.encoder = new MessageEncoder(codecContext, codecs, rawCharset);
         this.dispatcher = new EventDispatcher(config, mapper, text -> log(System.Logger.Level.WARNING, text));
     }
 
@@ -180,6 +196,25 @@ public final class IpcRuntime {
     /** @return the charset of rawBuffer text ({@link IpcConfig#encoding}) */
     public Charset rawCharset() {
         return rawCharset;
+    }
+
+    /** @return the codecs this instance speaks */
+    public Codecs codecs() {
+        return codecs;
+    }
+
+    /** @return what this instance's codecs make their decoders and encoders with */
+    public CodecContext codecContext() {
+        return codecContext;
+    }
+
+    /**
+     * @return the codec a client (or a UDP server, towards peers not heard from) speaks: the one the wire setting
+     *     names; the fallback (JSON) for AUTO and in rawBuffer mode
+     */
+    public WireCodec clientCodec() {
+        WireCodec c = config.rawBuffer() ? null : codecs.forWire(config.wire());
+        return c == null ? codecs.fallback() : c;
     }
 
     /** @return the encoder of outgoing frames */

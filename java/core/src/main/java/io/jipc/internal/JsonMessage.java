@@ -8,7 +8,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Value;
 import io.jipc.IpcException;
 import io.jipc.Message;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -243,32 +243,32 @@ public final class JsonMessage implements Message {
     }
 
     /** @return the JSON bytes (not copied) or null; for relaying */
-    byte[] jsonBytes() {
+    public byte[] jsonBytes() {
         return rawCharset == null ? text() : null;
     }
 
     /** @return the received protobuf data's validated bytes (not copied), or null when it came otherwise */
-    byte[] protoValueBytes() {
+    public byte[] protoValueBytes() {
         return valueBytes;
     }
 
     /** @return true for a rawBuffer chunk */
-    boolean isRaw() {
+    public boolean isRaw() {
         return rawCharset != null;
     }
 
     /** @return the typed payload, or null */
-    Any typedPayload() {
+    public Any typedPayload() {
         return typed;
     }
 
     /** @return the opaque payload (not copied), or null */
-    byte[] opaquePayload() {
+    public byte[] opaquePayload() {
         return opaque;
     }
 
     /** @return the data as a protobuf Value (for relaying to a protobuf peer); null when absent */
-    Value protoValue() {
+    public Value protoValue() {
         Value v = value();
         if (v != null) {
             return v;

@@ -5,7 +5,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.jipc.IpcException;
-import io.jipc.internal.codec.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Typed payloads: the protobuf message classes this process has used (emitted, or read with {@code as(Class)}), by
  * full name, so a typed payload can be shown as JSON and relayed to JSON peers. Process-wide, thread-safe.
  */
-final class Protos {
+public final class Protos {
     private static final ConcurrentHashMap<String, com.google.protobuf.Message> BY_NAME = new ConcurrentHashMap<>();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
@@ -22,7 +22,12 @@ final class Protos {
     private Protos() {
     }
 
-    static void register(com.google.protobuf.Message m) {
+    /**
+     * Remembers a message's class by its full name.
+     *
+     * @param m a message of the class
+     */
+    public static void register(com.google.protobuf.Message m) {
         BY_NAME.putIfAbsent(m.getDescriptorForType().getFullName(), m.getDefaultInstanceForType());
     }
 
@@ -43,8 +48,12 @@ final class Protos {
         return url.substring(url.lastIndexOf('/') + 1);
     }
 
-    /** @return the message's proto3 JSON form as JSON.stringify would write it */
-    static byte[] toJson(com.google.protobuf.MessageOrBuilder m, JsonFactory factory) {
+    /**
+     * @param m the message
+     * @param factory the JSON factory
+     * @return the message's proto3 JSON form as JSON.stringify would write it
+     */
+    public static byte[] toJson(com.google.protobuf.MessageOrBuilder m, JsonFactory factory) {
         try {
             String text = PRINTER.print(m);
             return ProtoCodec.toJson(ProtoCodec.jsonToValue(text.getBytes(StandardCharsets.UTF_8), factory));

@@ -228,10 +228,10 @@ final class ServerImpl extends ServerBase implements IoLoop.AcceptHandler {
         Object[] targets = sockets.toArray();
         try {
             if (targets.length == 0) {
-                out.requireEncodable(); // reports data that cannot be written
+                out.requireEncodable(rt.codecs().fallback()); // reports data that cannot be written
             }
             for (Object t : targets) {
-                io.jipc.internal.codec.Codec c = ((SocketImpl) t).codec();
+                io.jipc.internal.codec.WireCodec c = ((SocketImpl) t).codec();
                 if (c != null) {
                     out.get(c, false); // fail at once, before anything is sent, when the data cannot be written
                 }

@@ -3,7 +3,7 @@ package io.jipc.internal;
 import io.jipc.IpcSocket;
 import io.jipc.Message;
 import io.jipc.PeerCredentials;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.connection.Connection;
 import io.jipc.internal.connection.OutboundMessage;
 import io.jipc.internal.transport.Addresses;
@@ -75,7 +75,7 @@ final class SocketImpl extends SocketBase implements Replier {
     }
 
     /** @return the codec, or null while undecided */
-    Codec codec() {
+    WireCodec codec() {
         return connection.codec();
     }
 

@@ -3,7 +3,7 @@ package io.jipc.internal;
 import io.jipc.IpcException;
 import io.jipc.IpcSocket;
 import io.jipc.Message;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.connection.Connection;
 import io.jipc.internal.transport.Addresses;
 import java.net.InetSocketAddress;
@@ -35,7 +35,7 @@ final class UdpPeer extends SocketBase {
     }
 
     /** @return the codec of the last datagram from this peer: what it is answered in */
-    Codec codec() {
+    WireCodec codec() {
         return connection.codec();
     }
 

@@ -145,7 +145,7 @@ final class UdpServerImpl extends ServerBase implements IoLoop.DatagramHandler {
                         + Addresses.describe(target) + ": unknown host " + target.getHostString()));
             }
         }
-        io.jipc.internal.codec.Codec codec = io.jipc.internal.connection.Connection.clientCodec(rt.config);
+        io.jipc.internal.codec.WireCodec codec = rt.clientCodec();
         for (UdpPeer p : order) {
             if (p.address.equals(to)) {
                 codec = p.codec(); // answer a peer in the codec it last spoke
@@ -169,7 +169,7 @@ final class UdpServerImpl extends ServerBase implements IoLoop.DatagramHandler {
         ByteBuffer[] frames = new ByteBuffer[targets.length];
         try {
             if (targets.length == 0) {
-                out.get(io.jipc.internal.connection.Connection.clientCodec(rt.config), true);
+                out.get(rt.clientCodec(), true);
             }
             for (int i = 0; i < targets.length; i++) {
                 frames[i] = out.get(((UdpPeer) targets[i]).codec(), true);

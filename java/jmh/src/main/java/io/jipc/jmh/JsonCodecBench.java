@@ -2,8 +2,8 @@ package io.jipc.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameBuffer;
-import io.jipc.internal.codec.JsonFrameDecoder;
-import io.jipc.internal.codec.JsonFrameEncoder;
+import io.jipc.internal.codec.json.JsonFrameDecoder;
+import io.jipc.internal.codec.json.JsonFrameEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;

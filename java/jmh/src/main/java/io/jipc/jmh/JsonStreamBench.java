@@ -2,8 +2,8 @@ package io.jipc.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.JsonFrameDecoder;
-import io.jipc.internal.codec.JsonFrameEncoder;
+import io.jipc.internal.codec.json.JsonFrameDecoder;
+import io.jipc.internal.codec.json.JsonFrameEncoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +56,7 @@ public class JsonStreamBench {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             throw new IllegalStateException("malformed frame in the benchmark stream: " + reason);
         }
     }

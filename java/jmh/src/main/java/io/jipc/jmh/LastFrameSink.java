@@ -31,7 +31,7 @@ final class LastFrameSink implements FrameSink {
     }
 
     @Override
-    public boolean onMalformed(String reason) {
+    public boolean onMalformed(String code, String reason) {
         malformed++;
         return true;
     }

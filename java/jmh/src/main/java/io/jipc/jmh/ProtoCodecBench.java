@@ -1,7 +1,7 @@
 package io.jipc.jmh;
 
-import io.jipc.internal.codec.ProtoCodec;
-import io.jipc.internal.codec.ProtoFrameDecoder;
+import io.jipc.internal.codec.proto.ProtoCodec;
+import io.jipc.internal.codec.proto.ProtoFrameDecoder;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

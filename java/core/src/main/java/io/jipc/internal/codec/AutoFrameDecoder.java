@@ -1,50 +1,51 @@
 package io.jipc.internal.codec;
 
 import java.nio.ByteBuffer;
-import java.util.function.Supplier;
 
 /**
- * A server connection's decoder in AUTO mode: the first byte picks the codec (the preamble's {@code 0x8F}: protobuf,
- * anything else: node-ipc JSON), reported to the sink with {@link FrameSink#onCodec} before any frame; then every byte
- * goes to that codec's decoder. The choice never changes: when {@code wireDetectTimeout} decided JSON before any byte
- * came ({@link #decide}), a protobuf preamble arriving afterwards is refused as late (EWIRE,
- * {@link FrameSink#LATE_PREAMBLE_REASON}), not taken as JSON nor switched to protobuf.
+ * A server connection's decoder in AUTO mode: the first byte picks the codec (the registry's {@link Codecs#detect}:
+ * e.g. the protobuf preamble's {@code 0x8F}, anything else node-ipc JSON), reported to the sink with
+ * {@link FrameSink#onCodec} before any frame; then every byte goes to that codec's decoder. The choice never changes:
+ * when {@code wireDetectTimeout} decided before any byte came ({@link #decide}), the chosen decoder is told so
+ * ({@link FrameDecoder#decidedBeforeFirstByte}; the JSON decoder then refuses a protobuf preamble as late, EWIRE).
  */
 public final class AutoFrameDecoder implements FrameDecoder {
-    private final Supplier<? extends FrameDecoder> json;
-    private final int maxFrameBytes;
+    private final Codecs codecs;
+    private final CodecContext ctx;
+    private WireCodec codec;
     private FrameDecoder chosen;
 
     /**
-     * @param json makes the JSON decoder, if the connection turns out to be JSON
-     * @param maxFrameBytes the limit for a protobuf connection
+     * @param codecs the codecs to detect, in order
+     * @param ctx what the chosen codec's decoder is made with
      */
-    public AutoFrameDecoder(Supplier<? extends FrameDecoder> json, int maxFrameBytes) {
-        this.json = json;
-        this.maxFrameBytes = maxFrameBytes;
+    public AutoFrameDecoder(Codecs codecs, CodecContext ctx) {
+        this.codecs = codecs;
+        this.ctx = ctx;
     }
 
     /**
      * Decides without waiting for a byte (the detection timeout passed); no-op once decided.
      *
-     * @param codec the codec to use from now on
+     * @param c the codec to use from now on
      * @return the codec in effect (the earlier choice if there was one)
      */
-    public Codec decide(Codec codec) {
+    public WireCodec decide(WireCodec c) {
         if (chosen == null) {
-            chosen = codec == Codec.PROTO ? new ProtoFrameDecoder(maxFrameBytes, true) : json.get();
-            if (chosen instanceof JsonFrameDecoder) {
-                // decided before any byte came (by the first byte, it was not the preamble's): a preamble coming
-                // first now is a late one, refused as such
-                ((JsonFrameDecoder) chosen).lateChoice();
-            }
+            choose(c);
+            chosen.decidedBeforeFirstByte();
         }
-        return codec();
+        return codec;
+    }
+
+    private void choose(WireCodec c) {
+        codec = c;
+        chosen = c.newDecoder(ctx, true);
     }
 
     /** @return the codec chosen, or null while undecided */
-    public Codec codec() {
-        return chosen == null ? null : chosen instanceof ProtoFrameDecoder ? Codec.PROTO : Codec.JSON;
+    public WireCodec codec() {
+        return codec;
     }
 
     @Override
@@ -53,7 +54,8 @@ public final class AutoFrameDecoder implements FrameDecoder {
             if (!src.hasRemaining()) {
                 return;
             }
-            sink.onCodec(decide(src.get(src.position()) == ProtoFrameDecoder.MAGIC0 ? Codec.PROTO : Codec.JSON));
+            choose(codecs.detect(src));
+            sink.onCodec(codec);
         }
         chosen.decode(src, sink);
     }

@@ -112,7 +112,7 @@ public final class FrameBuffer {
      *
      * @param b the byte (low 8 bits)
      */
-    void appendByte(int b) {
+    public void appendByte(int b) {
         if (length == bytes.length) {
             ensure(1);
         }
@@ -124,7 +124,7 @@ public final class FrameBuffer {
      *
      * @param newLength the new number of valid bytes
      */
-    void setLength(int newLength) {
+    public void setLength(int newLength) {
         if (newLength < 0 || newLength > bytes.length) {
             throw new IndexOutOfBoundsException("length " + newLength + " outside [0, " + bytes.length + "]");
         }
@@ -136,7 +136,7 @@ public final class FrameBuffer {
      *
      * @return the capacity in bytes
      */
-    int capacity() {
+    public int capacity() {
         return bytes.length;
     }
 }

@@ -18,4 +18,12 @@ public interface FrameDecoder {
 
     /** @return true once a protocol error stopped decoding (the caller closes the connection) */
     boolean isFinished();
+
+    /**
+     * Tells a server's decoder that its codec was taken before the peer sent a byte (an AUTO server's
+     * {@code wireDetectTimeout}): bytes of another codec coming first now are late, which a decoder may report as
+     * such. The default does nothing.
+     */
+    default void decidedBeforeFirstByte() {
+    }
 }

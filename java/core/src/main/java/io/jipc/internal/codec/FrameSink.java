@@ -1,6 +1,7 @@
 package io.jipc.internal.codec;
 
 import io.jipc.IpcException;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.proto.v1.Envelope;
 
 /** Callback for decoded frames, called by a {@link FrameDecoder} on the decoding thread. */
@@ -58,18 +59,21 @@ public interface FrameSink {
      *
      * @param codec the codec
      */
-    default void onCodec(Codec codec) {
+    default void onCodec(WireCodec codec) {
     }
 
     /**
      * A frame that is malformed, not an envelope, or over the limit.
      *
+     * @param code the error code the decoder gives it: {@link IpcException#EWIRE} (another codec's bytes),
+     *     {@link IpcException#EFRAMETOOLARGE}, {@link IpcException#EVERSION} (protocol version) or
+     *     {@link IpcException#EMALFORMED}
      * @param reason a short human-readable sentence, e.g. "frame exceeds maxFrameBytes (16777216 bytes)"
      * @return true to skip that frame and go on decoding (node-ipc 9 behaviour), false to stop: decode then returns
      *     at once and the decoder is finished (the caller closes the connection). Framing errors (oversize protobuf
      *     frames, preamble errors) stop whatever is returned
      */
-    boolean onMalformed(String reason);
+    boolean onMalformed(String code, String reason);
 
     /** The reason a JSON decoder gives when the stream starts with the jipc protobuf preamble's byte (code EWIRE). */
     String WIRE_PROTO_REASON = "peer speaks jipc protobuf mode (its first byte 0x8f begins the protobuf preamble "
@@ -83,21 +87,4 @@ public interface FrameSink {
     String LATE_PREAMBLE_REASON = "peer speaks jipc protobuf mode, but its preamble (first byte 0x8f) came after "
             + "wireDetectTimeout, when this connection had already been taken as JSON (node-ipc) and may have been "
             + "sent JSON; a protobuf client sends its preamble as soon as it connects";
-
-    /**
-     * @param reason a reason given to {@link #onMalformed}
-     * @return the error code it stands for: EWIRE, EFRAMETOOLARGE, EVERSION or EMALFORMED
-     */
-    static String codeOf(String reason) {
-        if (reason.equals(WIRE_PROTO_REASON) || reason.equals(LATE_PREAMBLE_REASON)) {
-            return IpcException.EWIRE;
-        }
-        if (reason.contains("maxFrameBytes")) {
-            return IpcException.EFRAMETOOLARGE;
-        }
-        if (reason.contains("preamble version")) {
-            return IpcException.EVERSION;
-        }
-        return IpcException.EMALFORMED;
-    }
 }

@@ -8,10 +8,14 @@ import java.util.Objects;
  * it is used up or the decoder finished, finishes the decoder when a sink throws, and from then on ignores input and
  * drops what it buffered.
  */
-abstract class StreamDecoder implements FrameDecoder {
+public abstract class StreamDecoder implements FrameDecoder {
     /** Set when a framing error or a sink stopped decoding; later input is ignored. */
     protected boolean finished;
     private boolean decoding;
+
+    /** For subclasses. */
+    protected StreamDecoder() {
+    }
 
     @Override
     public final void decode(ByteBuffer src, FrameSink sink) {

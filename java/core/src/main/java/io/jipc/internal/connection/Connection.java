@@ -5,19 +5,17 @@ import io.jipc.Backpressure;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.Message;
-import io.jipc.Wire;
 import io.jipc.internal.IpcRuntime;
 import io.jipc.internal.JsonMessage;
 import io.jipc.internal.MessageEncoder;
 import io.jipc.internal.Replier;
 import io.jipc.internal.Stages;
 import io.jipc.internal.codec.AutoFrameDecoder;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.Codecs;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.JsonFrameDecoder;
-import io.jipc.internal.codec.ProtoCodec;
-import io.jipc.internal.codec.ProtoFrameDecoder;
+import io.jipc.internal.codec.proto.ProtoCodec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
@@ -40,8 +38,9 @@ import java.util.function.Supplier;
  * (flushing first) and puts outgoing frames through the connection's one {@link OutboundQueue}. Its owner is told of
  * open, events and close through {@link Owner}; reconnecting, offline and sync queues stay with the client.
  *
- * <p>Every choice between codecs of the per-connection code is made here (the decoder, the protobuf preamble, the
- * codec of an AUTO server's connection) or in {@link MessageEncoder}.
+ * <p>The codec is an object ({@link WireCodec}) from the instance's registry ({@link Codecs}): this class asks it for
+ * the decoder, the bytes a client writes first and (through {@link MessageEncoder}) the frames, and never branches
+ * on which codec it is.
  *
  * <p>Threads: the decoder, the guards and the sink callbacks run on the I/O thread; sending, requesting and closing
  * may be called from any thread. The data path lives behind {@link #send(ByteBuffer, boolean)} and
@@ -109,10 +108,16 @@ public final class Connection implements ChannelHandler, FrameSink {
     /** Set once (a client's attempt: when it is published); emits go through {@link #outbound}. */
     private volatile Channel channel;
     private volatile OutboundQueue outbound;
-    /** Null in rawBuffer mode; a UDP peer's is replaced after a malformed frame, which ends that datagram. */
-    private FrameDecoder decoder;
+    /** A stream's decoder; null in rawBuffer mode and for a UDP peer (see {@link #datagramDecoders}). */
+    private final FrameDecoder decoder;
+    /**
+     * A UDP peer's decoders, one per registered codec, made on first use; one finished by a malformed frame (which
+     * ends that datagram) is replaced. Null for streams and in rawBuffer mode.
+     */
+    private final FrameDecoder[] datagramDecoders;
+    private final Codecs codecs;
     /** The connection's codec; null while an AUTO server waits for the client's first byte. */
-    private volatile Codec codec;
+    private volatile WireCodec codec;
     /** Emits made while the codec is unknown (guarded by this); null once it is known. */
     private List<Deferred> deferred;
     /** Bytes (as JSON frames) held in {@link #deferred} while the codec is undecided; guarded by this. */
@@ -152,24 +157,31 @@ public final class Connection implements ChannelHandler, FrameSink {
         this.pending = pending;
         this.who = who;
         this.name = name;
+        this.codecs = rt.codecs();
         if (side == Side.DATAGRAM) {
-            this.decoder = config.rawBuffer() ? null : jsonDecoder(rt);
-            this.codec = clientCodec(config);
+            this.decoder = null;
+            this.datagramDecoders = config.rawBuffer() ? null : new FrameDecoder[codecs.all().size()];
+            this.codec = rt.clientCodec();
             this.partial = null;
             this.idle = null;
             return;
         }
-        if (side == Side.SERVER) {
-            this.decoder = serverDecoder(rt);
-            if (decoder instanceof AutoFrameDecoder) {
+        this.datagramDecoders = null;
+        if (config.rawBuffer()) {
+            this.decoder = null;
+            this.codec = codecs.fallback();
+        } else if (side == Side.SERVER) {
+            WireCodec fixed = codecs.forWire(config.wire());
+            if (fixed == null) {
+                this.decoder = new AutoFrameDecoder(codecs, rt.codecContext());
                 deferred = new ArrayList<>();
             } else {
-                codec = decoder instanceof ProtoFrameDecoder ? Codec.PROTO : Codec.JSON;
+                this.decoder = fixed.newDecoder(rt.codecContext(), true);
+                this.codec = fixed;
             }
         } else {
-            this.codec = clientCodec(config);
-            this.decoder = config.rawBuffer() ? null : codec == Codec.PROTO
-                    ? new ProtoFrameDecoder(config.maxFrameBytes(), false) : jsonDecoder(rt);
+            this.codec = rt.clientCodec();
+            this.decoder = codec.newDecoder(rt.codecContext(), false);
         }
         this.partial = new PartialFrameGuard(rt.transport(), config.partialFrameTimeout(), name, e -> {
             owner.onEvent("error", rt.errorMessage(e));
@@ -237,47 +249,18 @@ public final class Connection implements ChannelHandler, FrameSink {
     }
 
     /**
-     * @param config the validated config
-     * @return the codec a client (or a UDP server, towards peers not heard from) speaks
-     */
-    public static Codec clientCodec(IpcConfig config) {
-        return config.wire() == Wire.PROTO && !config.rawBuffer() ? Codec.PROTO : Codec.JSON;
-    }
-
-    private static JsonFrameDecoder jsonDecoder(IpcRuntime rt) {
-        IpcConfig c = rt.config();
-        return new JsonFrameDecoder(c.delimiter().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                c.maxFrameBytes(), rt.jsonFactory());
-    }
-
-    /** @return the decoder of an accepted connection for the configured wire mode (null in rawBuffer mode) */
-    private static FrameDecoder serverDecoder(IpcRuntime rt) {
-        IpcConfig c = rt.config();
-        if (c.rawBuffer()) {
-            return null;
-        }
-        switch (c.wire()) {
-            case JSON:
-                return jsonDecoder(rt);
-            case PROTO:
-                return new ProtoFrameDecoder(c.maxFrameBytes(), true);
-            default:
-                return new AutoFrameDecoder(() -> jsonDecoder(rt), c.maxFrameBytes());
-        }
-    }
-
-    /**
-     * Gives a client's attempt its channel and queues what goes first on every connection: the protobuf preamble
-     * ({@code proto/README.md} 3.1). The caller queues the frames emitted before there was a channel next, and only
-     * then lets emits see the channel.
+     * Gives a client's attempt its channel and queues what goes first on every connection: the codec's
+     * {@linkplain WireCodec#clientHello hello} (the protobuf preamble, {@code proto/README.md} 3.1). The caller
+     * queues the frames emitted before there was a channel next, and only then lets emits see the channel.
      *
      * @param ch the channel
      */
     public void attach(Channel ch) {
         this.outbound = new OutboundQueue(ch, config, encoder, rt::inLoop, who);
         this.channel = ch;
-        if (side == Side.CLIENT && codec == Codec.PROTO) {
-            ch.write(ByteBuffer.wrap(ProtoFrameDecoder.preamble()), new CompletableFuture<>());
+        byte[] hello = side == Side.CLIENT ? codec.clientHello() : null;
+        if (hello != null) {
+            ch.write(ByteBuffer.wrap(hello), new CompletableFuture<>());
         }
     }
 
@@ -292,7 +275,7 @@ public final class Connection implements ChannelHandler, FrameSink {
     }
 
     /** @return the codec, or null while an AUTO server's connection is undecided */
-    public Codec codec() {
+    public WireCodec codec() {
         return codec;
     }
 
@@ -317,7 +300,7 @@ public final class Connection implements ChannelHandler, FrameSink {
      * @return completes when written, or fails with the reason
      */
     public CompletionStage<Void> emit(String type, Object data) {
-        Codec c = codec;
+        WireCodec c = codec;
         if (c == null) {
             return send(new OutboundMessage(encoder, type, data, 0), true);
         }
@@ -363,7 +346,7 @@ public final class Connection implements ChannelHandler, FrameSink {
      * @return completes when written, or fails with the reason
      */
     public CompletionStage<Void> send(OutboundMessage out, boolean mayBlock) {
-        Codec c = codec;
+        WireCodec c = codec;
         if (c == null) {
             CompletionStage<Void> held = defer(out, mayBlock, false);
             if (held == WAIT_FOR_CODEC) {
@@ -409,7 +392,7 @@ public final class Connection implements ChannelHandler, FrameSink {
     private CompletionStage<Void> defer(OutboundMessage out, boolean mayBlock, boolean withoutThread) {
         long size;
         try {
-            size = out.get(Codec.JSON, false).remaining(); // the likely codec; cached for it
+            size = out.get(codecs.fallback(), false).remaining(); // the likely codec; cached for it
         } catch (IpcException e) {
             size = 0;
         }
@@ -521,7 +504,7 @@ public final class Connection implements ChannelHandler, FrameSink {
     }
 
     /**
-     * Encodes a reply in this connection's codec (JSON while undecided) and sends it.
+     * Encodes a reply in this connection's codec (the fallback, JSON, while undecided) and sends it.
      *
      * @param type the request's type
      * @param re the request's id
@@ -532,10 +515,11 @@ public final class Connection implements ChannelHandler, FrameSink {
      */
     public CompletionStage<Void> sendReply(String type, long re, Object data, String errorCode,
             String errorMessage) {
-        Codec c = codec;
+        WireCodec c = codec;
         ByteBuffer frame;
         try {
-            frame = encoder.encode(c == null ? Codec.JSON : c, false, type, data, 0, re, errorCode, errorMessage);
+            frame = encoder.encode(c == null ? codecs.fallback() : c, false, type, data, 0, re, errorCode,
+                    errorMessage);
         } catch (IpcException e) {
             return Stages.failed(e);
         }
@@ -571,7 +555,7 @@ public final class Connection implements ChannelHandler, FrameSink {
             detectTimer = rt.transport().schedule(() -> {
                 detectTimer = null;
                 if (codec == null && decoder instanceof AutoFrameDecoder) {
-                    onCodec(((AutoFrameDecoder) decoder).decide(Codec.JSON));
+                    onCodec(((AutoFrameDecoder) decoder).decide(codecs.fallback()));
                 }
             }, config.wireDetectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
@@ -627,7 +611,7 @@ public final class Connection implements ChannelHandler, FrameSink {
             deferred = null;
             deferredBytes = 0;
             if (codec == null) {
-                codec = Codec.JSON;
+                codec = codecs.fallback();
             }
         }
         decided.complete(null);
@@ -646,33 +630,29 @@ public final class Connection implements ChannelHandler, FrameSink {
     }
 
     /**
-     * Decodes one datagram of a UDP peer: a protobuf datagram (preamble first) or JSON frames, as the wire mode
-     * allows; a malformed frame ends the datagram, and the next one starts afresh.
+     * Decodes one datagram of a UDP peer in the codec the wire mode names, or in AUTO mode the one its first byte
+     * shows (a protobuf datagram starts with the preamble; else JSON frames); a malformed frame ends the datagram,
+     * and the next one starts afresh.
      *
      * @param data the datagram
      */
     public void receiveDatagram(ByteBuffer data) {
-        if (decoder == null) {
+        if (datagramDecoders == null) {
             owner.onEvent("data", raw(data));
             return;
         }
-        Wire wire = config.wire();
-        boolean proto = data.hasRemaining() && data.get(data.position()) == ProtoFrameDecoder.MAGIC0;
-        if (proto && wire != Wire.JSON) {
-            codec = Codec.PROTO;
-            ProtoFrameDecoder.decodeDatagram(data, config.maxFrameBytes(), this);
-            return;
+        WireCodec fixed = codecs.forWire(config.wire());
+        WireCodec c = fixed != null ? fixed : codecs.detect(data);
+        int i = codecs.indexOf(c);
+        FrameDecoder d = datagramDecoders[i];
+        if (d == null) {
+            d = c.newDatagramDecoder(rt.codecContext());
+            datagramDecoders[i] = d;
         }
-        if (!proto && wire == Wire.PROTO) {
-            data.position(data.limit());
-            protocolError("expected the jipc preamble (8f 6a 69 70 63 01): this server takes protobuf datagrams only "
-                    + "(wire PROTO)", IpcException.EMALFORMED);
-            return;
-        }
-        codec = Codec.JSON;
-        decoder.decode(data, this);
-        if (decoder.isFinished()) {
-            decoder = jsonDecoder(rt); // UDP has no connection to close: start afresh with the next datagram
+        codec = c;
+        d.decode(data, this);
+        if (d.isFinished()) {
+            datagramDecoders[i] = null; // UDP has no connection to close: start afresh with the next datagram
         }
     }
 
@@ -693,7 +673,7 @@ public final class Connection implements ChannelHandler, FrameSink {
      * stage.
      */
     @Override
-    public void onCodec(Codec chosen) {
+    public void onCodec(WireCodec chosen) {
         synchronized (this) {
             if (codec != null) {
                 return;
@@ -820,8 +800,8 @@ public final class Connection implements ChannelHandler, FrameSink {
     }
 
     @Override
-    public boolean onMalformed(String reason) {
-        return protocolError(reason, FrameSink.codeOf(reason));
+    public boolean onMalformed(String code, String reason) {
+        return protocolError(reason, code);
     }
 
     /**

@@ -5,7 +5,7 @@ import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.internal.MessageEncoder;
 import io.jipc.internal.Stages;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.Channel;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -158,7 +158,7 @@ public final class OutboundQueue {
 
     /**
      * {@link #send} for an event not encoded yet: one of the common small JSON frames (see
-     * {@link io.jipc.internal.codec.JsonFrameEncoder#encodeSmall}) is encoded into a per-thread scratch array and
+     * {@link io.jipc.internal.codec.json.JsonFrameEncoder#encodeSmall}) is encoded into a per-thread scratch array and
      * copied straight into the channel's open batch, so emitting allocates no frame; one over the mark is copied out
      * and meets the backpressure policy as in {@link #send}.
      *
@@ -170,7 +170,7 @@ public final class OutboundQueue {
      *     data, longer than the scratch, a backpressure that does not coalesce): nothing was sent, encode it and call
      *     {@link #send}
      */
-    public CompletionStage<Void> sendSmall(Codec codec, String type, Object data, boolean mayBlock) {
+    public CompletionStage<Void> sendSmall(WireCodec codec, String type, Object data, boolean mayBlock) {
         if (!coalesces || waiting > 0 || !encoder.encodesSmall(codec)) {
             return null; // (frames waiting for room: send lines it up behind them)
         }

@@ -10,17 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Golden frames produced by node's JSON.stringify (resource codec/golden-frames.txt, made by generate-golden.js). */
-final class Golden {
+public final class Golden {
 
     /** One golden case: the whole frame (delimiter included) and the JSON text of its data value. */
-    record Case(String name, byte[] frame, byte[] data) { }
+    public record Case(String name, byte[] frame, byte[] data) { }
 
     private static final Map<String, Case> CASES = load();
 
     private Golden() {
     }
 
-    static Case get(String name) {
+    public static Case get(String name) {
         Case c = CASES.get(name);
         if (c == null) {
             throw new IllegalArgumentException("no golden case " + name);
@@ -28,11 +28,11 @@ final class Golden {
         return c;
     }
 
-    static Map<String, Case> all() {
+    public static Map<String, Case> all() {
         return CASES;
     }
 
-    static byte[] hex(String hex) {
+    public static byte[] hex(String hex) {
         String h = hex.replace(" ", "");
         byte[] out = new byte[h.length() / 2];
         for (int i = 0; i < out.length; i++) {
@@ -41,7 +41,7 @@ final class Golden {
         return out;
     }
 
-    static String toHex(byte[] b) {
+    public static String toHex(byte[] b) {
         StringBuilder sb = new StringBuilder(b.length * 2);
         for (byte x : b) {
             sb.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));

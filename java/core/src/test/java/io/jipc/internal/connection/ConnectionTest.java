@@ -7,7 +7,7 @@ import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.Message;
 import io.jipc.internal.IpcRuntime;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.json.JsonWireCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ class ConnectionTest {
         assertEquals(1, owner.events.size());
         assertEquals("hello", owner.events.get(0).type());
         assertEquals("alice", c.peerId());
-        assertEquals(Codec.JSON, c.codec());
+        assertEquals(JsonWireCodec.INSTANCE, c.codec());
         rt.close();
     }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.jipc.IpcConfig;
 import io.jipc.internal.IpcRuntime;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.json.JsonWireCodec;
+import io.jipc.internal.codec.proto.ProtoWireCodec;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -28,17 +29,17 @@ class OutboundMessageTest {
         OutboundMessage out = new OutboundMessage(rt.encoder(), "news", new Counted(), 0);
         ByteBuffer first = null;
         for (int socket = 0; socket < 100; socket++) {
-            ByteBuffer json = out.get(Codec.JSON, false);
+            ByteBuffer json = out.get(JsonWireCodec.INSTANCE, false);
             if (first == null) {
                 first = json;
             }
             assertSame(first.array(), json.array(), "one JSON frame shared by every JSON socket");
-            out.get(Codec.PROTO, false);
+            out.get(ProtoWireCodec.INSTANCE, false);
         }
         assertEquals(2, Counted.READS.get(), "serialised once for JSON and once for protobuf");
         assertEquals("{\"type\":\"news\",\"data\":{\"n\":1}}\f", new String(first.array(),
                 java.nio.charset.StandardCharsets.UTF_8));
-        assertSame(out.get(Codec.PROTO, false).array(), out.get(Codec.PROTO, false).array());
+        assertSame(out.get(ProtoWireCodec.INSTANCE, false).array(), out.get(ProtoWireCodec.INSTANCE, false).array());
         rt.close();
     }
 }

@@ -14,7 +14,8 @@ import io.jipc.Backpressure;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.internal.IpcRuntime;
-import io.jipc.internal.codec.Codec;
+import io.jipc.internal.codec.WireCodec;
+import io.jipc.internal.codec.json.JsonWireCodec;
 import io.jipc.internal.transport.TestChannel;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletionException;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * backpressure policy.
  */
 class OutboundQueueTest {
+    private static final WireCodec JSON = JsonWireCodec.INSTANCE;
     private static final Supplier<String> WHO = () -> "test connection";
 
     /** Writes out everything queued on the channel, as the I/O thread would; counts the queue entries. */
@@ -63,8 +65,8 @@ class OutboundQueueTest {
     void shouldWriteSmallFramesIntoOneBatchAsEncodeWritesThem() {
         IpcRuntime rt = runtime(IpcConfig.defaults());
         TestChannel ch = new TestChannel();
-        CompletionStage<Void> a = queue(rt, ch).sendSmall(Codec.JSON, "msg", "hello", true);
-        CompletionStage<Void> b = queue(rt, ch).sendSmall(Codec.JSON, "msg", Boolean.TRUE, true);
+        CompletionStage<Void> a = queue(rt, ch).sendSmall(JSON, "msg", "hello", true);
+        CompletionStage<Void> b = queue(rt, ch).sendSmall(JSON, "msg", Boolean.TRUE, true);
         assertNotNull(a);
         assertSame(a, b, "both appended to the open batch");
         byte[] expected = concat(rt.encoder().json().encode("msg", "hello"), rt.encoder().json().encode("msg", Boolean.TRUE));
@@ -77,12 +79,12 @@ class OutboundQueueTest {
     void shouldLeaveOtherFramesAndModesToTheUsualPath() {
         TestChannel ch = new TestChannel();
         IpcRuntime rt = runtime(IpcConfig.defaults());
-        assertNull(queue(rt, ch).sendSmall(Codec.JSON, "msg", 42, true), "not a small kind: the caller encodes it");
-        assertNull(queue(rt, ch).sendSmall(Codec.JSON, "msg", "tab\t", true), "escapes: the caller encodes it");
-        assertNull(queue(rt, ch).sendSmall(Codec.JSON, null, "x", true), "the caller reports the null type");
-        assertNull(queue(runtime(IpcConfig.defaults().rawBuffer(true)), ch).sendSmall(Codec.JSON, "msg", "x", true));
+        assertNull(queue(rt, ch).sendSmall(JSON, "msg", 42, true), "not a small kind: the caller encodes it");
+        assertNull(queue(rt, ch).sendSmall(JSON, "msg", "tab\t", true), "escapes: the caller encodes it");
+        assertNull(queue(rt, ch).sendSmall(JSON, null, "x", true), "the caller reports the null type");
+        assertNull(queue(runtime(IpcConfig.defaults().rawBuffer(true)), ch).sendSmall(JSON, "msg", "x", true));
         assertNull(queue(runtime(IpcConfig.defaults().backpressure(Backpressure.DROP_OLDEST)), ch)
-                .sendSmall(Codec.JSON, "msg", "x", true), "DROP_OLDEST keeps one entry per frame");
+                .sendSmall(JSON, "msg", "x", true), "DROP_OLDEST keeps one entry per frame");
         assertEquals(0, ch.pendingBytes(), "nothing was queued");
     }
 
@@ -90,8 +92,8 @@ class OutboundQueueTest {
     void shouldLeaveAFrameLongerThanTheScratchToTheCaller() {
         IpcRuntime rt = runtime(IpcConfig.defaults());
         TestChannel ch = new TestChannel();
-        assertNotNull(queue(rt, ch).sendSmall(Codec.JSON, "msg", "y".repeat(900), true), "fits the 1 KiB scratch");
-        assertNull(queue(rt, ch).sendSmall(Codec.JSON, "msg", "y".repeat(3000), true), "longer: encoded by the caller");
+        assertNotNull(queue(rt, ch).sendSmall(JSON, "msg", "y".repeat(900), true), "fits the 1 KiB scratch");
+        assertNull(queue(rt, ch).sendSmall(JSON, "msg", "y".repeat(3000), true), "longer: encoded by the caller");
         assertArrayEquals(rt.encoder().json().encode("msg", "y".repeat(900)), drain(ch), "only the first was queued");
     }
 
@@ -99,8 +101,8 @@ class OutboundQueueTest {
     void shouldApplyBackpressureWhenTheFrameDoesNotFit() {
         IpcRuntime rt = runtime(IpcConfig.defaults().highWaterMarkBytes(40));
         TestChannel ch = new TestChannel();
-        assertNotNull(queue(rt, ch).sendSmall(Codec.JSON, "msg", "first", true), "nothing pending: it goes");
-        CompletionStage<Void> over = queue(rt, ch).sendSmall(Codec.JSON, "msg", "second", true);
+        assertNotNull(queue(rt, ch).sendSmall(JSON, "msg", "first", true), "nothing pending: it goes");
+        CompletionStage<Void> over = queue(rt, ch).sendSmall(JSON, "msg", "second", true);
         CompletionException e = assertThrows(CompletionException.class, () -> over.toCompletableFuture().join());
         IpcException cause = assertInstanceOf(IpcException.class, e.getCause());
         assertEquals("EBACKPRESSURE", cause.code());

@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jipc.internal.codec.FrameBuffer;
+import io.jipc.internal.codec.RawJson;
+import io.jipc.internal.codec.proto.ProtoCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -33,6 +36,18 @@ public final class JsonFrameEncoder {
     /** Scratch buffers above this size are not kept by a thread after {@link #encode}. */
     private static final int SCRATCH_RETAIN_LIMIT = 64 * 1024;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A generator that writes JSON as {@code JSON.stringify} does (numbers in JavaScript notation, lowercase-hex
+     * escapes, raw astral characters), for other codecs that show their data as JSON text.
+     *
+     * @param out where the UTF-8 text goes
+     * @return the generator (the caller closes it)
+     * @throws IOException when the generator cannot be made
+     */
+    public static JsonGenerator jsGenerator(OutputStream out) throws IOException {
+        return new JsCompatGenerator(JS_FACTORY.createGenerator(out));
+    }
 
     /** Generators whose string escaping matches JSON.stringify (lowercase hex, raw astral chars). */
     static final JsonFactory JS_FACTORY = JsonFactory.builder()

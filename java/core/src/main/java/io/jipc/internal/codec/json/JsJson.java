@@ -1,6 +1,7 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
+import io.jipc.internal.codec.FrameBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * JavaScript-compatible JSON text primitives: strings escaped exactly like {@code JSON.stringify} and numbers
  * formatted like {@code Number.prototype.toString()}, written as UTF-8.
  */
-final class JsJson {
+public final class JsJson {
 
     /** Per ASCII char: 0 = literal, -1 = <code>&#92;u00xx</code>, otherwise the short escape letter. */
     private static final byte[] ESCAPES = new byte[128];
@@ -321,10 +322,12 @@ final class JsJson {
     }
 
     /**
+     * Refuses a string that is not Unicode text (it holds a lone surrogate), which neither codec can carry.
+     *
      * @param s a string
      * @throws IllegalArgumentException when it holds a lone surrogate
      */
-    static void requireText(CharSequence s) {
+    public static void requireText(CharSequence s) {
         int i = loneSurrogateIndex(s);
         if (i >= 0) {
             throw loneSurrogate(s.charAt(i));

@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.Golden;
+import io.jipc.internal.codec.proto.ProtoFrameDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,6 +37,8 @@ class JsonFrameDecoderTest {
         final List<String> events = new ArrayList<>();
         final List<String> types = new ArrayList<>();
         final List<byte[]> data = new ArrayList<>();
+        /** The error code of each malformed frame, in order. */
+        final List<String> codes = new ArrayList<>();
         final boolean skip;
 
         Recorder(boolean skip) {
@@ -52,7 +57,8 @@ class JsonFrameDecoderTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
+            codes.add(code);
             events.add("!" + reason);
             return skip;
         }
@@ -611,7 +617,7 @@ class JsonFrameDecoderTest {
             }
 
             @Override
-            public boolean onMalformed(String reason) {
+            public boolean onMalformed(String code, String reason) {
                 return true;
             }
         };
@@ -636,7 +642,7 @@ class JsonFrameDecoderTest {
             }
 
             @Override
-            public boolean onMalformed(String reason) {
+            public boolean onMalformed(String code, String reason) {
                 return true;
             }
         };
@@ -732,7 +738,7 @@ class JsonFrameDecoderTest {
                 assertEquals(List.of("!" + FrameSink.WIRE_PROTO_REASON), r.events, "first read of " + cut + " bytes");
                 assertTrue(dec.isFinished());
                 assertEquals(0, dec.pendingBytes());
-                assertEquals("EWIRE", FrameSink.codeOf(r.events.get(0).substring(1)));
+                assertEquals(List.of("EWIRE"), r.codes);
             }
         }
         // the preamble's lead byte anywhere but at the start is JSON's business (invalid UTF-8 in a frame)

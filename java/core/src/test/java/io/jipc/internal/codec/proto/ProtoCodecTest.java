@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

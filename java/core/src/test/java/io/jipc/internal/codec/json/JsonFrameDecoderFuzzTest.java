@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.Golden;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.Random;
  * Coverage-guided fuzz test of {@link JsonFrameDecoder} (Jazzer).
  *
  * <p>Plain {@code mvn test} replays the seeds and saved inputs in
- * {@code src/test/resources/io/jipc/internal/codec/JsonFrameDecoderFuzzTestInputs/decode/} (regression mode);
+ * {@code src/test/resources/io/jipc/internal/codec/json/JsonFrameDecoderFuzzTestInputs/decode/} (regression mode);
  * {@code JAZZER_FUZZ=1 mvn -f java/core/pom.xml test -Dtest=JsonFrameDecoderFuzzTest -Djazzer.max_duration=10m}
  * fuzzes (add {@code -Djunit.jupiter.execution.timeout.testtemplate.method.default=30m} for runs over two minutes).
  *
@@ -92,7 +94,7 @@ class JsonFrameDecoderFuzzTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             assertNotNull(reason, "reason");
             list.add("!" + reason);
             return skip;

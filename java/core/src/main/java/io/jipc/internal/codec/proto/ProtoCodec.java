@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -11,6 +11,9 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.json.JsJson;
+import io.jipc.internal.codec.json.JsonFrameEncoder;
 import io.jipc.proto.v1.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -667,7 +670,7 @@ public final class ProtoCodec {
      */
     public static byte[] toJson(byte[] value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, value.length));
-        try (JsonGenerator g = new JsCompatGenerator(JsonFrameEncoder.JS_FACTORY.createGenerator(out))) {
+        try (JsonGenerator g = JsonFrameEncoder.jsGenerator(out)) {
             if (!writeValue(g, CodedInputStream.newInstance(value))) {
                 return null;
             }
@@ -769,7 +772,7 @@ public final class ProtoCodec {
      */
     public static byte[] toJson(Value v) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        try (JsonGenerator g = new JsCompatGenerator(JsonFrameEncoder.JS_FACTORY.createGenerator(out))) {
+        try (JsonGenerator g = JsonFrameEncoder.jsGenerator(out)) {
             write(g, v);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

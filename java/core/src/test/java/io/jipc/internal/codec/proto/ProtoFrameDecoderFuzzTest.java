@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.jipc.internal.codec.AutoFrameDecoder;
+import io.jipc.internal.codec.CodecContext;
+import io.jipc.internal.codec.Codecs;
+import io.jipc.internal.codec.FrameDecoder;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.Golden;
+import io.jipc.internal.codec.WireCodec;
+import io.jipc.internal.codec.json.JsonFrameDecoder;
+import io.jipc.internal.codec.json.JsonWireCodec;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,7 +27,7 @@ import java.util.Random;
  * (Jazzer).
  *
  * <p>Plain {@code mvn test} replays the seeds and saved inputs in
- * {@code src/test/resources/io/jipc/internal/codec/ProtoFrameDecoderFuzzTestInputs/<method>/} (regression mode);
+ * {@code src/test/resources/io/jipc/internal/codec/proto/ProtoFrameDecoderFuzzTestInputs/<method>/} (regression mode);
  * {@code JAZZER_FUZZ=1 mvn -f java/core/pom.xml test -Dtest=ProtoFrameDecoderFuzzTest -Djazzer.max_duration=10m}
  * fuzzes.
  *
@@ -60,12 +69,12 @@ class ProtoFrameDecoderFuzzTest {
         }
 
         @Override
-        public void onCodec(Codec codec) {
+        public void onCodec(WireCodec codec) {
             list.add("codec:" + codec);
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             assertNotNull(reason, "reason");
             list.add("!" + reason);
             return skip;
@@ -121,7 +130,9 @@ class ProtoFrameDecoderFuzzTest {
         final byte[] stream = Arrays.copyOfRange(input, 2, input.length);
         com.fasterxml.jackson.core.JsonFactory factory = new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
 
-        AutoFrameDecoder auto = new AutoFrameDecoder(() -> new JsonFrameDecoder(DELIM, max, factory), max);
+        AutoFrameDecoder auto = new AutoFrameDecoder(Codecs.builtIn(), new CodecContext(io.jipc.IpcConfig.defaults()
+                .delimiter(new String(DELIM, java.nio.charset.StandardCharsets.UTF_8)).maxFrameBytes(max),
+                new com.fasterxml.jackson.databind.ObjectMapper(factory)));
         Events got = new Events(skip);
         splitFeed(auto, stream, new Random(input[1]), got, max + 1);
         if (stream.length == 0) {
@@ -130,10 +141,11 @@ class ProtoFrameDecoderFuzzTest {
             return;
         }
         boolean proto = stream[0] == ProtoFrameDecoder.MAGIC0;
-        assertEquals("codec:" + (proto ? Codec.PROTO : Codec.JSON), got.list.get(0), "codec first, once");
+        assertEquals("codec:" + (proto ? ProtoWireCodec.INSTANCE : JsonWireCodec.INSTANCE), got.list.get(0),
+                "codec first, once");
         FrameDecoder direct = proto ? new ProtoFrameDecoder(max, true) : new JsonFrameDecoder(DELIM, max, factory);
         Events expected = new Events(skip);
-        expected.list.add("codec:" + (proto ? Codec.PROTO : Codec.JSON));
+        expected.list.add("codec:" + (proto ? ProtoWireCodec.INSTANCE : JsonWireCodec.INSTANCE));
         feed(direct, ByteBuffer.wrap(stream), expected, max + 1);
         assertEquals(expected.list, got.list);
         assertEquals(direct.isFinished(), auto.isFinished());

@@ -1,8 +1,12 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.jipc.IpcException;
+import io.jipc.internal.codec.ByteScan;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.StreamDecoder;
 import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -100,12 +104,14 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int i = PREAMBLE.length - preambleLeft;
         if (i == PREAMBLE.length - 1) {
             if (b != PREAMBLE[i]) {
-                stop(sink, "unsupported jipc preamble version " + (b & 0xff) + " (this side speaks version "
+                stop(sink, IpcException.EVERSION,
+                        "unsupported jipc preamble version " + (b & 0xff) + " (this side speaks version "
                         + VERSION + ")");
                 return;
             }
         } else if (b != PREAMBLE[i]) {
-            stop(sink, i == 0 ? String.format("expected the jipc preamble (8f 6a 69 70 63 01), got first byte 0x%02x",
+            stop(sink, IpcException.EMALFORMED,
+                    i == 0 ? String.format("expected the jipc preamble (8f 6a 69 70 63 01), got first byte 0x%02x",
                     b & 0xff) : String.format("bad jipc preamble: byte %d is 0x%02x, expected 0x%02x", i, b & 0xff,
                     PREAMBLE[i] & 0xff));
             return;
@@ -118,7 +124,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         varintBytes++;
         if ((b & 0x80) != 0) {
             if (varintBytes >= MAX_VARINT_BYTES) {
-                stop(sink, "malformed envelope length: varint longer than " + MAX_VARINT_BYTES + " bytes");
+                stop(sink, IpcException.EMALFORMED,
+                        "malformed envelope length: varint longer than " + MAX_VARINT_BYTES + " bytes");
             }
             return;
         }
@@ -127,7 +134,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         headerBytes = varintBytes;
         varintBytes = 0;
         if (n > maxFrameBytes) {
-            stop(sink, "envelope of " + n + " bytes exceeds maxFrameBytes (" + maxFrameBytes + " bytes)");
+            stop(sink, IpcException.EFRAMETOOLARGE,
+                    "envelope of " + n + " bytes exceeds maxFrameBytes (" + maxFrameBytes + " bytes)");
             return;
         }
         bodyLength = (int) n;
@@ -184,12 +192,12 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         try {
             env = parse(a, off, n);
         } catch (InvalidProtocolBufferException e) {
-            malformed(sink, "malformed envelope: " + e.getMessage());
+            malformed(sink, IpcException.EMALFORMED, "malformed envelope: " + e.getMessage());
             return;
         }
         String refused = refused(env);
         if (refused != null) {
-            malformed(sink, refused);
+            malformed(sink, IpcException.EMALFORMED, refused);
             return;
         }
         sink.onEnvelope(ProtoCodec.finite(env));
@@ -430,7 +438,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
     /** Whether {@code a[i, end)} is valid UTF-8 as proto3 requires of strings (no surrogates, no overlongs). */
     static boolean validUtf8(byte[] a, int i, int end) {
         while (i < end) {
-            if (end - i >= 8 && ((long) JsonFrameDecoder.LONGS.get(a, i) & 0x8080808080808080L) == 0) {
+            if (end - i >= 8 && ((long) ByteScan.LONGS.get(a, i) & 0x8080808080808080L) == 0) {
                 i += 8;
                 continue;
             }
@@ -438,7 +446,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             if (b >= 0) {
                 i++;
             } else {
-                i = JsonFrameDecoder.scanUtf8(a, i, end, b & 0xff);
+                i = ByteScan.scanUtf8(a, i, end, b & 0xff);
                 if (i < 0) {
                     return false;
                 }
@@ -450,7 +458,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
     /** @return the type, reusing the last String when the bytes repeat; null when not valid UTF-8 */
     private String type(byte[] a, int ts, int tl) {
         byte[] last = lastTypeRaw;
-        if (last != null && JsonFrameDecoder.sameBytes(last, a, ts, tl)) {
+        if (last != null && ByteScan.sameBytes(last, a, ts, tl)) {
             return lastType;
         }
         if (!validUtf8(a, ts, ts + tl)) {
@@ -473,14 +481,14 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         return fastPathFrames;
     }
 
-    private void malformed(FrameSink sink, String reason) {
-        if (!sink.onMalformed(reason)) {
+    private void malformed(FrameSink sink, String code, String reason) {
+        if (!sink.onMalformed(code, reason)) {
             finished = true;
         }
     }
 
-    private void stop(FrameSink sink, String reason) {
-        sink.onMalformed(reason);
+    private void stop(FrameSink sink, String code, String reason) {
+        sink.onMalformed(code, reason);
         finished = true;
     }
 
@@ -499,11 +507,13 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int i = 0;
         for (; i < PREAMBLE.length; i++) {
             if (i >= n) {
-                sink.onMalformed("truncated datagram: incomplete jipc preamble (datagram dropped)");
+                sink.onMalformed(IpcException.EMALFORMED,
+                        "truncated datagram: incomplete jipc preamble (datagram dropped)");
                 return;
             }
             if (a[i] != PREAMBLE[i]) {
-                sink.onMalformed((i == PREAMBLE.length - 1 ? "unsupported jipc preamble version " + (a[i] & 0xff)
+                sink.onMalformed(i == PREAMBLE.length - 1 ? IpcException.EVERSION : IpcException.EMALFORMED,
+                        (i == PREAMBLE.length - 1 ? "unsupported jipc preamble version " + (a[i] & 0xff)
                         + " (this side speaks version " + VERSION + ")" : String.format(
                         "bad jipc preamble: byte %d is 0x%02x, expected 0x%02x", i, a[i] & 0xff, PREAMBLE[i] & 0xff))
                         + " (datagram dropped)");
@@ -514,7 +524,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         int shift = 0;
         while (true) {
             if (i >= n) {
-                sink.onMalformed("truncated datagram: no complete envelope length after the preamble (datagram "
+                sink.onMalformed(IpcException.EMALFORMED,
+                        "truncated datagram: no complete envelope length after the preamble (datagram "
                         + "dropped)");
                 return;
             }
@@ -525,23 +536,27 @@ public final class ProtoFrameDecoder extends StreamDecoder {
                 break;
             }
             if (shift >= 7 * MAX_VARINT_BYTES) {
-                sink.onMalformed("malformed envelope length: varint longer than " + MAX_VARINT_BYTES
+                sink.onMalformed(IpcException.EMALFORMED,
+                        "malformed envelope length: varint longer than " + MAX_VARINT_BYTES
                         + " bytes (datagram dropped)");
                 return;
             }
         }
         if (len > maxFrameBytes) {
-            sink.onMalformed("envelope of " + len + " bytes exceeds maxFrameBytes (" + maxFrameBytes
+            sink.onMalformed(IpcException.EFRAMETOOLARGE,
+                    "envelope of " + len + " bytes exceeds maxFrameBytes (" + maxFrameBytes
                     + " bytes) (datagram dropped)");
             return;
         }
         if (len > n - i) {
-            sink.onMalformed("truncated datagram: the envelope length says " + len + " bytes, " + (n - i)
+            sink.onMalformed(IpcException.EMALFORMED,
+                    "truncated datagram: the envelope length says " + len + " bytes, " + (n - i)
                     + " follow (datagram dropped)");
             return;
         }
         if (len < n - i) {
-            sink.onMalformed((n - i - len) + " bytes after the envelope (one envelope per datagram; datagram "
+            sink.onMalformed(IpcException.EMALFORMED,
+                    (n - i - len) + " bytes after the envelope (one envelope per datagram; datagram "
                     + "dropped)");
             return;
         }
@@ -549,12 +564,12 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         try {
             env = parse(a, i, (int) len);
         } catch (InvalidProtocolBufferException e) {
-            sink.onMalformed("malformed envelope: " + e.getMessage() + " (datagram dropped)");
+            sink.onMalformed(IpcException.EMALFORMED, "malformed envelope: " + e.getMessage() + " (datagram dropped)");
             return;
         }
         String refused = refused(env);
         if (refused != null) {
-            sink.onMalformed(refused + " (datagram dropped)");
+            sink.onMalformed(IpcException.EMALFORMED, refused + " (datagram dropped)");
             return;
         }
         sink.onEnvelope(ProtoCodec.finite(env));

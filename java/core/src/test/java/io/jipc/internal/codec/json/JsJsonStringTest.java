@@ -1,9 +1,12 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jipc.internal.codec.FrameBuffer;
+import io.jipc.internal.codec.Golden;
+import io.jipc.internal.codec.RawJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.proto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,8 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.Golden;
 import io.jipc.proto.v1.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +44,7 @@ class ProtoFastPathTest {
         }
 
         @Override
-        public boolean onMalformed(String reason) {
+        public boolean onMalformed(String code, String reason) {
             list.add("!" + reason);
             return true;
         }

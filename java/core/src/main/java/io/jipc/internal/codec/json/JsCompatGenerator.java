@@ -1,4 +1,4 @@
-package io.jipc.internal.codec;
+package io.jipc.internal.codec.json;
 
 import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
