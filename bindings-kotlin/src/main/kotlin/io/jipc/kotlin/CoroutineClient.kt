@@ -154,8 +154,10 @@ public class CoroutineClient internal constructor(
      * answers with `respond` from its collector, a Java one with `Message.reply`; a node-ipc server never answers, so
      * the wait ends with the timeout.
      *
-     * Cancelling the caller stops the wait: jipc forgets the request, and a reply that comes later is discarded. The
-     * request frame may have been sent already (the server may still act on it).
+     * Cancelling the caller stops the wait: jipc forgets the request, and a reply that comes later is discarded. A
+     * request frame that still waited for room (`Backpressure.BLOCK`, the connection at its mark) is withdrawn and
+     * never sent; one already queued may have been sent (the server may still act on it). Under BLOCK this suspends
+     * while the frame waits for room; it never blocks the caller's thread.
      *
      * @param type event type
      * @param data any value Jackson can write, a received [Message] (relayed as is), or null (sent as `{}`)

@@ -186,8 +186,10 @@ public class CoroutineServer internal constructor(public val java: IpcServer, pr
      * answers with `respond` (a Kotlin collector) or `Message.reply` (Java, a jipc client); a node-ipc peer never
      * answers, so the wait ends with the timeout.
      *
-     * Cancelling the caller stops the wait: jipc forgets the request, and a reply that comes later is discarded. The
-     * request frame may have been sent already (the peer may still act on it).
+     * Cancelling the caller stops the wait: jipc forgets the request, and a reply that comes later is discarded. A
+     * request frame that still waited for room (`Backpressure.BLOCK`, the connection at its mark) is withdrawn and
+     * never sent; one already queued may have been sent (the peer may still act on it). Under BLOCK this suspends
+     * while the frame waits for room; it never blocks the caller's thread.
      *
      * @param socket the target
      * @param type event type
