@@ -10,7 +10,9 @@ import kotlinx.coroutines.future.await
 /**
  * Answers a request received in a collector and returns once the answer reached the kernel: the suspend form of
  * [Message.reply]. The requester's `request` completes with [data]. A request is answered once: the first answer
- * wins, whichever collection gives it.
+ * wins, whichever collection gives it. Under `Backpressure.BLOCK` it suspends while the answer waits for room on the
+ * connection, never blocking the thread; cancelling the caller stops the wait, not the answer, which goes out once it
+ * fits.
  *
  * @param data the answer's data, as for `emit` (null: none)
  * @throws IpcException `ESTATE` when this message is not a request (see [Message.isRequest]) or was answered
