@@ -255,8 +255,7 @@ public final class OutboundQueue {
             try {
                 f.join();
             } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-                return CompletableFuture.failedFuture(e instanceof java.util.concurrent.CompletionException
-                        && e.getCause() != null ? e.getCause() : e);
+                return CompletableFuture.failedFuture(Stages.cause(e));
             }
         }
         return CompletableFuture.completedFuture(sent);

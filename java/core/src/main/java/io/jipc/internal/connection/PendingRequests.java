@@ -5,6 +5,7 @@ import io.jipc.Message;
 import io.jipc.internal.transport.Cancellable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.JsonMessage;
+import io.jipc.internal.Stages;
 import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
 import java.util.Map;
@@ -114,8 +115,7 @@ public final class PendingRequests {
     public void sendFor(long id, CompletableFuture<Message> reply, CompletableFuture<CompletionStage<Void>> accepted) {
         accepted.whenComplete((written, e) -> {
             if (e != null) {
-                fail(id, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e);
+                fail(id, Stages.cause(e));
                 return;
             }
             written.whenComplete((v, e2) -> {

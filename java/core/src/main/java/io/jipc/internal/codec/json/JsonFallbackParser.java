@@ -19,25 +19,18 @@ final class JsonFallbackParser {
     private final JsonFactory factory;
     private final JsonTypeCache types;
 
-    // results of parse(): the type, and relative ranges (-1: absent) of the data and of jipc's request/response keys;
-    // the last of a repeated key wins
-    String frameType;
-    int dataFrom;
-    int dataTo;
-    int idFrom = -1;
-    int idTo;
-    int reFrom = -1;
-    int reTo;
-    int errFrom = -1;
-    int errTo;
+    /** Where a parse writes what it found. */
+    private final JsonFrameFields out;
 
     /**
      * @param factory makes the parsers (its StreamReadConstraints are the limits)
      * @param types the decoder's type cache
+     * @param out where {@link #parse} writes what it found
      */
-    JsonFallbackParser(JsonFactory factory, JsonTypeCache types) {
+    JsonFallbackParser(JsonFactory factory, JsonTypeCache types, JsonFrameFields out) {
         this.factory = factory;
         this.types = types;
+        this.out = out;
     }
 
     /**
@@ -51,9 +44,7 @@ final class JsonFallbackParser {
      * @return null if the frame is a valid envelope, else the reason
      */
     String parse(byte[] a, int off, int flen) {
-        idFrom = -1;
-        reFrom = -1;
-        errFrom = -1;
+        out.clearKeys();
         // Jackson auto-detects UTF-16/32 (zero bytes) and skips a UTF-8 BOM; node-ipc's JSON.parse accepts neither
         for (int i = 0, n = Math.min(flen, 4); i < n; i++) {
             if (a[off + i] == 0) {
@@ -96,14 +87,14 @@ final class JsonFallbackParser {
                         from = offset(p.currentTokenLocation());
                         to = valueEnd(p, v, a, off, flen, from);
                     } else if ("id".equals(name)) {
-                        idFrom = offset(p.currentTokenLocation());
-                        idTo = valueEnd(p, v, a, off, flen, idFrom);
+                        out.idFrom = offset(p.currentTokenLocation());
+                        out.idTo = valueEnd(p, v, a, off, flen, out.idFrom);
                     } else if ("re".equals(name)) {
-                        reFrom = offset(p.currentTokenLocation());
-                        reTo = valueEnd(p, v, a, off, flen, reFrom);
+                        out.reFrom = offset(p.currentTokenLocation());
+                        out.reTo = valueEnd(p, v, a, off, flen, out.reFrom);
                     } else if ("error".equals(name)) {
-                        errFrom = offset(p.currentTokenLocation());
-                        errTo = valueEnd(p, v, a, off, flen, errFrom);
+                        out.errFrom = offset(p.currentTokenLocation());
+                        out.errTo = valueEnd(p, v, a, off, flen, out.errFrom);
                     } else {
                         p.skipChildren(); // unknown keys are ignored; strings are skipped (validated) lazily
                     }
@@ -141,9 +132,9 @@ final class JsonFallbackParser {
         if (from >= 0 && (from >= to || to > flen)) {
             return "malformed JSON frame: cannot locate the data value"; // not expected to happen
         }
-        frameType = type;
-        dataFrom = from;
-        dataTo = to;
+        out.frameType = type;
+        out.dataFrom = from;
+        out.dataTo = to;
         return null;
     }
 

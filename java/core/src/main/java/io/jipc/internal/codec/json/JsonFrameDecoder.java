@@ -77,6 +77,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
     private final JsonScanner scanner;
     /** Validates, with Jackson, what the scanner did not accept; explains invalid frames. */
     private final JsonFallbackParser fallback;
+    /** What the scanner or the fallback found in the frame being decoded. */
+    private final JsonFrameFields fields = new JsonFrameFields();
     private long fastPathFrames;
     /** Bytes offered to {@link #parseShapeAhead} (an upper bound of what it scanned), for tests. */
     private long parseAheadBytes;
@@ -121,8 +123,8 @@ public final class JsonFrameDecoder extends StreamDecoder {
         this.bufferLimit = (int) Math.min((long) maxFrameBytes + dlen, Integer.MAX_VALUE - 8);
         this.factory = factory;
         JsonTypeCache types = new JsonTypeCache();
-        this.scanner = new JsonScanner(factory, types);
-        this.fallback = new JsonFallbackParser(factory, types);
+        this.scanner = new JsonScanner(factory, types, fields);
+        this.fallback = new JsonFallbackParser(factory, types, fields);
         this.fastPath = requireUtf8ByteParser(factory) && fastPath;
         this.parseAhead = this.fastPath && d0 >= 0 && d0 < 0x20 && d0 != '\t' && d0 != '\n' && d0 != '\r';
     }
@@ -462,7 +464,7 @@ public final class JsonFrameDecoder extends StreamDecoder {
             malformed(sink, IpcException.EMALFORMED, reason);
             return;
         }
-        final JsonScanner r = scanner;
+        final JsonFrameFields r = fields;
         byte[] data = r.dataFrom < 0 ? null : Arrays.copyOfRange(a, off + r.dataFrom, off + r.dataTo);
         String type = r.frameType;
         r.frameType = null;
@@ -516,10 +518,6 @@ public final class JsonFrameDecoder extends StreamDecoder {
             fastPathFrames++;
             return null;
         }
-        String reason = fallback.parse(a, off, flen);
-        if (reason == null) {
-            scanner.takeResults(fallback);
-        }
-        return reason;
+        return fallback.parse(a, off, flen);
     }
 }

@@ -39,36 +39,27 @@ final class JsonScanner {
     /** Where {@link #shapeEnd} found the end of the type string (just past its quote). */
     private int shapeTypeEnd;
 
-    // results of parse(), read by the decoder right after: the type, and relative ranges (-1: absent) of the data
-    // and of jipc's request/response keys (the last of a repeated key wins)
-    String frameType;
-    int dataFrom;
-    int dataTo;
-    int idFrom = -1;
-    int idTo;
-    int reFrom = -1;
-    int reTo;
-    int errFrom = -1;
-    int errTo;
+    /** Where a parse writes what it found. */
+    private final JsonFrameFields out;
 
     /**
      * @param factory the decoder's parser factory, whose settings and limits say what the scanner may accept
      * @param types the decoder's type cache (shared with the Jackson fallback)
+     * @param out where {@link #parse} writes what it found (shared with the Jackson fallback)
      */
-    JsonScanner(JsonFactory factory, JsonTypeCache types) {
+    JsonScanner(JsonFactory factory, JsonTypeCache types, JsonFrameFields out) {
         this.factory = factory;
         this.types = types;
+        this.out = out;
     }
 
     /**
-     * Validates one frame and takes it apart into this object's fields, when the scanner can.
+     * Validates one frame and takes it apart into the decoder's {@link JsonFrameFields}, when the scanner can.
      *
      * @return true when it did; false to leave the frame to Jackson (unsure, or invalid)
      */
     boolean parse(byte[] a, int off, int flen) {
-        idFrom = -1;
-        reFrom = -1;
-        errFrom = -1;
+        out.clearKeys();
         return fastPathUsable() && fastParse(a, off, flen);
     }
 
@@ -79,23 +70,8 @@ final class JsonScanner {
 
     /** Takes the results of a frame the scanner {@link #shapeEnd validated} ahead of its delimiter. */
     boolean acceptShapeAhead(byte[] a, int s, int de) {
-        idFrom = -1;
-        reFrom = -1;
-        errFrom = -1;
+        out.clearKeys();
         return acceptShape(a, s, de);
-    }
-
-    /** Takes the results of a frame Jackson validated. */
-    void takeResults(JsonFallbackParser f) {
-        frameType = f.frameType;
-        dataFrom = f.dataFrom;
-        dataTo = f.dataTo;
-        idFrom = f.idFrom;
-        idTo = f.idTo;
-        reFrom = f.reFrom;
-        reTo = f.reTo;
-        errFrom = f.errFrom;
-        errTo = f.errTo;
     }
 
     /**
@@ -252,14 +228,14 @@ final class JsonScanner {
                     return false;
                 }
                 if (kind == 3) {
-                    idFrom = vs - off;
-                    idTo = i - off;
+                    out.idFrom = vs - off;
+                    out.idTo = i - off;
                 } else if (kind == 4) {
-                    reFrom = vs - off;
-                    reTo = i - off;
+                    out.reFrom = vs - off;
+                    out.reTo = i - off;
                 } else if (kind == 5) {
-                    errFrom = vs - off;
-                    errTo = i - off;
+                    out.errFrom = vs - off;
+                    out.errTo = i - off;
                 }
             }
             if (i < end && a[i] == ',') {
@@ -297,9 +273,9 @@ final class JsonScanner {
         if (type == null) {
             return false;
         }
-        frameType = type;
-        dataFrom = from < 0 ? -1 : from - off;
-        dataTo = from < 0 ? -1 : to - off;
+        out.frameType = type;
+        out.dataFrom = from < 0 ? -1 : from - off;
+        out.dataTo = from < 0 ? -1 : to - off;
         return true;
     }
 
