@@ -60,4 +60,35 @@ class UnnamedPeerTextTest {
         }
         assertTrue(server.isListening());
     }
+
+    /**
+     * The path CI once took by chance: the peer closes while an emit still waits for an AUTO server to learn its
+     * codec. Taken every time here with a raw Unix client that never writes, and a detection timeout no test
+     * outlasts.
+     */
+    @Test
+    void anEmitWaitingForTheCodecNamesTheSocketWithoutEmptyParentheses() throws Exception {
+        String root = Net.tempSocketRoot();
+        CompletableFuture<IpcSocket> accepted = new CompletableFuture<>();
+        IpcServer server = ipc(Net.config("world", root).wire(Wire.AUTO)
+                .wireDetectTimeout(java.time.Duration.ofMinutes(5))).serve();
+        server.on("connect", (d, s) -> accepted.complete(s));
+        server.start();
+        java.nio.channels.SocketChannel raw = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(root + "app.world"));
+        try {
+            IpcSocket socket = accepted.get(30, TimeUnit.SECONDS);
+            CompletableFuture<Void> emit = socket.emit("m", "x").toCompletableFuture();
+            assertFalse(emit.isDone(), "the emit waits until the client's codec is known");
+            raw.close();
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> emit.get(30, TimeUnit.SECONDS));
+            String text = e.getCause().getMessage();
+            assertTrue(text.contains("emit 'm' to socket " + socket.id() + ": the connection closed before"), text);
+            assertFalse(text.contains("  ") || text.contains(" :") || text.contains("()"), text);
+        } finally {
+            raw.close();
+        }
+        assertTrue(server.isListening());
+    }
 }
