@@ -117,7 +117,7 @@ class BadInputTest {
         try (SocketChannel bad = rawPeer()) {
             send(bad, frame);
             String err = next();
-            assertTrue(err.startsWith("error:EMALFORMED:2:socket 2 ("), err);
+            assertTrue(err.startsWith("error:EMALFORMED:2:" + socket(net, 2)), err);
             assertTrue(err.contains("data nested deeper than 33 levels"), err);
             assertEquals("gone:2", next());
         }
@@ -131,7 +131,7 @@ class BadInputTest {
         try (SocketChannel bad = rawPeer()) {
             send(bad, "{\"type\":\"echo\",\"data\":" + "7".repeat(2000) + "}\f");
             String err = next();
-            assertTrue(err.startsWith("error:EMALFORMED:2:socket 2 ("), err);
+            assertTrue(err.startsWith("error:EMALFORMED:2:" + socket(net, 2)), err);
             assertTrue(err.contains("Number value length") && err.contains("1000"), err);
             assertEquals("gone:2", next());
         }
@@ -159,7 +159,7 @@ class BadInputTest {
         try (SocketChannel bad = rawPeer()) {
             send(bad, bytes("{\"type\":\"echo\",\"data\":\"ok", new byte[] {(byte) 0xC3, (byte) 0x28}, "\"}\f"));
             String err = next();
-            assertTrue(err.startsWith("error:EMALFORMED:2:socket 2 ("), err);
+            assertTrue(err.startsWith("error:EMALFORMED:2:" + socket(net, 2)), err);
             assertTrue(err.contains("UTF-8") || err.contains("UTF8"), err);
             assertEquals("gone:2", next());
         }
@@ -173,13 +173,13 @@ class BadInputTest {
         try (SocketChannel bad = rawPeer()) {
             send(bad, bytes("{\"type\":\"echo\",\"data\":\"a", new byte[] {0}, "b\"}\f"));
             String err = next();
-            assertTrue(err.startsWith("error:EMALFORMED:2:socket 2 ("), err);
+            assertTrue(err.startsWith("error:EMALFORMED:2:" + socket(net, 2)), err);
             assertEquals("gone:2", next());
         }
         try (SocketChannel bad = rawPeer()) {
             send(bad, bytes(new byte[] {0}, "{\"type\":\"echo\",\"data\":\"x\"}\f"));
             String err = next();
-            assertTrue(err.startsWith("error:EMALFORMED:3:socket 3 ("), err);
+            assertTrue(err.startsWith("error:EMALFORMED:3:" + socket(net, 3)), err);
             assertTrue(err.contains("NUL"), err);
             assertEquals("gone:3", next());
         }
@@ -211,7 +211,7 @@ class BadInputTest {
             send(bad, "{\"type\":\"echo\",\"da");
         }
         String err = next();
-        assertTrue(err.startsWith("error:ETRUNCATED:2:socket 2 ("), err);
+        assertTrue(err.startsWith("error:ETRUNCATED:2:" + socket(net, 2)), err);
         assertTrue(err.contains("connection closed inside a frame (18 bytes pending)"), err);
         assertEquals("gone:2", next());
         assertGoodClientStillServed();
@@ -248,7 +248,7 @@ class BadInputTest {
             send(bad, "{\"type\":\"echo\",\"data\":\"valid\"}\fgarbage\f");
             assertEquals("{\"type\":\"echo\",\"data\":\"valid\"}\f", readFrame(bad));
             String err = next();
-            assertTrue(err.startsWith("error:EMALFORMED:2:socket 2 ("), err);
+            assertTrue(err.startsWith("error:EMALFORMED:2:" + socket(net, 2)), err);
             assertTrue(err.endsWith("; closing the connection"), err);
             assertEquals("gone:2", next());
             assertEquals(-1, bad.read(ByteBuffer.allocate(64)), "nothing after the reply but the close");
@@ -283,5 +283,10 @@ class BadInputTest {
                 assertEquals(-1, peer.read(ByteBuffer.allocate(64)), "nothing after the reply but the close");
             }
         }
+    }
+
+    /** How errors name accepted socket {@code id}: with its peer's address on TCP, by id alone on Unix (no address). */
+    private static String socket(Net net, int id) {
+        return "socket " + id + (net == Net.UNIX ? ": " : " (");
     }
 }

@@ -1,11 +1,14 @@
 package io.jipc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jipc.internal.ReceivedMessage;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameEncoder;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.WireCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -18,8 +21,9 @@ import java.util.Map;
  * A codec that exists only in the tests, to show that a codec is added from outside jipc's production code: frames of
  * raw bytes behind a length, known by their first byte {@link #MAGIC}. A frame is {@code A5}, a 4-byte big-endian
  * payload length, then the payload: a 1-byte type length, the UTF-8 type, the request id and the id replied to (8
- * bytes each), a 4-byte error length and the error's JSON text, and the data's JSON text for the rest (none: no
- * data). A client announces itself with an empty frame ({@link #clientHello}) as soon as it connects, as a protobuf
+ * bytes each), a 4-byte error length and the error's JSON text, and the data for the rest (none: no data). The
+ * data is not JSON: a string is {@code 'S'} and its UTF-8 bytes, anything else {@code 'J'} and its JSON text; it
+ * reaches handlers and other codecs through this codec's own {@link PayloadFormat}. A client announces itself with an empty frame ({@link #clientHello}) as soon as it connects, as a protobuf
  * client does with its preamble, so that an AUTO server knows it before {@code wireDetectTimeout}.
  */
 final class LengthPrefixedCodec implements WireCodec {
@@ -70,6 +74,63 @@ final class LengthPrefixedCodec implements WireCodec {
         return b.array();
     }
 
+    /** @return a string's data bytes */
+    static byte[] text(String s) {
+        return tagged('S', s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] tagged(char tag, byte[] body) {
+        byte[] b = new byte[body.length + 1];
+        b[0] = (byte) tag;
+        System.arraycopy(body, 0, b, 1, body.length);
+        return b;
+    }
+
+    /** This codec's data: 'S' and a string's UTF-8 bytes, or 'J' and JSON text. */
+    static final class Payload implements PayloadFormat {
+        static final Payload INSTANCE = new Payload();
+
+        @Override
+        public byte[] toJson(byte[] payload, String type, ObjectMapper mapper) {
+            if (payload[0] == 'J') {
+                return Arrays.copyOfRange(payload, 1, payload.length);
+            }
+            try {
+                return mapper.writeValueAsBytes(text(payload));
+            } catch (JsonProcessingException e) {
+                throw new IpcException(IpcException.EDATA, "event '" + type + "': " + e.getOriginalMessage(), e);
+            }
+        }
+
+        @Override
+        public String text(byte[] payload) {
+            return payload[0] == 'S' ? new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8) : null;
+        }
+
+        @Override
+        public String peerId(byte[] payload, ObjectMapper mapper) {
+            if (payload[0] != 'J') {
+                return null;
+            }
+            try {
+                JsonNode id = mapper.readTree(toJson(payload, "", mapper)).path("id");
+                return id.isTextual() && !id.textValue().isEmpty() ? id.textValue() : null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public RemoteError remoteError(byte[] error, ObjectMapper mapper) {
+            try {
+                JsonNode n = mapper.readTree(error);
+                return new RemoteError(n.path("code").asText(IpcException.EREMOTE), n.path("message").asText(""));
+            } catch (java.io.IOException e) {
+                return new RemoteError(IpcException.EREMOTE, "unreadable error");
+            }
+        }
+    }
+
     private static final class Encoder implements FrameEncoder {
         private final ObjectMapper mapper;
 
@@ -88,10 +149,16 @@ final class LengthPrefixedCodec implements WireCodec {
                     err.put("code", errCode);
                     err.put("message", errMessage);
                     error = mapper.writeValueAsBytes(err);
+                } else if (data instanceof ReceivedMessage && ((ReceivedMessage) data).format() == Payload.INSTANCE) {
+                    json = ((ReceivedMessage) data).payload(); // relaying this codec's data: as it came
                 } else if (data instanceof Message) {
-                    json = ((Message) data).bytes(); // relaying a received message: its JSON text
+                    Message m = (Message) data; // another codec's: by what it is
+                    json = !m.hasData() ? null : m.json().isTextual() ? text(m.asText()) : tagged('J',
+                            mapper.writeValueAsBytes(m.json()));
+                } else if (data instanceof String) {
+                    json = text((String) data);
                 } else if (data != null) {
-                    json = mapper.writeValueAsBytes(data);
+                    json = tagged('J', mapper.writeValueAsBytes(data));
                 }
                 return ByteBuffer.wrap(frame(type, id, re, error, json));
             } catch (JsonProcessingException e) {
@@ -153,7 +220,8 @@ final class LengthPrefixedCodec implements WireCodec {
                 if (data != null) {
                     p.get(data);
                 }
-                sink.onFrame(new String(type, StandardCharsets.UTF_8), data, id, re, error.length == 0 ? null : error);
+                sink.onFrame(new String(type, StandardCharsets.UTF_8), data, Payload.INSTANCE, id, re,
+                        error.length == 0 ? null : error);
             }
             if (finished) {
                 src.position(src.limit());

@@ -185,7 +185,7 @@ class ProtoWireTest {
         assertEquals(socket, take(sockets), "second reply must fail with ESTATE");
 
         // a plain message cannot be replied to
-        Message plain = io.jipc.internal.JsonMessage.ofJson("x", null, new com.fasterxml.jackson.databind.ObjectMapper());
+        Message plain = io.jipc.internal.ReceivedMessage.ofJson("x", null, new com.fasterxml.jackson.databind.ObjectMapper());
         assertEquals("ESTATE", failure(plain.reply(1)).code());
     }
 
@@ -457,7 +457,7 @@ class ProtoWireTest {
             }
             String err = take(events);
             assertTrue(err.startsWith("error:" + bad.code + ":2:"), err + " (expected " + bad.code + ")");
-            assertTrue(err.contains("socket 2 ("), err);
+            assertTrue(err.contains(socket(net, 2)), err);
             assertTrue(err.contains(bad.reason), err);
             assertEquals("gone:2", take(events));
             ByteBuffer b = ByteBuffer.allocate(16);
@@ -569,12 +569,9 @@ class ProtoWireTest {
         List<String> got = new ArrayList<>();
         io.jipc.internal.codec.FrameSink sink = new io.jipc.internal.codec.FrameSink() {
             @Override
-            public void onFrame(String type, byte[] data) {
-            }
-
-            @Override
-            public void onEnvelope(io.jipc.proto.v1.Envelope env) {
-                got.add(env.getType());
+            public void onFrame(String type, byte[] data, io.jipc.internal.codec.PayloadFormat format, long id,
+                    long re, byte[] error) {
+                got.add(type);
             }
 
             @Override
@@ -673,5 +670,10 @@ class ProtoWireTest {
         }
         await(a.emit(bAddr, "ping", "still fine"));
         assertEquals("still fine", take(atB));
+    }
+
+    /** How errors name accepted socket {@code id}: with its peer's address on TCP, by id alone on Unix (no address). */
+    private static String socket(Net net, int id) {
+        return "socket " + id + (net == Net.UNIX ? ": " : " (");
     }
 }

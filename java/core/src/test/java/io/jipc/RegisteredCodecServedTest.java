@@ -109,6 +109,21 @@ class RegisteredCodecServedTest {
         assertEquals("[1,2]", take(got).asText());
         assertEquals("[1,2]", take(gotJson).asText());
         assertEquals("[1,2]", take(gotProto).asText());
+
+        // the test codec's own (non-JSON) data, relayed as received to every codec: its format says what it is
+        server.on("relay", (data, socket) -> server.broadcast("message", data));
+        lp.emit("relay", "plain \"text\" é€😀");
+        assertEquals("plain \"text\" é€😀", take(got).asText());
+        assertEquals("plain \"text\" é€😀", take(gotJson).asText());
+        assertEquals("plain \"text\" é€😀", take(gotProto).asText());
+        lp.emit("relay", Map.of("n", 2));
+        assertEquals(2, take(got).json().get("n").intValue());
+        assertEquals(2, take(gotJson).json().get("n").intValue());
+        assertEquals(2, take(gotProto).json().get("n").intValue());
+        proto.emit("relay", "from a protobuf peer"); // another codec's data, written by the test codec's encoder
+        assertEquals("from a protobuf peer", take(got).asText());
+        assertEquals("from a protobuf peer", take(gotJson).asText());
+        assertEquals("from a protobuf peer", take(gotProto).asText());
     }
 
     @ParameterizedTest
@@ -123,7 +138,7 @@ class RegisteredCodecServedTest {
         try (SocketChannel ch = net == Net.UNIX
                 ? SocketChannel.open(UnixDomainSocketAddress.of(((UnixDomainSocketAddress) server.address()).getPath()))
                 : SocketChannel.open(new InetSocketAddress("127.0.0.1", Net.port(server)))) {
-            byte[] frame = LengthPrefixedCodec.frame("hello", 0, 0, null, "\"there\"".getBytes(StandardCharsets.UTF_8));
+            byte[] frame = LengthPrefixedCodec.frame("hello", 0, 0, null, LengthPrefixedCodec.text("there"));
             // split inside the length: the decoder waits for the rest
             ch.write(ByteBuffer.wrap(frame, 0, 3));
             Thread.sleep(50);

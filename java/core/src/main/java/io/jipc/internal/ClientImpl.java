@@ -560,7 +560,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     }
 
     private void fire(String type, io.jipc.Message msg) {
-        rt.dispatcher().fireClient(handlers, type, msg == null ? JsonMessage.ofJson(type, null, rt.mapper) : msg);
+        rt.dispatcher().fireClient(handlers, type, msg == null ? ReceivedMessage.ofJson(type, null, rt.mapper) : msg);
     }
 
     @Override

@@ -97,7 +97,7 @@ final class EventDispatcher {
             handlerThrew(msg, e);
             IpcException err = handlerFailed(type, e);
             if (err != null) {
-                fire(handlers, "error", JsonMessage.ofError(err, mapper), socket, server);
+                fire(handlers, "error", ReceivedMessage.ofError(err, mapper), socket, server);
             }
         }
     }
@@ -123,7 +123,7 @@ final class EventDispatcher {
      * application-level sentence, not the exception's class and text (those go to this side's 'error' event).
      */
     private static void handlerThrew(Message msg, Throwable e) {
-        if (msg instanceof JsonMessage && msg.isRequest() && !((JsonMessage) msg).replied()) {
+        if (msg instanceof ReceivedMessage && msg.isRequest() && !((ReceivedMessage) msg).replied()) {
             msg.replyError(IpcException.EHANDLER, "the handler for '" + msg.type() + "' failed before replying");
         }
     }

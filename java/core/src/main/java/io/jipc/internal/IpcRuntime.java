@@ -232,7 +232,7 @@ public final class IpcRuntime {
      * @return it as the message of an 'error' event
      */
     public Message errorMessage(IpcException e) {
-        return JsonMessage.ofError(e, mapper);
+        return ReceivedMessage.ofError(e, mapper);
     }
 
     /**

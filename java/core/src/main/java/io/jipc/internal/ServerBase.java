@@ -59,6 +59,6 @@ abstract class ServerBase implements IpcServer {
      * @param socket the socket it concerns, or null
      */
     final void fireSignal(String type, IpcSocket socket) {
-        fire(type, JsonMessage.ofJson(type, null, rt.mapper), socket);
+        fire(type, ReceivedMessage.ofJson(type, null, rt.mapper), socket);
     }
 }

@@ -340,7 +340,7 @@ final class ServerImpl extends ServerBase implements IoLoop.AcceptHandler {
             } catch (IOException e) {
                 id = null;
             }
-            fire("socket.disconnected", JsonMessage.ofJson("socket.disconnected", id, rt.mapper), s);
+            fire("socket.disconnected", ReceivedMessage.ofJson("socket.disconnected", id, rt.mapper), s);
         }
     }
 

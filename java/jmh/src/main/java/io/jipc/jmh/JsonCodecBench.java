@@ -61,7 +61,7 @@ public class JsonCodecBench {
         frame = encoder.encode("message", data);
         in = ByteBuffer.wrap(frame);
         decodeBind();
-        if (!data.equals(mapper.readValue((byte[]) sink.payload, String.class)) || sink.malformed != 0) {
+        if (!data.equals(mapper.readValue(sink.payload, String.class)) || sink.malformed != 0) {
             throw new IllegalStateException("the frame does not decode back to its data");
         }
     }
@@ -111,6 +111,6 @@ public class JsonCodecBench {
     public String decodeBind() throws IOException {
         in.clear();
         decoder.decode(in, sink);
-        return mapper.readValue((byte[]) sink.payload, String.class);
+        return mapper.readValue(sink.payload, String.class);
     }
 }

@@ -2,6 +2,7 @@ package io.jipc.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.json.JsonFrameDecoder;
 import io.jipc.internal.codec.json.JsonFrameEncoder;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ public class JsonStreamBench {
         long bytes;
 
         @Override
-        public void onFrame(String type, byte[] data) {
+        public void onFrame(String type, byte[] data, PayloadFormat format, long id, long re, byte[] error) {
             frames++;
             bytes += data.length;
         }

@@ -1,33 +1,23 @@
 package io.jipc.jmh;
 
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.proto.v1.Envelope;
+import io.jipc.internal.codec.PayloadFormat;
 
 /**
  * Captures the last frame a decoder delivered, so its work is consumed and can be checked: the type, and the payload
- * as the decoder handed it over (JSON data bytes, a protobuf Value's bytes, or an Envelope).
+ * as the decoder handed it over (its bytes and their format).
  */
 final class LastFrameSink implements FrameSink {
     String type;
-    Object payload;
+    byte[] payload;
+    PayloadFormat format;
     int malformed;
 
     @Override
-    public void onFrame(String t, byte[] d) {
+    public void onFrame(String t, byte[] d, PayloadFormat f, long id, long re, byte[] error) {
         type = t;
         payload = d;
-    }
-
-    @Override
-    public void onEnvelope(Envelope env) {
-        type = env.getType();
-        payload = env;
-    }
-
-    @Override
-    public void onProtoValue(String t, byte[] value, long id, long re) {
-        type = t;
-        payload = value;
+        format = f;
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.jipc.jmh;
 
 import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.internal.codec.proto.ProtoFrameDecoder;
-import io.jipc.proto.v1.Envelope;
+import io.jipc.internal.codec.proto.ProtoPayload;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -53,14 +53,12 @@ public class ProtoCodecBench {
         opaqueFrame = ByteBuffer.wrap(ProtoCodec.simpleFrame("message", bytes, 0, 0, false));
         decoder = new ProtoFrameDecoder(16 * 1024 * 1024, false);
         decodeString();
-        // values of 16 KiB and more have three-byte lengths, which the hand-written path leaves to protobuf-java
-        boolean byHand = size < 16 * 1024 - 8;
-        if (sink.malformed != 0 || (byHand ? !(sink.payload instanceof byte[])
-                : !((Envelope) sink.payload).getData().getStringValue().equals(text))) {
+        if (sink.malformed != 0 || sink.format != ProtoPayload.VALUE
+                || !ProtoCodec.validatedValue(sink.payload).getStringValue().equals(text)) {
             throw new IllegalStateException("the string frame does not decode back as expected");
         }
         decodeOpaque();
-        if (!(sink.payload instanceof Envelope) || ((Envelope) sink.payload).getOpaque().size() != size) {
+        if (sink.format != ProtoPayload.OPAQUE || sink.payload.length != size) {
             throw new IllegalStateException("the opaque frame does not decode back");
         }
     }

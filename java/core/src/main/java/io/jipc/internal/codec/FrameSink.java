@@ -1,58 +1,24 @@
 package io.jipc.internal.codec;
 
 import io.jipc.IpcException;
-import io.jipc.internal.codec.proto.ProtoCodec;
-import io.jipc.proto.v1.Envelope;
 
 /** Callback for decoded frames, called by a {@link FrameDecoder} on the decoding thread. */
 public interface FrameSink {
 
     /**
-     * A complete JSON frame without request/response keys.
+     * One complete frame, whatever its codec.
      *
-     * @param type the frame's "type" string
-     * @param data a fresh exact copy of the UTF-8 JSON text of the "data" value (e.g. the bytes {@code "hello"}
-     *     including quotes, or {@code {"n":1}}), or null when the frame has no "data" key
+     * @param type the event type
+     * @param payload the data's bytes in {@code format}, a fresh array the sink may keep; or null when the frame has
+     *     no data (node-ipc's {@code undefined})
+     * @param format what the payload's bytes are (its codec's instance)
+     * @param id the request id (1 .. 2^53-1) when the frame is a request, else 0 (also when the frame's id is not a
+     *     valid one)
+     * @param re the id of the request this frame answers, else 0
+     * @param error the bytes of the failure a reply carries, in its codec (read with
+     *     {@link PayloadFormat#remoteError}), or null
      */
-    void onFrame(String type, byte[] data);
-
-    /**
-     * A complete JSON frame that carries jipc's request/response keys ({@code "id"}, {@code "re"}, {@code "error"}).
-     * The default ignores them.
-     *
-     * @param type the frame's "type" string
-     * @param data as for {@link #onFrame(String, byte[])}
-     * @param id the request id (1 .. 2^53-1), or 0 when absent or not a valid id
-     * @param re the id this frame replies to, or 0
-     * @param error the UTF-8 JSON text of the "error" value, or null
-     */
-    default void onFrame(String type, byte[] data, long id, long re, byte[] error) {
-        onFrame(type, data);
-    }
-
-    /**
-     * A protobuf Envelope of the common shape, taken apart without building it: a type, {@code data} holding a
-     * scalar {@code Value} (string, number, bool or null), and the request keys; validated exactly as parsing it
-     * would. The default builds the Envelope and calls {@link #onEnvelope}.
-     *
-     * @param type the event type (non-empty)
-     * @param value the serialized {@code google.protobuf.Value} of {@code data} (a copy the sink may keep)
-     * @param id the request id, 0 if none
-     * @param re the id of the request this answers, 0 if none
-     */
-    default void onProtoValue(String type, byte[] value, long id, long re) {
-        onEnvelope(Envelope.newBuilder().setType(type).setData(ProtoCodec.validatedValue(value)).setId(id).setRe(re)
-                .build());
-    }
-
-    /**
-     * A complete protobuf Envelope (UTF-8 already validated by protobuf, type non-empty).
-     *
-     * @param envelope the envelope
-     */
-    default void onEnvelope(Envelope envelope) {
-        throw new UnsupportedOperationException("this sink does not take protobuf envelopes");
-    }
+    void onFrame(String type, byte[] payload, PayloadFormat format, long id, long re, byte[] error);
 
     /**
      * The codec of the connection became known (auto detection, before its first frame).

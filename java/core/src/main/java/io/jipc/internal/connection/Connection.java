@@ -6,7 +6,7 @@ import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.Message;
 import io.jipc.internal.IpcRuntime;
-import io.jipc.internal.JsonMessage;
+import io.jipc.internal.ReceivedMessage;
 import io.jipc.internal.MessageEncoder;
 import io.jipc.internal.Replier;
 import io.jipc.internal.Stages;
@@ -14,12 +14,11 @@ import io.jipc.internal.codec.AutoFrameDecoder;
 import io.jipc.internal.codec.Codecs;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
-import io.jipc.internal.codec.proto.ProtoCodec;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.transport.Cancellable;
 import io.jipc.internal.transport.Channel;
 import io.jipc.internal.transport.ChannelHandler;
-import io.jipc.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -656,11 +655,19 @@ public final class Connection implements ChannelHandler, FrameSink {
         }
     }
 
-    private JsonMessage raw(ByteBuffer data) {
+    private ReceivedMessage raw(ByteBuffer data) {
         byte[] chunk = new byte[data.remaining()];
         data.get(chunk);
-        return JsonMessage.ofRaw(chunk, rt.rawCharset(), mapper);
+        RawChunk f = rawChunk;
+        if (f == null) {
+            f = new RawChunk(rt.rawCharset());
+            rawChunk = f; // I/O thread only
+        }
+        return ReceivedMessage.of("data", chunk, f, mapper);
     }
+
+    /** What a rawBuffer connection's chunks are (made with the first one). */
+    private RawChunk rawChunk;
 
     // ---- the decoder's sink (I/O thread)
 
@@ -701,92 +708,29 @@ public final class Connection implements ChannelHandler, FrameSink {
     }
 
     @Override
-    public void onFrame(String type, byte[] data) {
-        if (!stopped) {
-            onJson(type, data, 0);
-        }
-    }
-
-    @Override
-    public void onFrame(String type, byte[] data, long rid, long re, byte[] error) {
+    public void onFrame(String type, byte[] payload, PayloadFormat format, long rid, long re, byte[] error) {
         if (stopped) {
             return;
         }
         if (side == Side.DATAGRAM) {
-            onJson(type, data, 0); // no requests over UDP: the keys are ignored
-            return;
-        }
-        if (re != 0) {
+            rid = 0; // no requests over UDP: the keys are ignored
+        } else {
             partial.frameCompleted();
-            pending.onJsonReply(re, type, data, error, mapper, who);
-            return;
-        }
-        onJson(type, data, rid);
-    }
-
-    /** An event or request (rid != 0) in a JSON frame. */
-    private void onJson(String type, byte[] data, long rid) {
-        if (partial != null) {
-            partial.frameCompleted();
-        }
-        if (refusedReserved(type)) {
-            return;
-        }
-        if (side != Side.CLIENT) {
-            String pid = JsonMessage.topLevelId(data, rt.jsonFactory());
-            if (pid != null) {
-                peerId = pid;
-            }
-        }
-        owner.onEvent(type, JsonMessage.ofJson(type, data, mapper, replier, rid));
-    }
-
-    @Override
-    public void onProtoValue(String type, byte[] value, long rid, long re) {
-        if (stopped) {
-            return;
-        }
-        if (re != 0 || side == Side.DATAGRAM) {
-            FrameSink.super.onProtoValue(type, value, rid, re); // a reply, or UDP: the Envelope path
-            return;
-        }
-        partial.frameCompleted();
-        if (refusedReserved(type)) {
-            return;
-        }
-        if (side == Side.SERVER) {
-            String pid = ProtoCodec.peerId(value); // node-ipc clients send their id at the top level of an object
-            if (pid != null) {
-                peerId = pid;
-            }
-        }
-        owner.onEvent(type, JsonMessage.ofProtoValue(type, value, mapper, replier, rid)); // parsed only if read
-    }
-
-    @Override
-    public void onEnvelope(Envelope env) {
-        if (stopped) {
-            return;
-        }
-        boolean datagram = side == Side.DATAGRAM;
-        if (!datagram) {
-            partial.frameCompleted();
-            if (env.getRe() != 0) {
-                pending.onEnvelopeReply(env, mapper, who);
+            if (re != 0) {
+                pending.onReply(re, type, payload, format, error, mapper, who);
                 return;
             }
         }
-        String type = env.getType();
         if (refusedReserved(type)) {
             return;
         }
-        if (side != Side.CLIENT && env.hasData() && env.getData().hasStructValue()) {
-            com.google.protobuf.Value pid = env.getData().getStructValue().getFieldsOrDefault("id", null);
-            if (pid != null && pid.hasStringValue() && !pid.getStringValue().isEmpty()) {
-                peerId = pid.getStringValue();
+        if (side != Side.CLIENT && payload != null) {
+            String pid = format.peerId(payload, mapper);
+            if (pid != null) {
+                peerId = pid;
             }
         }
-        owner.onEvent(type, JsonMessage.ofEnvelope(env, mapper, replier, !datagram));
+        owner.onEvent(type, ReceivedMessage.of(type, payload, format, mapper, replier, rid)); // read only if asked
     }
 
     /** Reports a protocol error if the peer sent a built-in event name; true when it did. */

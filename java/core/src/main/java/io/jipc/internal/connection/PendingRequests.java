@@ -4,7 +4,8 @@ import io.jipc.IpcException;
 import io.jipc.Message;
 import io.jipc.internal.transport.Cancellable;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jipc.internal.JsonMessage;
+import io.jipc.internal.ReceivedMessage;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.Stages;
 import io.jipc.internal.transport.IoLoop;
 import java.time.Duration;
@@ -82,24 +83,15 @@ public final class PendingRequests {
     }
 
     /**
-     * A JSON-mode reply frame (a frame with {@code "re"}): completes that request with the data, or fails it with
-     * the peer's {@code "error"} object.
+     * A reply frame (one with {@code re}): completes that request with the data, or fails it with the peer's error.
      */
-    void onJsonReply(long re, String type, byte[] data, byte[] error, ObjectMapper mapper, Supplier<String> who) {
+    void onReply(long re, String type, byte[] payload, PayloadFormat format, byte[] error, ObjectMapper mapper,
+            Supplier<String> who) {
         if (error != null) {
-            String[] err = errorOf(error, mapper);
-            completeWithError(re, err[0], err[1], who);
+            PayloadFormat.RemoteError err = format.remoteError(error, mapper);
+            completeWithError(re, err.code(), err.message(), who);
         } else {
-            complete(re, JsonMessage.ofJson(type, data, mapper));
-        }
-    }
-
-    /** A protobuf reply Envelope ({@code re != 0}): completes that request, or fails it with the peer's error. */
-    void onEnvelopeReply(io.jipc.proto.v1.Envelope env, ObjectMapper mapper, Supplier<String> who) {
-        if (env.hasError()) {
-            completeWithError(env.getRe(), env.getError().getCode(), env.getError().getMessage(), who);
-        } else {
-            complete(env.getRe(), JsonMessage.ofEnvelope(env, mapper, null, false));
+            complete(re, ReceivedMessage.of(type, payload, format, mapper));
         }
     }
 
@@ -153,17 +145,5 @@ public final class PendingRequests {
 
     int size() {
         return waiting.size();
-    }
-
-    /** Reads a JSON-mode "error" value's code and message. */
-    private static String[] errorOf(byte[] json, ObjectMapper mapper) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode n = mapper.readTree(json);
-            String code = n.path("code").asText("");
-            return new String[] {code.isEmpty() ? IpcException.EREMOTE : code, n.path("message").asText("")};
-        } catch (java.io.IOException e) {
-            return new String[] {IpcException.EREMOTE, "unreadable error: "
-                    + new String(json, java.nio.charset.StandardCharsets.UTF_8)};
-        }
     }
 }

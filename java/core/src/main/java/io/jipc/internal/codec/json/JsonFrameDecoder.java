@@ -469,13 +469,13 @@ public final class JsonFrameDecoder extends StreamDecoder {
         String type = r.frameType;
         r.frameType = null;
         if (r.idFrom < 0 && r.reFrom < 0 && r.errFrom < 0) {
-            sink.onFrame(type, data);
+            sink.onFrame(type, data, JsonPayload.TEXT, 0, 0, null);
             return;
         }
         long id = r.idFrom < 0 ? 0 : correlationId(a, off + r.idFrom, off + r.idTo);
         long re = r.reFrom < 0 ? 0 : correlationId(a, off + r.reFrom, off + r.reTo);
         byte[] error = r.errFrom < 0 ? null : Arrays.copyOfRange(a, off + r.errFrom, off + r.errTo);
-        sink.onFrame(type, data, id, re, error);
+        sink.onFrame(type, data, JsonPayload.TEXT, id, re, error);
     }
 
     /** Why a frame with {@code "type":""} is refused. */

@@ -5,12 +5,13 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.jipc.IpcException;
-import io.jipc.internal.JsonMessage;
-import io.jipc.internal.Protos;
+import io.jipc.internal.ReceivedMessage;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameEncoder;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.RawJson;
 import io.jipc.internal.codec.proto.ProtoCodec;
+import io.jipc.internal.codec.proto.Protos;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -52,9 +53,8 @@ final class JsonMessageEncoder implements FrameEncoder {
     /** A frame without request/response keys. */
     private byte[] event(String type, Object data) {
         Object wire = data;
-        if (data instanceof JsonMessage) {
-            JsonMessage m = (JsonMessage) data;
-            wire = m.isRaw() ? m.asText() : (m.jsonBytes() == null ? null : new RawJson(m.jsonBytes()));
+        if (data instanceof ReceivedMessage) {
+            wire = relayed((ReceivedMessage) data);
         } else if (data instanceof com.google.protobuf.MessageOrBuilder) {
             // a protobuf message travels as its proto3 JSON form in JSON mode (Value/Struct/ListValue: plain JSON)
             Value plain = data instanceof Value ? (Value) data : data instanceof Struct
@@ -82,6 +82,25 @@ final class JsonMessageEncoder implements FrameEncoder {
             throw new IpcException(IpcException.EDATA,
                     "emit '" + type + "': cannot write data as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A received message's data as this encoder writes it: JSON text as it came; data its format holds as text (a
+     * string) as that string; anything else as its JSON form.
+     */
+    private static Object relayed(ReceivedMessage m) {
+        byte[] payload = m.payload();
+        if (payload == null) {
+            return null;
+        }
+        PayloadFormat f = m.format();
+        if (f != JsonPayload.TEXT) {
+            String text = f.text(payload);
+            if (text != null) {
+                return text;
+            }
+        }
+        return new RawJson(m.jsonText());
     }
 
     private static final byte[] ID_KEY = ",\"id\":".getBytes(StandardCharsets.US_ASCII);

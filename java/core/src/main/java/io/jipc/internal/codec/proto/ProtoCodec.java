@@ -190,7 +190,7 @@ public final class ProtoCodec {
     }
 
     /**
-     * Parses the bytes of a {@code Value} the protobuf decoder already validated ({@link FrameSink#onProtoValue}).
+     * Parses the bytes of a {@code Value} the protobuf decoder already validated ({@link ProtoPayload#VALUE}).
      *
      * @param bytes a serialized {@code google.protobuf.Value} that is known to parse
      * @return the Value

@@ -185,7 +185,6 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         bodyLength = -1;
         filled = 0;
         if (fastPath && (fastComplete(a, off, n, sink) || lazyComplete(a, off, n, sink))) {
-            fastPathFrames++;
             return;
         }
         Envelope env;
@@ -200,7 +199,36 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             malformed(sink, IpcException.EMALFORMED, refused);
             return;
         }
-        sink.onEnvelope(ProtoCodec.finite(env));
+        deliver(ProtoCodec.finite(env), sink);
+    }
+
+    /**
+     * Hands a parsed (and accepted) envelope to the sink: its payload field's bytes, in the {@link ProtoPayload} of
+     * that field, and a failed reply's {@code Error}. An envelope without a payload has no data.
+     */
+    private static void deliver(Envelope env, FrameSink sink) {
+        byte[] payload;
+        ProtoPayload format;
+        switch (env.getPayloadCase()) {
+            case DATA:
+                payload = env.getData().toByteArray();
+                format = ProtoPayload.VALUE;
+                break;
+            case TYPED:
+                payload = env.getTyped().toByteArray();
+                format = ProtoPayload.TYPED;
+                break;
+            case OPAQUE:
+                payload = env.getOpaque().toByteArray();
+                format = ProtoPayload.OPAQUE;
+                break;
+            default:
+                payload = null;
+                format = ProtoPayload.VALUE;
+                break;
+        }
+        sink.onFrame(env.getType(), payload, format, env.getId(), env.getRe(),
+                env.hasError() ? env.getError().toByteArray() : null);
     }
 
     /**
@@ -250,7 +278,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
      * (re), each at most once except the varints, with one- or two-byte lengths. Anything else, and anything that does
      * not validate, is left to protobuf-java, which then reports exactly what it always reported.
      *
-     * @return true when the envelope was dispatched to {@link FrameSink#onProtoValue}
+     * @return true when the envelope was dispatched to {@link FrameSink#onFrame}
      */
     private boolean fastComplete(byte[] a, int off, int n, FrameSink sink) {
         final int end = off + n;
@@ -316,7 +344,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         if (type == null) {
             return false;
         }
-        sink.onProtoValue(type, Arrays.copyOfRange(a, vs, vs + vl), id, re);
+        fastPathFrames++; // counted before the sink runs, so a sink can tell which path gave it the frame
+        sink.onFrame(type, Arrays.copyOfRange(a, vs, vs + vl), ProtoPayload.VALUE, id, re, null);
         return true;
     }
 
@@ -327,7 +356,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
      * costing many times its size on the I/O thread. Anything else, and anything that does not validate, is left to
      * protobuf-java, which then reports exactly what it always reported.
      *
-     * @return true when the envelope was dispatched to {@link FrameSink#onProtoValue}
+     * @return true when the envelope was dispatched to {@link FrameSink#onFrame}
      */
     private boolean lazyComplete(byte[] a, int off, int n, FrameSink sink) {
         CodedInputStream in = CodedInputStream.newInstance(a, off, n);
@@ -378,7 +407,8 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         if (type == null) {
             return false;
         }
-        sink.onProtoValue(type, Arrays.copyOfRange(a, vs, vs + vl), id, re);
+        fastPathFrames++; // counted before the sink runs, so a sink can tell which path gave it the frame
+        sink.onFrame(type, Arrays.copyOfRange(a, vs, vs + vl), ProtoPayload.VALUE, id, re, null);
         return true;
     }
 
@@ -572,7 +602,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
             sink.onMalformed(IpcException.EMALFORMED, refused + " (datagram dropped)");
             return;
         }
-        sink.onEnvelope(ProtoCodec.finite(env));
+        deliver(ProtoCodec.finite(env), sink);
     }
 
     @Override

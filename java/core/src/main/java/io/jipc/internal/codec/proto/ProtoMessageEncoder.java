@@ -7,8 +7,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.jipc.IpcException;
-import io.jipc.internal.JsonMessage;
-import io.jipc.internal.Protos;
+import io.jipc.internal.ReceivedMessage;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.FrameEncoder;
 import io.jipc.proto.v1.Envelope;
@@ -41,7 +40,8 @@ final class ProtoMessageEncoder implements FrameEncoder {
             if (simple != null) {
                 return ByteBuffer.wrap(simple);
             }
-            byte[] value = data instanceof JsonMessage ? ((JsonMessage) data).protoValueBytes() : null;
+            byte[] value = data instanceof ReceivedMessage && ((ReceivedMessage) data).format() == ProtoPayload.VALUE
+                    ? ((ReceivedMessage) data).payload() : null;
             if (value != null) {
                 // relaying a protobuf peer's data to protobuf peers: its validated bytes, never built as a Value
                 return ByteBuffer.wrap(ProtoCodec.valueFrame(type, value, id, re, datagram));
@@ -60,18 +60,8 @@ final class ProtoMessageEncoder implements FrameEncoder {
         try {
             if (data == null) {
                 b.setData(EMPTY_OBJECT); // node-ipc sends {} for undefined; so do we, in both codecs
-            } else if (data instanceof JsonMessage) {
-                JsonMessage m = (JsonMessage) data;
-                if (m.typedPayload() != null) {
-                    b.setTyped(m.typedPayload());
-                } else if (m.opaquePayload() != null) {
-                    b.setOpaque(ByteString.copyFrom(m.opaquePayload()));
-                } else if (m.isRaw()) {
-                    b.setData(Value.newBuilder().setStringValue(m.asText()));
-                } else {
-                    Value v = m.protoValue();
-                    b.setData(v == null ? EMPTY_OBJECT : v);
-                }
+            } else if (data instanceof ReceivedMessage) {
+                relay(b, (ReceivedMessage) data);
             } else if (data instanceof String) {
                 b.setData(Value.newBuilder().setStringValue((String) data));
             } else if (data instanceof Boolean) {
@@ -97,13 +87,42 @@ final class ProtoMessageEncoder implements FrameEncoder {
             } else {
                 b.setData(ProtoCodec.toValue(mapper.valueToTree(data)));
             }
-            if (b.hasData() && !(data instanceof JsonMessage)) { // a received message's data was checked on receipt
+            if (b.hasData() && !(data instanceof ReceivedMessage)) { // a received message's data was checked on receipt
                 ProtoCodec.requireCarriable(b.getData());
                 b.setData(ProtoCodec.finite(b.getData())); // NaN and infinities go out as null, as in JSON mode
             }
         } catch (IllegalArgumentException e) {
             throw new IpcException(IpcException.EDATA,
                     "emit '" + type + "': cannot write data as protobuf: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A received message's data as protobuf: this codec's own payloads as they came; data another format holds as
+     * text (a string) as a string {@code Value}; anything else from its JSON form.
+     */
+    private void relay(Envelope.Builder b, ReceivedMessage m) {
+        byte[] payload = m.payload();
+        if (payload == null) {
+            b.setData(EMPTY_OBJECT);
+        } else if (m.format() == ProtoPayload.TYPED) {
+            b.setTyped(ProtoPayload.any(payload));
+        } else if (m.format() == ProtoPayload.OPAQUE) {
+            b.setOpaque(ByteString.copyFrom(payload));
+        } else if (m.format() == ProtoPayload.VALUE) {
+            b.setData(ProtoCodec.validatedValue(payload));
+        } else {
+            String text = m.format().text(payload);
+            if (text != null) {
+                b.setData(Value.newBuilder().setStringValue(text));
+                return;
+            }
+            try {
+                b.setData(ProtoCodec.jsonToValue(m.jsonText(), mapper.getFactory()));
+            } catch (java.io.IOException e) {
+                throw new IpcException(IpcException.EDATA,
+                        "event '" + m.type() + "': data is not valid JSON: " + e.getMessage(), e);
+            }
         }
     }
 }

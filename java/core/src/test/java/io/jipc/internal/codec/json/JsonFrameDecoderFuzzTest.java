@@ -2,6 +2,7 @@ package io.jipc.internal.codec.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.Golden;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,19 +80,17 @@ class JsonFrameDecoderFuzzTest {
         }
 
         @Override
-        public void onFrame(String type, byte[] d) {
+        public void onFrame(String type, byte[] d, PayloadFormat format, long id, long re, byte[] err) {
             assertNotNull(type, "type");
             types.add(type);
             data.add(d);
-            list.add("=" + type + "\u0000" + (d == null ? "<absent>" : Golden.toHex(d)));
-        }
-
-        @Override
-        public void onFrame(String type, byte[] d, long id, long re, byte[] err) {
-            // jipc's request/response keys: the fast path and Jackson must extract the same ones
-            onFrame(type, d);
-            list.set(list.size() - 1, list.get(list.size() - 1) + "\u0000id=" + id + ",re=" + re + ",error="
-                    + (err == null ? "-" : Golden.toHex(err)));
+            assertSame(JsonPayload.TEXT, format, "format");
+            String frame = "=" + type + "\u0000" + (d == null ? "<absent>" : Golden.toHex(d));
+            if (id != 0 || re != 0 || err != null) {
+                // jipc's request/response keys: the fast path and Jackson must extract the same ones
+                frame += "\u0000id=" + id + ",re=" + re + ",error=" + (err == null ? "-" : Golden.toHex(err));
+            }
+            list.add(frame);
         }
 
         @Override

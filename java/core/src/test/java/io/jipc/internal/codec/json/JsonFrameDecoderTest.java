@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.Golden;
 import io.jipc.internal.codec.proto.ProtoFrameDecoder;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ class JsonFrameDecoderTest {
         }
 
         @Override
-        public void onFrame(String type, byte[] d) {
+        public void onFrame(String type, byte[] d, PayloadFormat format, long id, long re, byte[] error) {
             types.add(type);
             data.add(d);
             events.add(type + "=" + (d == null ? "<absent>" : new String(d, StandardCharsets.UTF_8)));
@@ -612,7 +613,7 @@ class JsonFrameDecoderTest {
         JsonFrameDecoder dec = decoder();
         FrameSink boom = new FrameSink() {
             @Override
-            public void onFrame(String type, byte[] data) {
+            public void onFrame(String type, byte[] data, PayloadFormat format, long id, long re, byte[] error) {
                 throw new IllegalStateException("boom " + type);
             }
 
@@ -636,7 +637,7 @@ class JsonFrameDecoderTest {
         List<String> seen = new ArrayList<>();
         FrameSink sink = new FrameSink() {
             @Override
-            public void onFrame(String type, byte[] data) {
+            public void onFrame(String type, byte[] data, PayloadFormat format, long id, long re, byte[] error) {
                 seen.add(type);
                 dec.decode(ByteBuffer.wrap(utf8("{\"type\":\"x\"}\f")), this);
             }

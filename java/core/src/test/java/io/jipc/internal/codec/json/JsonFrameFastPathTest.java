@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.Golden;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class JsonFrameFastPathTest {
         final List<String> types = new ArrayList<>();
 
         @Override
-        public void onFrame(String type, byte[] data) {
+        public void onFrame(String type, byte[] data, PayloadFormat format, long id, long re, byte[] error) {
             types.add(type);
             list.add(type + "\u0000" + (data == null ? "<absent>" : Golden.toHex(data)));
         }

@@ -11,6 +11,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.Golden;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.proto.v1.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,17 +30,17 @@ import org.junit.jupiter.api.Test;
 class ProtoFastPathTest {
     private static final long SEED = Long.getLong("jipc.codec.fuzzSeed", 0L);
 
-    /** Records envelopes (the fast path's through the default onProtoValue, which builds them) and reasons. */
+    /** Records envelopes (rebuilt from what either path gave the sink) and reasons. */
     private static final class Events implements FrameSink {
         final List<String> list = new ArrayList<>();
 
         @Override
-        public void onFrame(String type, byte[] data) {
-            list.add("json " + type);
-        }
-
-        @Override
-        public void onEnvelope(Envelope env) {
+        public void onFrame(String type, byte[] data, PayloadFormat format, long id, long re, byte[] error) {
+            if (!(format instanceof ProtoPayload)) {
+                list.add("json " + type);
+                return;
+            }
+            Envelope env = Envelopes.of(type, data, format, id, re, error);
             list.add("=" + env.getType() + " " + Golden.toHex(env.toByteArray()));
         }
 

@@ -12,6 +12,7 @@ import io.jipc.internal.codec.Codecs;
 import io.jipc.internal.codec.FrameDecoder;
 import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.Golden;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.WireCodec;
 import io.jipc.internal.codec.json.JsonFrameDecoder;
 import io.jipc.internal.codec.json.JsonWireCodec;
@@ -49,23 +50,20 @@ class ProtoFrameDecoderFuzzTest {
         }
 
         @Override
-        public void onFrame(String type, byte[] d) {
+        public void onFrame(String type, byte[] d, PayloadFormat format, long id, long re, byte[] err) {
             assertNotNull(type);
-            list.add("json=" + type + "\u0000" + (d == null ? "<absent>" : Golden.toHex(d)));
-        }
-
-        @Override
-        public void onFrame(String type, byte[] d, long id, long re, byte[] err) {
-            onFrame(type, d);
-            list.set(list.size() - 1, list.get(list.size() - 1) + "\u0000" + id + "," + re + ","
-                    + (err == null ? "-" : Golden.toHex(err)));
-        }
-
-        @Override
-        public void onEnvelope(Envelope env) {
-            assertFalse(env.getType().isEmpty(), "an envelope without type was accepted");
-            envelopes.add(env);
-            list.add("=" + env.getType() + "\u0000" + Golden.toHex(env.toByteArray()));
+            if (format instanceof ProtoPayload) {
+                Envelope env = Envelopes.of(type, d, format, id, re, err);
+                assertFalse(env.getType().isEmpty(), "an envelope without type was accepted");
+                envelopes.add(env);
+                list.add("=" + env.getType() + "\u0000" + Golden.toHex(env.toByteArray()));
+                return;
+            }
+            String frame = "json=" + type + "\u0000" + (d == null ? "<absent>" : Golden.toHex(d));
+            if (id != 0 || re != 0 || err != null) {
+                frame += "\u0000" + id + "," + re + "," + (err == null ? "-" : Golden.toHex(err));
+            }
+            list.add(frame);
         }
 
         @Override

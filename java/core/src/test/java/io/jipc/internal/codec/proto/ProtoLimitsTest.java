@@ -11,6 +11,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.jipc.internal.codec.FrameSink;
+import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.proto.v1.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,25 +54,32 @@ class ProtoLimitsTest {
         return out.toByteArray();
     }
 
-    /** Records events; protobuf values stay bytes (not built) unless the default is asked for. */
+    /**
+     * Records events: "value" for a frame the hand-written path gave as the Value's bytes (never built), "envelope"
+     * for one protobuf-java parsed; "json" for a frame of another codec.
+     */
     private static final class Events implements FrameSink {
         final List<String> list = new ArrayList<>();
         final List<byte[]> values = new ArrayList<>();
+        /** The decoder fed, or null (a datagram, always parsed by protobuf-java). */
+        ProtoFrameDecoder decoder;
+        private long fastSeen;
 
         @Override
-        public void onFrame(String type, byte[] data) {
-            list.add("json " + type);
-        }
-
-        @Override
-        public void onProtoValue(String type, byte[] value, long id, long re) {
-            values.add(value);
-            list.add("value " + type + " depth " + ProtoCodec.depth(ProtoCodec.validatedValue(value)));
-        }
-
-        @Override
-        public void onEnvelope(Envelope env) {
-            list.add("envelope " + env.getType() + " depth " + ProtoCodec.depth(env.getData()));
+        public void onFrame(String type, byte[] data, PayloadFormat format, long id, long re, byte[] error) {
+            if (!(format instanceof ProtoPayload)) {
+                list.add("json " + type);
+                return;
+            }
+            boolean fast = decoder != null && decoder.fastPathFrames() > fastSeen;
+            fastSeen = decoder == null ? 0 : decoder.fastPathFrames();
+            if (fast) {
+                values.add(data);
+                list.add("value " + type + " depth " + ProtoCodec.depth(ProtoCodec.validatedValue(data)));
+            } else {
+                list.add("envelope " + type + " depth " + ProtoCodec.depth(data == null ? Value.getDefaultInstance()
+                        : ProtoCodec.validatedValue(data)));
+            }
         }
 
         @Override
@@ -83,7 +91,8 @@ class ProtoLimitsTest {
 
     private static List<String> decode(byte[] stream, boolean fast) {
         Events ev = new Events();
-        new ProtoFrameDecoder(16 << 20, false, fast).decode(ByteBuffer.wrap(stream), ev);
+        ev.decoder = new ProtoFrameDecoder(16 << 20, false, fast);
+        ev.decoder.decode(ByteBuffer.wrap(stream), ev);
         return ev.list;
     }
 
@@ -136,6 +145,7 @@ class ProtoLimitsTest {
         byte[] stream = delimited(env);
         Events ev = new Events();
         ProtoFrameDecoder dec = new ProtoFrameDecoder(16 << 20, false);
+        ev.decoder = dec;
         for (int off = 0; off < stream.length; off += 65536) { // as it arrives: in reads
             dec.decode(ByteBuffer.wrap(stream, off, Math.min(65536, stream.length - off)).slice(), ev);
         }

@@ -1,11 +1,10 @@
-package io.jipc.internal;
+package io.jipc.internal.codec.proto;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.jipc.IpcException;
-import io.jipc.internal.codec.proto.ProtoCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +38,11 @@ public final class Protos {
         return (T) m;
     }
 
-    static boolean isProto(Class<?> type) {
+    /**
+     * @param type a type data is to be bound to
+     * @return true for a generated protobuf message class
+     */
+    public static boolean isProto(Class<?> type) {
         return com.google.protobuf.Message.class.isAssignableFrom(type);
     }
 
@@ -112,8 +115,17 @@ public final class Protos {
         }
     }
 
-    /** Reads JSON data as the given message class (its proto3 JSON form). */
-    static <T> T fromJson(byte[] json, Class<T> type, String event) {
+    /**
+     * Reads JSON data as the given message class (its proto3 JSON form).
+     *
+     * @param <T> the message class
+     * @param json UTF-8 JSON text
+     * @param type the message class
+     * @param event the event type, for the error
+     * @return the message
+     * @throws IpcException with code {@code EDATA} when the JSON is not that message's form
+     */
+    public static <T> T fromJson(byte[] json, Class<T> type, String event) {
         com.google.protobuf.Message proto = (com.google.protobuf.Message) defaultInstance(type);
         com.google.protobuf.Message.Builder b = proto.newBuilderForType();
         try {
