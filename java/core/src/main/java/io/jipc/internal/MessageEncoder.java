@@ -1,17 +1,14 @@
 package io.jipc.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.IpcConfig;
 import io.jipc.IpcException;
 import io.jipc.internal.codec.CodecContext;
 import io.jipc.internal.codec.Codecs;
 import io.jipc.internal.codec.FrameEncoder;
-import io.jipc.internal.codec.json.JsonFrameEncoder;
 import io.jipc.internal.codec.proto.ProtoCodec;
 import io.jipc.internal.codec.WireCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns what a user emits, requests or replies into the bytes of one frame for a codec: in rawBuffer mode the type as
@@ -23,7 +20,6 @@ public final class MessageEncoder {
     private final Charset rawCharset;
     private final WireCodec[] codecs;
     private final FrameEncoder[] encoders;
-    private final JsonFrameEncoder json;
 
     /**
      * @param ctx the validated config (rawBuffer, delimiter) and the instance's JSON mapper
@@ -38,13 +34,6 @@ public final class MessageEncoder {
         for (int i = 0; i < encoders.length; i++) {
             encoders[i] = this.codecs[i].newEncoder(ctx);
         }
-        ObjectMapper mapper = ctx.mapper();
-        this.json = new JsonFrameEncoder(config.delimiter().getBytes(StandardCharsets.UTF_8), mapper);
-    }
-
-    /** @return a JSON frame encoder of this instance's delimiter and mapper (for tests that compare frames) */
-    public JsonFrameEncoder json() {
-        return json;
     }
 
     /**
