@@ -35,10 +35,16 @@ internal suspend fun CompletionStage<Void>.awaitDone() {
             if (error == null) {
                 cont.resume(Unit)
             } else {
-                cont.resumeWithException(if (error is CompletionException && error.cause != null) error.cause!! else error)
+                cont.resumeWithException(unwrapped(error))
             }
         }
     }
+}
+
+/** A stage's failure as the caller should see it: the cause a `CompletionException` wraps, else itself. */
+private fun unwrapped(error: Throwable): Throwable {
+    val cause = error.cause
+    return if (error is CompletionException && cause != null) cause else error
 }
 
 /**
@@ -58,8 +64,7 @@ internal suspend fun CompletableFuture<CompletionStage<Void>>.awaitSent() {
                 if (error == null) {
                     cont.resume(stage)
                 } else {
-                    val cause = if (error is CompletionException && error.cause != null) error.cause!! else error
-                    cont.resumeWithException(cause)
+                    cont.resumeWithException(unwrapped(error))
                 }
             }
         }

@@ -133,22 +133,41 @@ internal class BlockingEmitTest {
                 + "go out, and they are accepted in order)")
     }
 
-    @Test
-    fun shouldSuspendClientEmitsAndWithdrawCancelledOnes() = withRoot { root ->
-        // the peer: a Java server whose I/O thread is held in "stall" until release, so it reads nothing
+    /**
+     * The peer of the client tests: a Java server "world" whose I/O thread is held in "stall" until release, so it
+     * reads nothing meanwhile; it records the `n` of every "seq" event, and answers it when [answer].
+     */
+    private fun stallingServer(root: String, answer: Boolean): BlockingQueue<Int> {
         val server = JavaIpc.create(IpcConfig.defaults().id("world").socketRoot(root).silent(true))
         closers.add { server.close() }
         val got = LinkedBlockingQueue<Int>()
         server.serve().apply {
             on("stall", ServerHandler { _, _ -> release.await(60, TimeUnit.SECONDS) })
-            on("seq", ServerHandler { d, _ -> got.add(d.json().get("n").asInt()) })
+            on("seq", ServerHandler { d, _ ->
+                got.add(d.json().get("n").asInt())
+                if (answer) {
+                    d.reply(null)
+                }
+            })
             start()
         }
+        return got
+    }
+
+    /** A Kotlin client under BLOCK, connected to [stallingServer], whose I/O thread it has stalled. */
+    private suspend fun stalledClient(root: String): CoroutineClient {
+        val hello = Ipc(blockConfig(root, "hello"))
+        closers.add { runBlocking { hello.close() } }
+        val client = hello.connectTo("world")
+        client.emit("stall")
+        return client
+    }
+
+    @Test
+    fun shouldSuspendClientEmitsAndWithdrawCancelledOnes() = withRoot { root ->
+        val got = stallingServer(root, answer = false)
         runBlocking {
-            val hello = Ipc(blockConfig(root, "hello"))
-            closers.add { runBlocking { hello.close() } }
-            val client = hello.connectTo("world")
-            client.emit("stall")
+            val client = stalledClient(root)
             val (kept, cancelled) = emitStuck { i -> client.emit("seq", mapOf("n" to i, "pad" to pad)) }
             release.countDown()
             assertDelivered(got, kept, cancelled)
@@ -159,23 +178,9 @@ internal class BlockingEmitTest {
 
     @Test
     fun shouldSuspendRequestsAndWithdrawCancelledOnes() = withRoot { root ->
-        // the peer: a Java server that answers every "seq" request, once its I/O thread leaves "stall"
-        val server = JavaIpc.create(IpcConfig.defaults().id("world").socketRoot(root).silent(true))
-        closers.add { server.close() }
-        val got = LinkedBlockingQueue<Int>()
-        server.serve().apply {
-            on("stall", ServerHandler { _, _ -> release.await(60, TimeUnit.SECONDS) })
-            on("seq", ServerHandler { d, _ ->
-                got.add(d.json().get("n").asInt())
-                d.reply(null)
-            })
-            start()
-        }
+        val got = stallingServer(root, answer = true) // answers every "seq" request once it reads again
         runBlocking {
-            val hello = Ipc(blockConfig(root, "hello"))
-            closers.add { runBlocking { hello.close() } }
-            val client = hello.connectTo("world")
-            client.emit("stall")
+            val client = stalledClient(root)
             // a request waits for its answer too, so a request not cancelled finishes only once the peer reads
             val (kept, cancelled) = emitStuck { i -> client.request("seq", mapOf("n" to i, "pad" to pad)) }
             release.countDown()

@@ -1,7 +1,6 @@
 package io.jipc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jipc.internal.ReceivedMessage;
 import io.jipc.internal.codec.CodecContext;
@@ -10,6 +9,7 @@ import io.jipc.internal.codec.FrameEncoder;
 import io.jipc.internal.codec.FrameSink;
 import io.jipc.internal.codec.PayloadFormat;
 import io.jipc.internal.codec.WireCodec;
+import io.jipc.internal.codec.json.JsonPayload;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -107,27 +107,16 @@ final class LengthPrefixedCodec implements WireCodec {
             return payload[0] == 'S' ? new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8) : null;
         }
 
+        /** The 'J' form is JSON text: read as the JSON codec reads its own. */
         @Override
         public String peerId(byte[] payload, ObjectMapper mapper) {
-            if (payload[0] != 'J') {
-                return null;
-            }
-            try {
-                JsonNode id = mapper.readTree(toJson(payload, "", mapper)).path("id");
-                return id.isTextual() && !id.textValue().isEmpty() ? id.textValue() : null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
+            return payload[0] == 'J' ? JsonPayload.TEXT.peerId(toJson(payload, "", mapper), mapper) : null;
         }
 
+        /** The error is the JSON codec's {"code":...,"message":...} text. */
         @Override
         public RemoteError remoteError(byte[] error, ObjectMapper mapper) {
-            try {
-                JsonNode n = mapper.readTree(error);
-                return new RemoteError(n.path("code").asText(IpcException.EREMOTE), n.path("message").asText(""));
-            } catch (java.io.IOException e) {
-                return new RemoteError(IpcException.EREMOTE, "unreadable error");
-            }
+            return JsonPayload.TEXT.remoteError(error, mapper);
         }
     }
 

@@ -71,7 +71,9 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     private final PendingRequests pending = new PendingRequests();
     /** Names this client in errors (made once: a capturing lambda per emit would allocate). */
     private final java.util.function.Supplier<String> who = this::describe;
-    /** Names it at the head of a protocol error: its id and target, as node-ipc names it. */
+    /** Its id and target, e.g. "world (/tmp/app.world)": how errors name it. */
+    private final String named;
+    /** Names it at the head of a protocol error: {@link #named}, as node-ipc names it. */
     private final java.util.function.Supplier<String> name;
     /** The connection emits go to: the published attempt's (see {@link #publish}). */
     private volatile Connection connection;
@@ -109,7 +111,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
         this.tls = target instanceof InetSocketAddress ? rt.tls() : null;
         this.codec = rt.clientCodec();
         this.smallFramesDirect = rt.encoder.encodesSmall(codec) && !cfg.sync() && cfg.offlineQueue() == 0;
-        String named = id + " (" + Addresses.describe(target) + ")";
+        this.named = Addresses.label(id, target);
         this.name = () -> named;
     }
 
@@ -270,7 +272,7 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
     }
 
     private String describe() {
-        return "client " + id + " (" + Addresses.describe(target) + ")";
+        return "client " + named;
     }
 
     @Override
@@ -316,8 +318,8 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
                 if (reconnecting && !explicitlyDisconnected && state != ConnectionState.DESTROYED) {
                     if (offline.size() >= cfg.offlineQueue()) {
                         return held.apply(Stages.failed(new IpcException(IpcException.EOVERFLOW,
-                                "emit '" + what + "' to " + id + " ("
-                                + Addresses.describe(target) + "): reconnecting, and the offline queue already holds "
+                                "emit '" + what + "' to " + named
+                                + ": reconnecting, and the offline queue already holds "
                                 + offline.size() + " messages (offlineQueue " + cfg.offlineQueue() + ")")));
                     }
                     CompletableFuture<Void> promise = new CompletableFuture<>();
@@ -339,8 +341,8 @@ final class ClientImpl implements IpcClient, Replier, Connection.Owner {
             }
         }
         if (s == ConnectionState.DESTROYED || s == ConnectionState.DISCONNECTED || explicitlyDisconnected) {
-            return held.apply(Stages.failed(new IpcException(IpcException.ENOTCONNECTED, "emit '" + what + "' to " + id
-                    + " (" + Addresses.describe(target) + "): not connected (state " + s + ")")));
+            return held.apply(Stages.failed(new IpcException(IpcException.ENOTCONNECTED,
+                    "emit '" + what + "' to " + named + ": not connected (state " + s + ")")));
         }
         if (!cfg.sync()) {
             // a channel that closed meanwhile fails the promise with ECLOSED

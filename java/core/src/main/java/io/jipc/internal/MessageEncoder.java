@@ -18,7 +18,8 @@ import java.nio.charset.Charset;
 public final class MessageEncoder {
     private final IpcConfig config;
     private final Charset rawCharset;
-    private final WireCodec[] codecs;
+    private final Codecs codecs;
+    /** One per registered codec, at its {@link Codecs#indexOf} position. */
     private final FrameEncoder[] encoders;
 
     /**
@@ -29,11 +30,8 @@ public final class MessageEncoder {
     MessageEncoder(CodecContext ctx, Codecs codecs, Charset rawCharset) {
         this.config = ctx.config();
         this.rawCharset = rawCharset;
-        this.codecs = codecs.all().toArray(new WireCodec[0]);
-        this.encoders = new FrameEncoder[this.codecs.length];
-        for (int i = 0; i < encoders.length; i++) {
-            encoders[i] = this.codecs[i].newEncoder(ctx);
-        }
+        this.codecs = codecs;
+        this.encoders = codecs.all().stream().map(c -> c.newEncoder(ctx)).toArray(FrameEncoder[]::new);
     }
 
     /**
@@ -41,13 +39,7 @@ public final class MessageEncoder {
      * @return its encoder
      */
     private FrameEncoder encoder(WireCodec codec) {
-        WireCodec[] cs = codecs;
-        for (int i = 0; i < cs.length; i++) {
-            if (cs[i] == codec) {
-                return encoders[i];
-            }
-        }
-        throw new IllegalArgumentException("codec " + codec + " is not registered with this instance");
+        return encoders[codecs.indexOf(codec)];
     }
 
     /**

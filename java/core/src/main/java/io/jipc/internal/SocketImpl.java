@@ -100,11 +100,8 @@ final class SocketImpl extends SocketBase implements Replier {
         return channel.pendingBytes();
     }
 
-    /** "socket 1 (127.0.0.1:5000)", or "socket 1" for a peer with no address (an accepted Unix socket). */
     private String describe() {
-        SocketAddress remote = channel.remoteAddress();
-        String peer = remote == null ? "" : Addresses.describe(remote);
-        return peer.isEmpty() ? "socket " + id() : "socket " + id() + " (" + peer + ")";
+        return Addresses.label("socket " + id(), channel.remoteAddress());
     }
 
     @Override

@@ -4,8 +4,7 @@ import io.jipc.Wire;
 import io.jipc.internal.codec.json.JsonWireCodec;
 import io.jipc.internal.codec.proto.ProtoWireCodec;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +22,17 @@ public final class Codecs {
     private final WireCodec[] detected;
     private final WireCodec fallback;
     private final Map<Wire, WireCodec> byWire;
+    /** Every codec, the fallback last: what {@link #indexOf} searches (per frame sent, so an array). */
+    private final WireCodec[] indexed;
     private final List<WireCodec> all;
 
     private Codecs(WireCodec[] detected, WireCodec fallback, Map<Wire, WireCodec> byWire) {
         this.detected = detected;
         this.fallback = fallback;
         this.byWire = byWire;
-        List<WireCodec> list = new ArrayList<>(List.of(detected));
-        list.add(fallback);
-        this.all = Collections.unmodifiableList(list);
+        this.indexed = Arrays.copyOf(detected, detected.length + 1);
+        indexed[detected.length] = fallback;
+        this.all = List.of(indexed);
     }
 
     private static final Codecs BUILT_IN;
@@ -61,7 +62,7 @@ public final class Codecs {
         if (all.contains(codec)) {
             throw new IllegalArgumentException("codec " + codec.name() + " is registered already");
         }
-        WireCodec[] d = java.util.Arrays.copyOf(detected, detected.length + 1);
+        WireCodec[] d = Arrays.copyOf(detected, detected.length + 1);
         d[detected.length] = codec;
         Map<Wire, WireCodec> m = new EnumMap<>(byWire);
         for (Wire w : wires) {
@@ -112,8 +113,9 @@ public final class Codecs {
      * @throws IllegalArgumentException when it is not registered here
      */
     public int indexOf(WireCodec codec) {
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i) == codec) {
+        WireCodec[] cs = indexed;
+        for (int i = 0; i < cs.length; i++) {
+            if (cs[i] == codec) {
                 return i;
             }
         }

@@ -91,6 +91,8 @@ public final class Connection implements ChannelHandler, FrameSink {
     private final IpcRuntime rt;
     private final IpcConfig config;
     private final ObjectMapper mapper;
+    /** What this connection's chunks are in rawBuffer mode; null otherwise. */
+    private final RawChunk rawChunk;
     private final MessageEncoder encoder;
     private final Side side;
     private final Owner owner;
@@ -149,6 +151,7 @@ public final class Connection implements ChannelHandler, FrameSink {
         this.rt = rt;
         this.config = rt.config();
         this.mapper = rt.mapper();
+        this.rawChunk = config.rawBuffer() ? new RawChunk(rt.rawCharset()) : null;
         this.encoder = rt.encoder();
         this.side = side;
         this.owner = owner;
@@ -658,16 +661,8 @@ public final class Connection implements ChannelHandler, FrameSink {
     private ReceivedMessage raw(ByteBuffer data) {
         byte[] chunk = new byte[data.remaining()];
         data.get(chunk);
-        RawChunk f = rawChunk;
-        if (f == null) {
-            f = new RawChunk(rt.rawCharset());
-            rawChunk = f; // I/O thread only
-        }
-        return ReceivedMessage.of("data", chunk, f, mapper);
+        return ReceivedMessage.of("data", chunk, rawChunk, mapper);
     }
-
-    /** What a rawBuffer connection's chunks are (made with the first one). */
-    private RawChunk rawChunk;
 
     // ---- the decoder's sink (I/O thread)
 

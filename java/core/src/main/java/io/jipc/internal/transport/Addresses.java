@@ -24,4 +24,16 @@ public final class Addresses {
         }
         return String.valueOf(address);
     }
+
+    /**
+     * Names an endpoint in errors: its name, then its address in parentheses when it has one to show.
+     *
+     * @param name e.g. "socket 2" or "client world"
+     * @param address the peer's address, or null
+     * @return e.g. "socket 2 (127.0.0.1:5000)"; the name alone for an accepted Unix socket, whose peer has no path
+     */
+    public static String label(String name, SocketAddress address) {
+        String peer = address == null ? "" : describe(address);
+        return peer.isEmpty() ? name : name + " (" + peer + ")";
+    }
 }

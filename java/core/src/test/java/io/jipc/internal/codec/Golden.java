@@ -12,6 +12,21 @@ import java.util.Map;
 /** Golden frames produced by node's JSON.stringify (resource codec/golden-frames.txt, made by generate-golden.js). */
 public final class Golden {
 
+    /**
+     * How the codec fuzz tests record a frame a decoder gave its sink: comparable, and naming jipc's request keys
+     * only when the frame had one.
+     *
+     * @return "type\u0000hex(data)" ("<absent>" for no data), then "\u0000id=..,re=..,error=hex" when id, re or error
+     *     is set
+     */
+    public static String frame(String type, byte[] data, long id, long re, byte[] error) {
+        String frame = type + "\u0000" + (data == null ? "<absent>" : toHex(data));
+        if (id != 0 || re != 0 || error != null) {
+            frame += "\u0000id=" + id + ",re=" + re + ",error=" + (error == null ? "-" : toHex(error));
+        }
+        return frame;
+    }
+
     /** One golden case: the whole frame (delimiter included) and the JSON text of its data value. */
     public record Case(String name, byte[] frame, byte[] data) { }
 

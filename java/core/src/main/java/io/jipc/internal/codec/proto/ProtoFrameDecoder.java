@@ -337,16 +337,7 @@ public final class ProtoFrameDecoder extends StreamDecoder {
                 return false;
             }
         }
-        if (tl == 0 || vs < 0 || !scalarValue(a, vs, vs + vl)) {
-            return false;
-        }
-        String type = type(a, ts, tl);
-        if (type == null) {
-            return false;
-        }
-        fastPathFrames++; // counted before the sink runs, so a sink can tell which path gave it the frame
-        sink.onFrame(type, Arrays.copyOfRange(a, vs, vs + vl), ProtoPayload.VALUE, id, re, null);
-        return true;
+        return tl != 0 && vs >= 0 && scalarValue(a, vs, vs + vl) && deliverValue(a, ts, tl, vs, vl, id, re, sink);
     }
 
     /**
@@ -400,9 +391,17 @@ public final class ProtoFrameDecoder extends StreamDecoder {
         } catch (java.io.IOException e) {
             return false;
         }
-        if (tl == 0 || vs < 0 || ProtoCodec.scanValue(a, vs, vl) < 0) {
-            return false;
-        }
+        return tl != 0 && vs >= 0 && ProtoCodec.scanValue(a, vs, vl) >= 0
+                && deliverValue(a, ts, tl, vs, vl, id, re, sink);
+    }
+
+    /**
+     * The end of both hand-written paths: hands the validated Value's bytes to the sink, unless the type does not
+     * decode (then protobuf-java takes the frame).
+     *
+     * @return true when the frame was delivered
+     */
+    private boolean deliverValue(byte[] a, int ts, int tl, int vs, int vl, long id, long re, FrameSink sink) {
         String type = type(a, ts, tl);
         if (type == null) {
             return false;

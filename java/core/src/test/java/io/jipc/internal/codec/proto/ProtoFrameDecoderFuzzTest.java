@@ -59,11 +59,7 @@ class ProtoFrameDecoderFuzzTest {
                 list.add("=" + env.getType() + "\u0000" + Golden.toHex(env.toByteArray()));
                 return;
             }
-            String frame = "json=" + type + "\u0000" + (d == null ? "<absent>" : Golden.toHex(d));
-            if (id != 0 || re != 0 || err != null) {
-                frame += "\u0000" + id + "," + re + "," + (err == null ? "-" : Golden.toHex(err));
-            }
-            list.add(frame);
+            list.add("json=" + Golden.frame(type, d, id, re, err));
         }
 
         @Override
